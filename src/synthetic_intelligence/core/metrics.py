@@ -1,0 +1,172 @@
+"""Evaluation metrics for imbalanced binary classification.
+
+AUPRC (average precision) is the headline metric; uncertainty comes from a
+stratified bootstrap, and lane-vs-lane comparisons use a *paired* bootstrap
+(both scorers evaluated on the same resampled rows in each replicate).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from sklearn.metrics import (
+    average_precision_score,
+    precision_recall_curve,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+
+Metric = Callable[[np.ndarray, np.ndarray], float]
+
+
+def _validate(y_true, *score_arrays) -> tuple[np.ndarray, ...]:
+    y = np.asarray(y_true).ravel()
+    if y.size == 0:
+        raise ValueError("y_true is empty")
+    arrays = []
+    for i, s in enumerate(score_arrays):
+        s = np.asarray(s, dtype=float).ravel()
+        if s.shape[0] != y.shape[0]:
+            raise ValueError(
+                f"length mismatch: y_true has {y.shape[0]} rows but scores"
+                f"{'' if len(score_arrays) == 1 else f' #{i + 1}'} has {s.shape[0]}"
+            )
+        if not np.all(np.isfinite(s)):
+            raise ValueError(
+                f"scores contain {int((~np.isfinite(s)).sum())} non-finite values (NaN/inf)"
+            )
+        arrays.append(s)
+    labels = set(np.unique(y).tolist())
+    if not labels <= {0, 1}:
+        raise ValueError(f"y_true must be binary with labels {{0, 1}}; got labels {sorted(labels, key=str)}")
+    if labels != {0, 1}:
+        raise ValueError(
+            f"y_true must contain both classes 0 and 1; only {sorted(labels)} present"
+        )
+    return (y.astype(int), *arrays)
+
+
+def auprc(y_true, scores) -> float:
+    """Area under the precision-recall curve (average precision) for label 1."""
+    return float(average_precision_score(y_true, scores))
+
+
+def _stratified_indices(y: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, n) bootstrap row indices, resampling each class separately."""
+    pos = np.flatnonzero(y == 1)
+    neg = np.flatnonzero(y == 0)
+    pos_idx = pos[rng.integers(0, pos.size, size=(n_boot, pos.size))]
+    neg_idx = neg[rng.integers(0, neg.size, size=(n_boot, neg.size))]
+    return np.concatenate([pos_idx, neg_idx], axis=1)
+
+
+def _check_boot(n_boot: int, alpha: float) -> None:
+    if int(n_boot) < 1:
+        raise ValueError(f"n_boot must be >= 1, got {n_boot}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+
+
+def bootstrap_ci(
+    y_true,
+    scores,
+    metric: Metric = auprc,
+    *,
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    random_state: int | None = 0,
+) -> dict:
+    """Point estimate and stratified-bootstrap percentile CI of ``metric``."""
+    y, s = _validate(y_true, scores)
+    _check_boot(n_boot, alpha)
+    rng = np.random.default_rng(random_state)
+    idx = _stratified_indices(y, int(n_boot), rng)
+    reps = np.array([metric(y[i], s[i]) for i in idx], dtype=float)
+    lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
+    return {
+        "point": float(metric(y, s)),
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+        "n_boot": int(n_boot),
+    }
+
+
+def paired_bootstrap_diff(
+    y_true,
+    scores_a,
+    scores_b,
+    metric: Metric = auprc,
+    *,
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    random_state: int | None = 0,
+) -> dict:
+    """``metric(a) - metric(b)`` with a paired stratified bootstrap CI.
+
+    ``p_a_not_better`` is the share of replicates where the difference is <= 0
+    (a one-sided bootstrap p-value for "a beats b").
+    """
+    y, a, b = _validate(y_true, scores_a, scores_b)
+    _check_boot(n_boot, alpha)
+    rng = np.random.default_rng(random_state)
+    idx = _stratified_indices(y, int(n_boot), rng)
+    diffs = np.array([metric(y[i], a[i]) - metric(y[i], b[i]) for i in idx], dtype=float)
+    lo, hi = np.quantile(diffs, [alpha / 2, 1 - alpha / 2])
+    return {
+        "diff": float(metric(y, a) - metric(y, b)),
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+        "p_a_not_better": float(np.mean(diffs <= 0)),
+        "n_boot": int(n_boot),
+    }
+
+
+def choose_threshold(y_true, scores) -> float:
+    """Score threshold maximising minority-class F1.
+
+    Call this on VALIDATION scores only, then apply the threshold to holdouts.
+    """
+    y, s = _validate(y_true, scores)
+    precision, recall, thresholds = precision_recall_curve(y, s)
+    # last (precision=1, recall=0) point has no threshold
+    p, r = precision[:-1], recall[:-1]
+    denom = p + r
+    f1 = np.divide(2 * p * r, denom, out=np.zeros_like(denom), where=denom > 0)
+    return float(thresholds[int(np.argmax(f1))])
+
+
+def threshold_metrics(y_true, scores, threshold: float) -> dict:
+    """Precision / recall / F1 of label 1 when predicting 1 for score >= threshold."""
+    y, s = _validate(y_true, scores)
+    pred = (s >= threshold).astype(int)
+    p, r, f, _ = precision_recall_fscore_support(
+        y, pred, labels=[1], average=None, zero_division=0
+    )
+    return {"precision": float(p[0]), "recall": float(r[0]), "f1": float(f[0])}
+
+
+def evaluate_scores(
+    y_true,
+    scores,
+    threshold: float,
+    *,
+    n_boot: int = 1000,
+    alpha: float = 0.05,
+    random_state: int | None = 0,
+) -> dict:
+    """All headline metrics for one score vector, as JSON-serialisable scalars."""
+    y, s = _validate(y_true, scores)
+    ci = bootstrap_ci(y, s, auprc, n_boot=n_boot, alpha=alpha, random_state=random_state)
+    n_min = int(y.sum())
+    return {
+        "auprc": ci["point"],
+        "auprc_ci_low": ci["ci_low"],
+        "auprc_ci_high": ci["ci_high"],
+        "roc_auc": float(roc_auc_score(y, s)),
+        **threshold_metrics(y, s, threshold),
+        "threshold": float(threshold),
+        "n_rows": int(y.size),
+        "n_minority": n_min,
+        "prevalence": float(n_min / y.size),
+    }

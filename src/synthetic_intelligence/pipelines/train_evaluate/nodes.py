@@ -1,0 +1,62 @@
+"""Thin nodes over :mod:`synthetic_intelligence.core.learners` and :mod:`~.core.metrics`."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from synthetic_intelligence.core import learners, metrics
+from synthetic_intelligence.core.synthetic import TARGET
+
+logger = logging.getLogger(__name__)
+SCORED_SETS = ("validation", "holdout_iid", "holdout_new_world")
+
+
+def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, learner: dict):
+    """Fit the downstream learner on the swimlane's training set; provenance is dropped here."""
+    config = learners.LearnerConfig(**learner)
+    model, info = learners.fit_learner(train_set, validation, config)
+    leaderboard = info.pop("leaderboard", pd.DataFrame({"model_id": [info["model_id"]]}))
+    synthetic = train_set[learners.PROVENANCE] if learners.PROVENANCE in train_set else pd.Series(False, index=train_set.index)
+    info["train"] = {
+        "rows": int(len(train_set)),
+        "minority_share": float(train_set[TARGET].mean()),
+        "synthetic_rows": int(synthetic.sum()),
+        "synthetic_share": float(synthetic.mean()),
+    }
+    logger.info("Fitted %s (%s) in %.1f s on %d rows", info["model_id"], config.engine, info["fit_seconds"], len(train_set))
+    return model, leaderboard, info
+
+
+def score_sets(model, validation: pd.DataFrame, holdout_iid: pd.DataFrame, holdout_new_world: pd.DataFrame) -> pd.DataFrame:
+    """P(minority) for every row of validation and both holdouts, long format (set, row, y_true, score)."""
+    parts = []
+    for name, df in zip(SCORED_SETS, (validation, holdout_iid, holdout_new_world), strict=True):
+        parts.append(pd.DataFrame({
+            "set": name,
+            "row": range(len(df)),
+            "y_true": df[TARGET].to_numpy(),
+            "score": learners.predict_minority(model, df),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: dict) -> dict:
+    """Metrics per holdout at the threshold chosen on validation (never on a holdout)."""
+    val = scores[scores["set"] == "validation"]
+    threshold = metrics.choose_threshold(val["y_true"].to_numpy(), val["score"].to_numpy())
+    out = {"threshold_source": "validation", "threshold": float(threshold), "fit_seconds": float(fit_info["fit_seconds"]),
+           "engine": fit_info["engine"], "model_id": fit_info["model_id"], "train": fit_info["train"]}
+    for name in ("validation", "holdout_iid", "holdout_new_world"):
+        part = scores[scores["set"] == name]
+        out[name] = metrics.evaluate_scores(
+            part["y_true"].to_numpy(), part["score"].to_numpy(), threshold,
+            n_boot=int(evaluation["n_boot"]), alpha=float(evaluation["alpha"]), random_state=int(evaluation["seed"]),
+        )
+    logger.info(
+        "AUPRC holdout_iid=%.4f [%.4f, %.4f], holdout_new_world=%.4f [%.4f, %.4f]",
+        out["holdout_iid"]["auprc"], out["holdout_iid"]["auprc_ci_low"], out["holdout_iid"]["auprc_ci_high"],
+        out["holdout_new_world"]["auprc"], out["holdout_new_world"]["auprc_ci_low"], out["holdout_new_world"]["auprc_ci_high"],
+    )
+    return out
