@@ -138,14 +138,34 @@ def test_each_strategy_gives_requested_count(toy, knn_oracle, strategy):
     assert sampler.n_synthetic_ == {1: 1800}
 
 
-def test_cluster_interpolate_stays_within_clusters(toy, knn_oracle):
+def test_cluster_interpolate_stays_within_clusters(toy):
     X, y = toy
-    # a permissive gate: the within-cluster pairing itself must avoid the gap
-    sampler = _small_sampler(knn_oracle, candidates="cluster_interpolate",
-                             threshold=0.01, n_clusters=2)
+    # an oracle that accepts everything: the within-cluster pairing itself
+    # must avoid the gap, while plain interpolation bridges it
+    sampler = _small_sampler(
+        ConstantOracle(0.9), candidates="cluster_interpolate", n_clusters=2
+    )
     X_res, _ = sampler.fit_resample(X, y)
     synthetic = X_res[len(X) :]
     assert np.mean(np.abs(synthetic[:, 0]) < GAP_BAND) < 0.01
+
+    X_plain, _ = _small_sampler(ConstantOracle(0.9)).fit_resample(X, y)
+    assert np.mean(np.abs(X_plain[len(X) :, 0]) < GAP_BAND) > 0.1
+
+
+def test_gaussian_perturbs_with_half_the_cluster_std(toy):
+    X, y = toy
+    sampler = _small_sampler(ConstantOracle(0.9), candidates="gaussian", n_clusters=2)
+    X_res, _ = sampler.fit_resample(X, y)
+    synthetic = X_res[len(X) :]
+    minority = X[y == 1]
+    assert not (synthetic[:, None, :] == minority[None, :, :]).all(-1).any()
+    for side in (-1, 1):
+        cluster = minority[np.sign(minority[:, 0]) == side]
+        syn = synthetic[np.sign(synthetic[:, 0]) == side]
+        # x_i + N(0, (0.5 * sigma)^2) has variance sigma^2 * (1 + 0.25)
+        expected = cluster.std(axis=0) * np.sqrt(1.25)
+        np.testing.assert_allclose(syn.std(axis=0), expected, rtol=0.12)
 
 
 def test_unknown_strategy_lists_valid_ones(toy, knn_oracle):

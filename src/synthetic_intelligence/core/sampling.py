@@ -128,8 +128,12 @@ class OracleRejectionSampler(BaseSampler):
     batch_size : int, default=65536
         Number of candidates of the first round.  Later rounds are sized from
         the acceptance rate seen so far (``needed / rate * 1.2``), clipped to
-        ``[min(1024, batch_size), 4 * batch_size]``.  Candidates are generated
-        and scored in chunks of at most ``2**23`` floats to bound memory.
+        ``[min(1024, batch_size), 4 * batch_size]``.  Within a round,
+        candidates are generated and scored in chunks of at most ``2**23``
+        floats (to bound memory), each chunk sized from the acceptance rate
+        seen so far (0.25 assumed before any score), and the round stops as
+        soon as the target is reached; the surplus of the last chunk is
+        dropped (first accepted rows are kept).
 
     max_rounds : int, default=50
         Maximum number of rounds per oversampled class.
@@ -244,8 +248,13 @@ class OracleRejectionSampler(BaseSampler):
     # validation
     # ------------------------------------------------------------------ #
     def _validate_params(self):
+        self._check_params()
+        super()._validate_params()
+
+    def _check_params(self):
         # Friendlier messages than the generic constraint errors for the most
-        # common mistakes; the generic validation covers the rest.
+        # common mistakes; also run from _fit_resample so that they hold when
+        # scikit-learn's parameter validation is switched off.
         if self.candidates not in CANDIDATE_STRATEGIES:
             raise ValueError(
                 f"Unknown candidates strategy {self.candidates!r}; valid "
@@ -274,7 +283,10 @@ class OracleRejectionSampler(BaseSampler):
                 f"The oracle must implement predict_proba; "
                 f"{type(self.oracle).__name__} does not."
             )
-        super()._validate_params()
+        if self.on_shortfall not in ("raise", "warn"):
+            raise ValueError(
+                f"on_shortfall must be 'raise' or 'warn'; got {self.on_shortfall!r}."
+            )
 
     def _check_X_y(self, X, y, accept_sparse=None):
         _check_finite(X)
@@ -292,6 +304,7 @@ class OracleRejectionSampler(BaseSampler):
     # main entry point
     # ------------------------------------------------------------------ #
     def _fit_resample(self, X, y):
+        self._check_params()
         random_state = check_random_state(self.random_state)
         seed_oracle, seed_cluster, seed_generate = (
             int(s) for s in random_state.randint(0, np.iinfo(np.int32).max, size=3)

@@ -1,0 +1,32 @@
+# Two commands do all the set-up:  `make run`  and  `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+export KEDRO_DISABLE_TELEMETRY = true
+export PYSPARK_PYTHON = $(abspath $(PY))
+
+.PHONY: install run run-quick test viz clean-venv
+
+install: $(VENV)/.installed
+
+# torch==2.13.0 first: the CPU build; the project's torch range then installs nothing more.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: install          ## the main job: kedro run on the built-in synthetic data (base sizes)
+	$(VENV)/bin/kedro run $(ARGS)
+
+run-quick: install    ## the same on tiny data (conf/quick), a few minutes
+	$(VENV)/bin/kedro run --env quick $(ARGS)
+
+test: install         ## the test suite (quick environment, tiny data)
+	$(PY) -m pytest $(ARGS)
+
+viz: install
+	$(VENV)/bin/kedro viz run --no-browser --host 127.0.0.1
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,152 @@
+"""Thin nodes over :mod:`synthetic_intelligence.core.scorecard`: the swimlane scorecard and the drift sweep.
+
+Both nodes take one input per swimlane.  Node inputs must be fixed when the
+pipeline is built, so the lanes are passed as keyword arguments named
+``<kind>__<lane>`` (see :func:`input_key`); the pipeline builds that mapping
+from :func:`synthetic_intelligence.lanes.swimlanes`.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.metrics import roc_auc_score
+
+from synthetic_intelligence.core import learners, metrics, scorecard
+from synthetic_intelligence.core.synthetic import TARGET, apply_drift
+
+logger = logging.getLogger(__name__)
+
+SCORES, METRICS, RESAMPLE_REPORT, LEARNER = "scores", "metrics", "resample_report", "learner"
+_SEP = "__"
+DEFAULT_REFERENCES = ("baseline", "smote")
+DEFAULT_SEVERITIES = (0.0, 0.25, 0.5, 0.75, 1.0)
+SWEEP_COLUMNS = ["lane", "severity", "n_rows", "n_minority", "prevalence",
+                 "auprc", "auprc_ci_low", "auprc_ci_high", "roc_auc"]
+
+
+def input_key(kind: str, lane: str) -> str:
+    """The keyword under which a lane's dataset reaches a node, e.g. ``scores__smote``."""
+    return f"{kind}{_SEP}{lane}"
+
+
+def _by_lane(lane_inputs: dict, kinds: tuple[str, ...]) -> dict[str, dict]:
+    """``{"scores__smote": x, ...}`` -> ``{"smote": {"scores": x}, ...}``, in input order."""
+    out: dict[str, dict] = {}
+    for key, value in lane_inputs.items():
+        kind, sep, lane = key.partition(_SEP)
+        if not sep or kind not in kinds or not lane:
+            raise TypeError(f"unexpected input {key!r}: expected <kind>{_SEP}<lane> with kind in {kinds}")
+        out.setdefault(lane, {})[kind] = value
+    return out
+
+
+def _holdout_scores(scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A lane's long score table -> ``{holdout: DataFrame(y_true, score)}`` in row order."""
+    out = {}
+    for h in scorecard.HOLDOUTS:
+        part = scores[scores["set"] == h]
+        if len(part):
+            out[h] = part.sort_values("row")[["y_true", "score"]].reset_index(drop=True)
+    return out
+
+
+def build_scorecard(scorecard_params: dict, **lane_inputs) -> tuple[pd.DataFrame, str, Figure]:
+    """The scorecard (one row per lane), its Markdown and the PR curves.
+
+    ``lane_inputs``: ``scores__<lane>`` and ``metrics__<lane>`` for every lane,
+    ``resample_report__<lane>`` for lanes that resample (its ``seconds`` becomes
+    ``resample_seconds``).  ``scorecard_params``: ``n_boot``, ``alpha``, ``seed``
+    of the paired bootstrap of AUPRC differences, and ``references`` (default
+    baseline and smote).  Only the holdouts are scored; thresholds come from
+    each lane's metrics, chosen on validation.
+    """
+    per_lane = _by_lane(lane_inputs, (SCORES, METRICS, RESAMPLE_REPORT))
+    scores, lane_metrics = {}, {}
+    for lane, d in per_lane.items():
+        missing = [k for k in (SCORES, METRICS) if k not in d]
+        if missing:
+            raise ValueError(f"lane {lane!r} lacks {', '.join(missing)}")
+        scores[lane] = _holdout_scores(d[SCORES])
+        m = copy.deepcopy(dict(d[METRICS]))
+        report = d.get(RESAMPLE_REPORT) or {}
+        if report.get("seconds") is not None:
+            m["train"] = {**(m.get("train") or {}), "resample_seconds": float(report["seconds"])}
+        lane_metrics[lane] = m
+    n_boot, alpha = int(scorecard_params["n_boot"]), float(scorecard_params["alpha"])
+    references = tuple(scorecard_params.get("references") or DEFAULT_REFERENCES)
+    card = scorecard.build_scorecard(
+        scores, lane_metrics, references=references,
+        n_boot=n_boot, alpha=alpha, random_state=int(scorecard_params["seed"]),
+    )
+    sources = sorted({str(m.get("threshold_source", "unknown")) for m in lane_metrics.values()})
+    notes = [
+        "## How to read this", "",
+        f"- AUPRC intervals are each lane's stratified-bootstrap {1 - alpha:.0%} intervals from its metrics.",
+        f"- Δ columns: paired stratified bootstrap of the AUPRC difference on the same holdout rows "
+        f"({n_boot} replicates, {1 - alpha:.0%} interval).",
+        f"- Precision, recall and F1 use each lane's threshold chosen on: {', '.join(sources)}; "
+        "no holdout feeds any fit or threshold.",
+        "",
+    ]
+    markdown = scorecard.scorecard_markdown(card, title="Swimlane scorecard") + "\n" + "\n".join(notes)
+    logger.info("Scorecard for lanes %s (references %s)", list(card["lane"]), [r for r in references if r in scores])
+    return card, markdown, scorecard.pr_curve_figure(scores)
+
+
+def _message_figure(text: str) -> Figure:
+    fig = Figure(figsize=(7, 3), layout="constrained")
+    ax = fig.subplots()
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True)
+    return fig
+
+
+def drift_sweep(new_world_base: pd.DataFrame, sweep: dict, drift: dict, source: dict,
+                **lane_learners) -> tuple[pd.DataFrame, Figure]:
+    """AUPRC (bootstrap CI) of every lane's trained learner on the new world at each drift severity.
+
+    The undrifted new-world rows go through :func:`~.core.synthetic.apply_drift`
+    at each ``sweep["severities"]`` value with the other drift settings of
+    ``data_isolation.drift`` (same seed, so severity ``drift["severity"]``
+    reproduces ``holdout_new_world``).  Nothing is refitted.  With a user table
+    (``source.kind == "table"``) the new world is real, not a drifted copy: the
+    sweep does not apply and an empty table is returned.
+    """
+    models = {lane: d[LEARNER] for lane, d in _by_lane(lane_learners, (LEARNER,)).items()}
+    if source.get("kind", "synthetic") == "table":
+        logger.info("Drift sweep skipped: the data source is a user table")
+        return pd.DataFrame(columns=SWEEP_COLUMNS), _message_figure(
+            "Drift sweep not applicable:\nthe data source is a user table, whose new world is real data,\n"
+            "not a drifted copy of the training world."
+        )
+    severities = [float(s) for s in (sweep.get("severities") or DEFAULT_SEVERITIES)]
+    n_boot, alpha, seed = int(sweep["n_boot"]), float(sweep["alpha"]), int(sweep["seed"])
+    rows = []
+    for severity in severities:
+        drifted = apply_drift(new_world_base, severity, shift_scale=float(drift["shift_scale"]),
+                              relabel_share=float(drift["relabel_share"]), seed=int(drift["seed"]))
+        y = drifted[TARGET].to_numpy()
+        for lane, model in models.items():
+            s = learners.predict_minority(model, drifted)
+            ci = metrics.bootstrap_ci(y, s, metrics.auprc, n_boot=n_boot, alpha=alpha, random_state=seed)
+            rows.append({"lane": lane, "severity": severity, "n_rows": int(y.size), "n_minority": int(y.sum()),
+                         "prevalence": float(y.mean()), "auprc": ci["point"], "auprc_ci_low": ci["ci_low"],
+                         "auprc_ci_high": ci["ci_high"], "roc_auc": float(roc_auc_score(y, s))})
+    order = {lane: i for i, lane in enumerate(models)}
+    table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+    table = table.sort_values(["lane", "severity"], key=lambda c: c.map(order) if c.name == "lane" else c,
+                              kind="stable").reset_index(drop=True)
+    fig = scorecard.drift_sweep_figure(table)
+    ax = fig.axes[0]
+    ax.axvline(float(drift["severity"]), color="grey", linestyle=":", linewidth=1,
+               label=f"holdout_new_world (severity {float(drift['severity']):g})")
+    ax.axhline(float(np.mean(table["prevalence"])), color="grey", linestyle="--", linewidth=1,
+               label="prevalence (chance AUPRC)")
+    ax.legend(fontsize="small")
+    logger.info("Drift sweep: %d lanes x %d severities", len(models), len(severities))
+    return table, fig

@@ -1,0 +1,175 @@
+"""smote pipeline: node unit tests, pipeline structure, and a sliced run on an in-memory catalog."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+
+from synthetic_intelligence import lanes
+from synthetic_intelligence.core import isolation, smote
+from synthetic_intelligence.core.synthetic import TARGET, WorldSpec, make_world
+from synthetic_intelligence.pipelines.smote import create_pipeline
+from synthetic_intelligence.pipelines.smote.nodes import resample
+from synthetic_intelligence.pipelines.train_evaluate import nodes as te_nodes
+
+CONF = Path(__file__).resolve().parents[2] / "conf"
+SKLEARN_LEARNER = {
+    "engine": "sklearn",
+    "estimator": "sklearn.linear_model.LogisticRegression",
+    "estimator_kwargs": {"max_iter": 200},
+}
+EVALUATION = {"n_boot": 50, "alpha": 0.05, "seed": 0}
+SMOTE_LANE = {"sampler": "SMOTE", "kwargs": {"k_neighbors": 5}}
+BORDERLINE_LANE = {"sampler": "BorderlineSMOTE", "kwargs": {"k_neighbors": 5, "m_neighbors": 10}}
+
+
+@pytest.fixture(scope="module")
+def splits():
+    world, new_world = make_world(WorldSpec(
+        n_samples=1500, n_new_world=400, n_features=8, n_informative=5, n_redundant=1,
+        n_clusters_per_class=1, minority_share=0.1, seed=3,
+    ))
+    train, validation, holdout_iid = isolation.split_training_world(
+        world, holdout_share=0.2, validation_share=0.2, seed=1)
+    return {"train": train, "validation": validation, "holdout_iid": holdout_iid,
+            "holdout_new_world": new_world}
+
+
+# ------------------------------------------------------------------ nodes --
+
+def test_resample_adds_provenance_and_reports(splits):
+    train = splits["train"]
+    before = train.copy()
+    out, report = resample(train, SMOTE_LANE, 0)
+    pd.testing.assert_frame_equal(train, before)  # input not mutated
+    assert out[smote.SYNTHETIC_COL].dtype == bool
+    assert list(out.columns) == [*train.columns, smote.SYNTHETIC_COL]
+    real = out[~out[smote.SYNTHETIC_COL]].drop(columns=smote.SYNTHETIC_COL)
+    pd.testing.assert_frame_equal(real.reset_index(drop=True), train.reset_index(drop=True))
+    n_min, n_maj = int(train[TARGET].sum()), int((train[TARGET] == 0).sum())
+    assert report["n_synthetic"] == int(out[smote.SYNTHETIC_COL].sum()) == n_maj - n_min
+    assert out.loc[out[smote.SYNTHETIC_COL], TARGET].eq(1).all()  # SMOTE makes minority rows only
+    assert report["rows_in"] == len(train) and report["rows_out"] == len(out) == 2 * n_maj
+    assert report["minority_share_out"] == pytest.approx(0.5)
+    assert report["minority_share_in"] == pytest.approx(n_min / len(train))
+    assert {"sampler", "kwargs", "params", "seed", "seconds", "n_removed"} <= set(report)
+    assert report["sampler"] == "SMOTE" and report["kwargs"] == {"k_neighbors": 5}
+    assert report["params"]["k_neighbors"] == 5 and report["params"]["random_state"] == 0
+    assert report["seconds"] >= 0
+
+
+def test_resample_is_reproducible_per_seed(splits):
+    a, _ = resample(splits["train"], SMOTE_LANE, 0)
+    b, _ = resample(splits["train"], SMOTE_LANE, 0)
+    c, _ = resample(splits["train"], SMOTE_LANE, 1)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+
+
+def test_resample_other_sampler(splits):
+    out, report = resample(splits["train"], BORDERLINE_LANE, 0)
+    assert report["sampler"] == "BorderlineSMOTE"
+    assert report["n_synthetic"] == int(out[smote.SYNTHETIC_COL].sum()) > 0
+
+
+def test_unknown_sampler_lists_valid_names(splits):
+    with pytest.raises(ValueError, match=r"unknown sampler 'SMOTTE'.*valid names: SMOTE, BorderlineSMOTE"):
+        resample(splits["train"], {"sampler": "SMOTTE", "kwargs": {}}, 0)
+
+
+def test_unknown_argument_lists_valid_ones(splits):
+    with pytest.raises(ValueError, match=r"k_neighbours.*valid keywords: .*k_neighbors"):
+        resample(splits["train"], {"sampler": "SMOTE", "kwargs": {"k_neighbours": 3}}, 0)
+
+
+@pytest.mark.parametrize("lane", [{"kwargs": {}}, {"sampler": "SMOTE", "kwarg": {}}])
+def test_bad_lane_definition_lists_valid_keys(splits, lane):
+    with pytest.raises(ValueError, match=r"valid keys: sampler, kwargs.*SMOTE, BorderlineSMOTE"):
+        resample(splits["train"], lane, 0)
+
+
+# ------------------------------------------------------- pipeline object --
+
+def test_one_instance_per_declared_lane_sharing_train_evaluate():
+    params = {"smote": {"lanes": {"smote": SMOTE_LANE, "smote_borderline": BORDERLINE_LANE}}}
+    pipe = create_pipeline(params)
+    names = {n.name for n in pipe.nodes}
+    steps = ("resample", "fit_learner", "score_sets", "evaluate")
+    assert names == {f"{lane}.{s}" for lane in ("smote", "smote_borderline") for s in steps}
+    for n in pipe.nodes:
+        assert n.namespace == n.name.split(".")[0]
+        assert "smote" in n.tags
+    by_name = {n.name: n for n in pipe.nodes}
+    # every lane runs the same function objects: no per-lane copy of train_evaluate
+    for step, func in (("fit_learner", te_nodes.fit_learner), ("score_sets", te_nodes.score_sets),
+                       ("evaluate", te_nodes.evaluate), ("resample", resample)):
+        assert by_name[f"smote.{step}"].func is func
+        assert by_name[f"smote_borderline.{step}"].func is func
+    assert by_name["smote_borderline.resample"].inputs == [
+        "train", "params:smote.lanes.smote_borderline", "params:smote.seed"]
+    assert set(by_name["smote_borderline.resample"].outputs) == {
+        "smote_borderline.train_set", "smote_borderline.resample_report"}
+    assert pipe.inputs() == {"train", "validation", "holdout_iid", "holdout_new_world", "params:learner",
+                             "params:evaluation", "params:smote.seed", "params:smote.lanes.smote",
+                             "params:smote.lanes.smote_borderline"}
+
+
+def test_default_pipeline_has_the_configured_lanes():
+    for env in ("base", "quick"):
+        assert list(lanes.smote_lanes(lanes.load_parameters(env))) == ["smote"]
+    assert {n.name for n in create_pipeline(lanes.load_parameters("quick")).nodes} == {
+        "smote.resample", "smote.fit_learner", "smote.score_sets", "smote.evaluate"}
+
+
+def test_base_and_quick_declare_the_same_lanes():
+    base = yaml.safe_load((CONF / "base" / "parameters_smote.yml").read_text())
+    quick = yaml.safe_load((CONF / "quick" / "parameters_smote.yml").read_text())
+    assert base["smote"]["lanes"].keys() == quick["smote"]["lanes"].keys()
+    assert base["smote"]["lanes"]["smote"] == {"sampler": "SMOTE", "kwargs": {"k_neighbors": 5}}
+
+
+# ----------------------------------------------------------- sliced run --
+
+def _catalog(splits, lane_def) -> DataCatalog:
+    datasets = {name: MemoryDataset(df) for name, df in splits.items()}
+    datasets.update({
+        "params:learner": MemoryDataset(copy.deepcopy(SKLEARN_LEARNER)),
+        "params:evaluation": MemoryDataset(dict(EVALUATION)),
+        "params:smote.seed": MemoryDataset(0),
+        "params:smote.lanes.smote": MemoryDataset(lane_def),
+    })
+    return DataCatalog(datasets=datasets)
+
+
+def test_sliced_smote_pipeline_runs_on_memory_catalog(splits):
+    pipe = create_pipeline({"smote": {"lanes": {"smote": SMOTE_LANE}}})
+    catalog = _catalog(splits, SMOTE_LANE)
+    SequentialRunner().run(pipe, catalog)
+    report = catalog.load("smote.resample_report")
+    metrics = catalog.load("smote.metrics")
+    assert metrics["threshold_source"] == "validation"
+    assert metrics["engine"] == "sklearn"
+    train = metrics["train"]
+    assert train["synthetic_rows"] == report["n_synthetic"] > 0
+    assert train["rows"] == report["rows_out"]
+    assert train["minority_share"] == pytest.approx(0.5)
+    for h in ("holdout_iid", "holdout_new_world"):
+        m = metrics[h]
+        assert 0 <= m["auprc_ci_low"] <= m["auprc"] <= m["auprc_ci_high"] <= 1
+        assert m["auprc_ci_low"] < m["auprc_ci_high"]
+        assert m["n_rows"] == len(splits[h])
+        assert m["auprc"] > m["prevalence"]  # the learner learned something
+
+
+def test_sliced_run_surfaces_the_sampler_error(splits):
+    bad = {"sampler": "SMOTEY", "kwargs": {}}
+    pipe = create_pipeline({"smote": {"lanes": {"smote": bad}}}).only_nodes("smote.resample")
+    with pytest.raises(ValueError, match=r"unknown sampler 'SMOTEY'; valid names: SMOTE, BorderlineSMOTE"):
+        SequentialRunner().run(pipe, _catalog(splits, bad))
