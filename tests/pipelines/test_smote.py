@@ -122,10 +122,11 @@ def test_one_instance_per_declared_lane_sharing_train_evaluate():
 
 
 def test_default_pipeline_has_the_configured_lanes():
-    for env in ("base", "quick"):
-        assert list(lanes.smote_lanes(lanes.load_parameters(env))) == ["smote"]
+    declared = {env: list(lanes.smote_lanes(lanes.load_parameters(env))) for env in ("base", "quick")}
+    assert declared["base"] == declared["quick"] and "smote" in declared["quick"]
+    steps = ("resample", "fit_learner", "score_sets", "evaluate")
     assert {n.name for n in create_pipeline(lanes.load_parameters("quick")).nodes} == {
-        "smote.resample", "smote.fit_learner", "smote.score_sets", "smote.evaluate"}
+        f"{lane}.{s}" for lane in declared["quick"] for s in steps}
 
 
 def test_base_and_quick_declare_the_same_lanes():

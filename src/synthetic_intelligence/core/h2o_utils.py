@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def h2o_remove(objs) -> None:
             pass
 
 
-class H2OProbaAdapter:
+class H2OProbaAdapter(ClassifierMixin, BaseEstimator):
     """Gives a fitted H2O model the scikit-learn ``predict_proba`` interface (classes 0, 1)."""
 
     def __init__(self, model, feature_names: list[str] | None = None):

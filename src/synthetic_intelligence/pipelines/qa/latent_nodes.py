@@ -1,0 +1,234 @@
+"""Thin nodes over :mod:`synthetic_intelligence.core.latent`: latent-space manifold QA.
+
+* :func:`train_autoencoder` - an autoencoder fitted on the REAL ``train`` rows only,
+  early-stopped on ``validation``.
+* :func:`latent_projection` - real majority, real minority and every synthetic lane's
+  synthetic rows encoded, subsampled (seeded) and laid out by ONE t-SNE fit shared by all
+  lanes, so the per-lane pictures are comparable (the real points sit at the same place
+  in every panel).
+* :func:`fidelity_table` - one row per synthetic lane: no-man's-land rate, detection AUC
+  (independent RandomForest judge), distance ratio and cluster coverage, all in latent
+  space. The held-out real minority is ``validation``'s minority (never a holdout).
+
+Lane train sets arrive as keyword arguments named after their lane (``smote=...,
+model_driven=...``), in lane order; only their ``is_synthetic`` rows are used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthetic_intelligence.core import latent
+from synthetic_intelligence.core.latent import AutoencoderConfig, TrainedAutoencoder
+from synthetic_intelligence.core.learners import PROVENANCE
+from synthetic_intelligence.core.synthetic import TARGET
+
+logger = logging.getLogger(__name__)
+
+#: ``lane`` value of the real (shared) points in ``latent_embedding``; no lane name can
+#: contain parentheses, so it never collides with one.
+REAL_LANE = "(real)"
+#: Lane whose picture goes to ``latent_tsne_plotly`` when present (else the last lane).
+PLOTLY_LANE = "model_driven"
+FIDELITY_COLUMNS = [
+    "lane", "n_synthetic", "n_evaluated", "no_mans_land_rate", "detection_auc", "distance_ratio", "cluster_coverage",
+]
+
+
+@dataclass
+class ProjectionParams:
+    """``qa.projection``: the t-SNE picture."""
+
+    size: int = 6000  # points in the single t-SNE fit (real + all lanes' synthetic)
+    real_share: float = 0.5  # share of ``size`` for the real points; the rest is split evenly over lanes
+    perplexity: float = 30.0
+    seed: int = 0
+
+
+@dataclass
+class FidelityParams:
+    """``qa.fidelity``: the latent-space fidelity numbers."""
+
+    k: int = 10  # neighbours for the no-man's-land rate
+    n_clusters: int = 8  # real-minority KMeans clusters for the coverage
+    max_synthetic: int | None = 20000  # seeded cap on the synthetic rows scored per lane (None: all)
+    seed: int = 0
+
+
+def _as(cls, value: Any):
+    """``value`` as dataclass ``cls``: Kedro hands over an instance (typed params) or, outside a
+    session (in-memory catalogs, direct calls), a plain dict; unknown keys raise ``TypeError``."""
+    if isinstance(value, cls):
+        return value
+    if value is None:
+        return cls()
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.asdict(value)
+    return cls(**dict(value))
+
+
+def _features(df: pd.DataFrame) -> list[str]:
+    return [str(c) for c in df.columns if c not in (TARGET, PROVENANCE)]
+
+
+def _model(autoencoder: Mapping | TrainedAutoencoder) -> TrainedAutoencoder:
+    if isinstance(autoencoder, TrainedAutoencoder):
+        return autoencoder
+    return TrainedAutoencoder.from_payload(autoencoder)
+
+
+def _synthetic_rows(lane: str, train_set: pd.DataFrame) -> pd.DataFrame:
+    if PROVENANCE not in train_set.columns:
+        raise KeyError(f"{lane}.train_set has no {PROVENANCE!r} column: synthetic rows must carry provenance")
+    return train_set.loc[train_set[PROVENANCE].astype(bool).to_numpy()]
+
+
+def _sample(n_total: int, n: int | None, seed: int, salt: int) -> np.ndarray:
+    """Sorted positional indices of a seeded random sample of ``min(n, n_total)`` rows."""
+    if n is None or n >= n_total:
+        return np.arange(n_total)
+    rng = np.random.default_rng([int(seed), int(salt)])
+    return np.sort(rng.choice(n_total, size=max(0, int(n)), replace=False))
+
+
+# --------------------------------------------------------------------------------------
+# Nodes
+# --------------------------------------------------------------------------------------
+
+
+def train_autoencoder(
+    train: pd.DataFrame, validation: pd.DataFrame, params: AutoencoderConfig
+) -> tuple[dict, pd.DataFrame]:
+    """Fit the autoencoder on the real ``train`` features, early-stopped on ``validation``.
+
+    Features are every column but ``target`` / ``is_synthetic``. Returns the payload
+    (plain dict, see :meth:`TrainedAutoencoder.to_payload`) and the per-epoch history
+    (``epoch, train_loss, val_loss, best``).
+    """
+    config = _as(AutoencoderConfig, params)
+    features = _features(train)
+    start = time.perf_counter()
+    logger.info(
+        "autoencoder: %d train x %d features (val %d rows), hidden=%s latent=%d, <= %d epochs",
+        len(train), len(features), len(validation), list(config.hidden), config.latent_dim, config.epochs,
+    )
+    model = latent.train_autoencoder(train[features], validation[features], config, logger=logger)
+    history = pd.DataFrame(model.history, columns=["epoch", "train_loss", "val_loss"])
+    history["best"] = history["epoch"] == model.best_epoch
+    logger.info(
+        "autoencoder: %d epochs in %.1f s, best epoch %s (val_loss %.4f)",
+        len(history), time.perf_counter() - start, model.best_epoch,
+        float(history["val_loss"].min()) if len(history) else float("nan"),
+    )
+    return model.to_payload(), history
+
+
+def latent_projection(
+    autoencoder: dict, train: pd.DataFrame, params: ProjectionParams, **lane_sets: pd.DataFrame
+):
+    """One t-SNE of the latent codes of real rows and every lane's synthetic rows.
+
+    Real rows: a seeded class-stratified subsample of ``train`` of ``size * real_share``
+    rows, shared by every panel. Each lane: a seeded random subsample of its synthetic rows
+    of ``(size - n_real) / n_lanes`` rows. All are embedded by ONE t-SNE fit, so the
+    panels are comparable.
+
+    Returns ``(panel, figures, plotly_figure, embedding)``: a matplotlib figure with one
+    axis per lane (real majority grey, real minority blue, that lane's synthetic red), a
+    dict ``{"<lane>.png": figure}``, a plotly figure of the ``model_driven`` lane (else the
+    last lane) and a table ``lane, group, tsne_x, tsne_y`` (real rows have lane ``(real)``).
+    """
+    p = _as(ProjectionParams, params)
+    model = _model(autoencoder)
+    start = time.perf_counter()
+    n_lanes = max(1, len(lane_sets))
+    n_real = int(min(len(train), round(p.size * p.real_share)))
+    per_lane = max(0, (int(p.size) - n_real) // n_lanes)
+
+    y = train[TARGET].astype(int).to_numpy()
+    real_idx = latent.stratified_subsample(latent.make_groups(y, 0), n_real, random_state=p.seed)
+    real_groups = latent.make_groups(y[real_idx], 0)
+    blocks = [model.encode(train.iloc[real_idx])]
+    lanes_meta: list[tuple[str, int]] = []
+    for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1):
+        syn = _synthetic_rows(lane, train_set)
+        idx = _sample(len(syn), per_lane, p.seed, salt)
+        blocks.append(model.encode(syn.iloc[idx]))
+        lanes_meta.append((lane, len(idx)))
+
+    Z = np.vstack(blocks) if blocks else np.zeros((0, model.latent_dim))
+    emb = latent.tsne_2d(Z, random_state=p.seed, perplexity=p.perplexity)
+
+    n_r = len(real_idx)
+    real_emb = emb[:n_r]
+    rows = [pd.DataFrame({"lane": REAL_LANE, "group": real_groups.to_numpy(),
+                          "tsne_x": real_emb[:, 0], "tsne_y": real_emb[:, 1]})]
+    panels: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    offset = n_r
+    for lane, n_syn in lanes_meta:
+        lane_emb = emb[offset : offset + n_syn]
+        offset += n_syn
+        rows.append(pd.DataFrame({"lane": lane, "group": latent.GROUP_SYNTHETIC,
+                                  "tsne_x": lane_emb[:, 0], "tsne_y": lane_emb[:, 1]}))
+        panels[lane] = (np.vstack([real_emb, lane_emb]), latent.make_groups(y[real_idx], n_syn))
+    embedding = pd.concat(rows, ignore_index=True)
+
+    panel = latent.tsne_panel(panels)
+    panel.suptitle(f"Autoencoder latent space, one t-SNE fit (perplexity {p.perplexity:g}, seed {p.seed})")
+    figures = {
+        f"{lane}.png": latent.tsne_scatter(e, g, f"{lane}: latent t-SNE") for lane, (e, g) in panels.items()
+    }
+    plotly_lane = PLOTLY_LANE if PLOTLY_LANE in panels else (lanes_meta[-1][0] if lanes_meta else None)
+    if plotly_lane is None:
+        plotly_fig = latent.tsne_plotly(real_emb, real_groups, "real rows: latent t-SNE")
+    else:
+        plotly_fig = latent.tsne_plotly(*panels[plotly_lane], f"{plotly_lane}: latent t-SNE (shared fit)")
+    logger.info(
+        "latent t-SNE: %d real + %s synthetic points in %.1f s",
+        n_r, ", ".join(f"{lane} {n}" for lane, n in lanes_meta) or "no", time.perf_counter() - start,
+    )
+    return panel, figures, plotly_fig, embedding
+
+
+def fidelity_table(
+    autoencoder: dict, train: pd.DataFrame, validation: pd.DataFrame, params: FidelityParams,
+    **lane_sets: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per synthetic lane with the four latent-space fidelity numbers.
+
+    Reference real points: all of ``train`` (its minority for the distance ratio and the
+    coverage). Real minority unseen by the generators: ``validation``'s minority (the
+    real side of the detection test and the distance ratio's denominator). Each lane's
+    synthetic rows are scored in full or, above ``max_synthetic``, on a seeded subsample
+    (``n_evaluated``); ``n_synthetic`` is the lane's full count.
+    """
+    p = _as(FidelityParams, params)
+    model = _model(autoencoder)
+    y = train[TARGET].astype(int).to_numpy()
+    Z_real = model.encode(train)
+    Z_held = model.encode(validation.loc[validation[TARGET].astype(int).to_numpy() == 1])
+    records = []
+    for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1):
+        start = time.perf_counter()
+        syn = _synthetic_rows(lane, train_set)
+        idx = _sample(len(syn), p.max_synthetic, p.seed, salt)
+        report = latent.fidelity_report(
+            model.encode(syn.iloc[idx]), Z_real, y, Z_held, k=p.k, n_clusters=p.n_clusters, random_state=p.seed
+        )
+        report.update(lane=lane, n_synthetic=int(len(syn)), n_evaluated=int(len(idx)))
+        records.append(report)
+        logger.info(
+            "fidelity %s: %d synthetic (%d scored) no_mans_land=%.3f detection_auc=%.3f distance_ratio=%.3f "
+            "coverage=%.3f in %.1f s",
+            lane, report["n_synthetic"], report["n_evaluated"], report["no_mans_land_rate"],
+            report["detection_auc"], report["distance_ratio"], report["cluster_coverage"], time.perf_counter() - start,
+        )
+    return pd.DataFrame.from_records(records, columns=FIDELITY_COLUMNS)
