@@ -40,6 +40,7 @@ REAL_LANE = "(real)"
 PLOTLY_LANE = "model_driven"
 FIDELITY_COLUMNS = [
     "lane", "n_synthetic", "n_evaluated", "no_mans_land_rate", "detection_auc", "distance_ratio", "cluster_coverage",
+    "reference_no_mans_land_rate", "latent_class_auc", "input_class_auc",
 ]
 
 
@@ -60,6 +61,7 @@ class FidelityParams:
     k: int = 10  # neighbours for the no-man's-land rate
     n_clusters: int = 8  # real-minority KMeans clusters for the coverage
     max_synthetic: int | None = 20000  # seeded cap on the synthetic rows scored per lane (None: all)
+    class_auc_rows: int = 20000  # real train rows (class-stratified) for the latent_class_auc diagnostic
     seed: int = 0
 
 
@@ -97,6 +99,28 @@ def _sample(n_total: int, n: int | None, seed: int, salt: int) -> np.ndarray:
         return np.arange(n_total)
     rng = np.random.default_rng([int(seed), int(salt)])
     return np.sort(rng.choice(n_total, size=max(0, int(n)), replace=False))
+
+
+def _knn_class_auc(X: np.ndarray, y: np.ndarray, k: int, seed: int, max_rows: int) -> float:
+    """Cross-validated ROC-AUC of a k-NN classifier separating the real classes in ``X``.
+
+    A diagnostic of the space the fidelity numbers live in: when the latent space keeps
+    the class signal, its AUC is close to the same test on the standardised inputs; near
+    0.5 the neighbourhood-based numbers (no-man's-land rate above all) say little.
+    """
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.neighbors import KNeighborsClassifier
+
+    idx = latent.stratified_subsample(latent.make_groups(y, 0), int(max_rows), random_state=seed)
+    X, y = np.asarray(X)[idx], np.asarray(y)[idx]
+    n_min = int(min(np.bincount(y, minlength=2)))
+    if n_min < 2:
+        return float("nan")
+    folds = StratifiedKFold(n_splits=min(5, n_min), shuffle=True, random_state=seed)
+    knn = KNeighborsClassifier(n_neighbors=int(max(1, min(k, len(y) - len(y) // folds.n_splits - 1))))
+    proba = cross_val_predict(knn, X, y, cv=folds, method="predict_proba")[:, 1]
+    return float(roc_auc_score(y, proba))
 
 
 # --------------------------------------------------------------------------------------
@@ -209,12 +233,35 @@ def fidelity_table(
     real side of the detection test and the distance ratio's denominator). Each lane's
     synthetic rows are scored in full or, above ``max_synthetic``, on a seeded subsample
     (``n_evaluated``); ``n_synthetic`` is the lane's full count.
+
+    Context columns, the same in every row: ``reference_no_mans_land_rate`` is the rate of
+    the held-out real minority itself (what a faithful generator scores; the detection
+    AUC's reference is 0.5 and the distance ratio's 1 by construction);
+    ``latent_class_auc`` / ``input_class_auc`` are cross-validated
+    k-NN AUCs of the real train classes in latent and in standardised input space: when
+    the latent one is near 0.5 the autoencoder has dropped the class signal and the
+    neighbourhood-based numbers say little (see :func:`_knn_class_auc`).
     """
     p = _as(FidelityParams, params)
     model = _model(autoencoder)
     y = train[TARGET].astype(int).to_numpy()
     Z_real = model.encode(train)
     Z_held = model.encode(validation.loc[validation[TARGET].astype(int).to_numpy() == 1])
+    context = {
+        "reference_no_mans_land_rate": latent.no_mans_land_rate(Z_held, Z_real, y, k=p.k),
+        "latent_class_auc": _knn_class_auc(Z_real, y, p.k, p.seed, p.class_auc_rows),
+        "input_class_auc": _knn_class_auc(model.transform(train), y, p.k, p.seed, p.class_auc_rows),
+    }
+    logger.info(
+        "fidelity: held-out real minority no-man's-land rate %.3f; k-NN class AUC of the real train rows "
+        "%.3f in latent space, %.3f in input space", context["reference_no_mans_land_rate"],
+        context["latent_class_auc"], context["input_class_auc"],
+    )
+    if context["latent_class_auc"] < 0.6:
+        logger.warning(
+            "the autoencoder's latent space barely separates the real classes (k-NN AUC %.3f): "
+            "the neighbourhood-based fidelity numbers say little on this data", context["latent_class_auc"],
+        )
     records = []
     for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1):
         start = time.perf_counter()
@@ -223,7 +270,7 @@ def fidelity_table(
         report = latent.fidelity_report(
             model.encode(syn.iloc[idx]), Z_real, y, Z_held, k=p.k, n_clusters=p.n_clusters, random_state=p.seed
         )
-        report.update(lane=lane, n_synthetic=int(len(syn)), n_evaluated=int(len(idx)))
+        report.update(lane=lane, n_synthetic=int(len(syn)), n_evaluated=int(len(idx)), **context)
         records.append(report)
         logger.info(
             "fidelity %s: %d synthetic (%d scored) no_mans_land=%.3f detection_auc=%.3f distance_ratio=%.3f "

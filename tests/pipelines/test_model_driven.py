@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from synthetic_intelligence.core import learners
+from synthetic_intelligence.core.sampling import GenerationError
+from synthetic_intelligence.pipelines.generation import create_pipeline as generation_pipeline
+from synthetic_intelligence.pipelines.generation import nodes as gen_nodes
+from synthetic_intelligence.pipelines.model_driven import create_pipeline as model_driven_pipeline
+from synthetic_intelligence.pipelines.oracle import create_pipeline as oracle_pipeline
+from synthetic_intelligence.pipelines.oracle.nodes import train_oracle
+
+CHEAP = {"engine": "sklearn", "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
+         "estimator_kwargs": {"max_iter": 30, "random_state": 0}}
+PARAMS = {"seed": 0, "threshold": 0.75, "ratio": 0.5,
+          "sampler": {"candidates": "interpolate", "batch_size": 4096, "max_rounds": 20},
+          "tuning": {"enabled": True, "thresholds": [0.5, 0.8], "ratios": [0.2, 0.4], "learner": CHEAP}}
+EVALUATION = {"n_boot": 50, "alpha": 0.05, "seed": 0}
+
+
+@pytest.fixture(scope="module")
+def oracle(tiny_world):
+    X, y = learners.split_xy(tiny_world["train"])
+    return HistGradientBoostingClassifier(max_iter=50, random_state=0).fit(X, y)
+
+
+def test_train_oracle_reports_validation_auprc(tiny_world):
+    model, leaderboard, report = train_oracle(tiny_world["train"], tiny_world["validation"], CHEAP, EVALUATION)
+    assert report["validation_auprc_ci_low"] <= report["validation_auprc"] <= report["validation_auprc_ci_high"]
+    assert report["validation_auprc"] > tiny_world["validation"]["target"].mean()
+    assert report["note"] == ""  # no AutoML leaderboard selection on validation for a sklearn oracle
+
+
+def test_choose_setting_grid_is_on_validation_and_picks_its_best(tiny_world, oracle):
+    grid, choice = gen_nodes.choose_setting(tiny_world["train"], tiny_world["validation"], oracle, PARAMS)
+    assert len(grid) == 1 + 4 and grid["reference"].sum() == 1
+    best = grid[~grid["reference"]]["validation_auprc"].max()
+    assert choice["validation_auprc"] == pytest.approx(best)
+    assert (choice["threshold"], choice["ratio"]) in {(0.5, 0.2), (0.5, 0.4), (0.8, 0.2), (0.8, 0.4)}
+    assert choice["chosen_on"] == "validation"
+
+
+def test_fixed_setting_when_tuning_disabled(tiny_world, oracle):
+    params = {**PARAMS, "tuning": {**PARAMS["tuning"], "enabled": False}}
+    grid, choice = gen_nodes.choose_setting(tiny_world["train"], tiny_world["validation"], oracle, params)
+    assert choice == {"threshold": 0.75, "ratio": 0.5, "chosen_on": "fixed", "tuned": False}
+
+
+def test_generate_appends_gated_synthetic_rows(tiny_world, oracle):
+    train = tiny_world["train"]
+    train_set, report = gen_nodes.generate(train, oracle, {"threshold": 0.7, "ratio": 0.3}, PARAMS)
+    synthetic = train_set[train_set["is_synthetic"]]
+    assert len(synthetic) == report["n_synthetic"] > 0
+    assert train_set.iloc[: len(train)].drop(columns="is_synthetic").equals(train)
+    assert (synthetic["target"] == 1).all()
+    X = synthetic.drop(columns=["target", "is_synthetic"])
+    assert (oracle.predict_proba(X)[:, 1] >= 0.7).all()
+    n_min, n_maj = (train_set["target"] == 1).sum(), (train_set["target"] == 0).sum()
+    assert n_min == int(0.3 * n_maj)
+    assert 0 < report["acceptance_rate"] <= 1 and report["rounds"]
+
+
+def test_generate_unreachable_threshold_names_it(tiny_world):
+    class Never:
+        classes_ = np.array([0, 1])
+
+        def predict_proba(self, X):
+            return np.column_stack([np.ones(len(X)), np.zeros(len(X))])
+
+    with pytest.raises(GenerationError, match="threshold"):
+        gen_nodes.generate(tiny_world["train"], Never(), {"threshold": 0.9, "ratio": 0.5},
+                           {**PARAMS, "sampler": {"max_rounds": 3, "batch_size": 512}})
+
+
+def test_model_driven_sliced_pipelines_oracle_to_metrics(tiny_world):
+    catalog = DataCatalog({name: MemoryDataset(tiny_world[name]) for name in
+                           ("train", "validation", "holdout_iid", "holdout_new_world")})
+    for name, value in {"params:oracle": CHEAP, "params:generation": PARAMS, "params:learner": CHEAP,
+                        "params:evaluation": EVALUATION}.items():
+        catalog[name] = MemoryDataset(value)
+    pipeline = oracle_pipeline() + generation_pipeline() + model_driven_pipeline()
+    outputs = SequentialRunner().run(pipeline, catalog)
+    metrics = outputs["model_driven.metrics"].load()
+    assert metrics["train"]["synthetic_rows"] > 0
+    for holdout in ("holdout_iid", "holdout_new_world"):
+        assert metrics[holdout]["auprc_ci_low"] <= metrics[holdout]["auprc"] <= metrics[holdout]["auprc_ci_high"]
+    assert outputs["model_driven.resample_report"].load()["n_synthetic"] == metrics["train"]["synthetic_rows"]
