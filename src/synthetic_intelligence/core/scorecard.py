@@ -9,7 +9,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from sklearn.metrics import precision_recall_curve
+from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from synthetic_intelligence.core.metrics import (
     auprc,
@@ -264,6 +264,37 @@ def pr_curve_figure(scores: Mapping[str, Mapping[str, pd.DataFrame]]) -> Figure:
                xlim=(0, 1), ylim=(0, 1.02))
         ax.legend(loc="upper right", fontsize="small")
     return fig
+
+
+SWEEP_COLUMNS = ["lane", "severity", "n_rows", "n_minority", "prevalence",
+                 "auprc", "auprc_ci_low", "auprc_ci_high", "roc_auc"]
+
+
+def drift_sweep_table(new_world_base: pd.DataFrame, predictors: Mapping, severities, *, drift: dict,
+                      n_boot: int = 1000, alpha: float = 0.05, random_state: int = 0) -> pd.DataFrame:
+    """AUPRC (bootstrap CI) of each lane's predictor on the new world drifted to each severity.
+
+    ``predictors`` maps lane -> ``f(X) -> P(minority)`` of an already trained
+    model (nothing is refitted); ``drift`` holds ``apply_drift``'s other
+    arguments, so the configured severity reproduces ``holdout_new_world``.
+    """
+    from synthetic_intelligence.core.synthetic import TARGET, apply_drift
+
+    rows = []
+    for severity in severities:
+        drifted = apply_drift(new_world_base, float(severity), **drift)
+        y = drifted[TARGET].to_numpy()
+        X = drifted.drop(columns=TARGET)
+        for lane, predict in predictors.items():
+            s = predict(X)
+            ci = bootstrap_ci(y, s, auprc, n_boot=n_boot, alpha=alpha, random_state=random_state)
+            rows.append({"lane": lane, "severity": float(severity), "n_rows": int(y.size), "n_minority": int(y.sum()),
+                         "prevalence": float(y.mean()), "auprc": ci["point"], "auprc_ci_low": ci["ci_low"],
+                         "auprc_ci_high": ci["ci_high"], "roc_auc": float(roc_auc_score(y, s))})
+    order = {lane: i for i, lane in enumerate(predictors)}
+    table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+    return table.sort_values(["lane", "severity"], key=lambda c: c.map(order) if c.name == "lane" else c,
+                             kind="stable").reset_index(drop=True)
 
 
 def drift_sweep_figure(sweep: pd.DataFrame) -> Figure:

@@ -90,7 +90,7 @@ def _model(autoencoder: Mapping | TrainedAutoencoder) -> TrainedAutoencoder:
 def _synthetic_rows(lane: str, train_set: pd.DataFrame) -> pd.DataFrame:
     if PROVENANCE not in train_set.columns:
         raise KeyError(f"{lane}.train_set has no {PROVENANCE!r} column: synthetic rows must carry provenance")
-    return train_set.loc[train_set[PROVENANCE].astype(bool).to_numpy()]
+    return train_set
 
 
 def _sample(n_total: int, n: int | None, seed: int, salt: int) -> np.ndarray:

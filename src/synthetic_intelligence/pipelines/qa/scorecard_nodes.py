@@ -14,10 +14,8 @@ import logging
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from sklearn.metrics import roc_auc_score
 
-from synthetic_intelligence.core import learners, metrics, scorecard
-from synthetic_intelligence.core.synthetic import TARGET, apply_drift
+from synthetic_intelligence.core import learners, scorecard
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +23,7 @@ SCORES, METRICS, RESAMPLE_REPORT, LEARNER = "scores", "metrics", "resample_repor
 _SEP = "__"
 DEFAULT_REFERENCES = ("baseline", "smote")
 DEFAULT_SEVERITIES = (0.0, 0.25, 0.5, 0.75, 1.0)
-SWEEP_COLUMNS = ["lane", "severity", "n_rows", "n_minority", "prevalence",
-                 "auprc", "auprc_ci_low", "auprc_ci_high", "roc_auc"]
+SWEEP_COLUMNS = scorecard.SWEEP_COLUMNS
 
 
 def input_key(kind: str, lane: str) -> str:
@@ -125,22 +122,13 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: dict, drift: dict, source: 
             "not a drifted copy of the training world."
         )
     severities = [float(s) for s in (sweep.get("severities") or DEFAULT_SEVERITIES)]
-    n_boot, alpha, seed = int(sweep["n_boot"]), float(sweep["alpha"]), int(sweep["seed"])
-    rows = []
-    for severity in severities:
-        drifted = apply_drift(new_world_base, severity, shift_scale=float(drift["shift_scale"]),
-                              relabel_share=float(drift["relabel_share"]), seed=int(drift["seed"]))
-        y = drifted[TARGET].to_numpy()
-        for lane, model in models.items():
-            s = learners.predict_minority(model, drifted)
-            ci = metrics.bootstrap_ci(y, s, metrics.auprc, n_boot=n_boot, alpha=alpha, random_state=seed)
-            rows.append({"lane": lane, "severity": severity, "n_rows": int(y.size), "n_minority": int(y.sum()),
-                         "prevalence": float(y.mean()), "auprc": ci["point"], "auprc_ci_low": ci["ci_low"],
-                         "auprc_ci_high": ci["ci_high"], "roc_auc": float(roc_auc_score(y, s))})
-    order = {lane: i for i, lane in enumerate(models)}
-    table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-    table = table.sort_values(["lane", "severity"], key=lambda c: c.map(order) if c.name == "lane" else c,
-                              kind="stable").reset_index(drop=True)
+    table = scorecard.drift_sweep_table(
+        new_world_base,
+        {lane: (lambda X, m=model: learners.predict_minority(m, X)) for lane, model in models.items()},
+        severities,
+        drift={k: drift[k] for k in ("shift_scale", "relabel_share", "seed")},
+        n_boot=int(sweep["n_boot"]), alpha=float(sweep["alpha"]), random_state=int(sweep["seed"]),
+    )
     fig = scorecard.drift_sweep_figure(table)
     ax = fig.axes[0]
     ax.axvline(float(drift["severity"]), color="grey", linestyle=":", linewidth=1,
