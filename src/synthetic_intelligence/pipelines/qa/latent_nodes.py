@@ -9,6 +9,9 @@
 * :func:`fidelity_table` - one row per synthetic lane: no-man's-land rate, detection AUC
   (independent RandomForest judge), distance ratio and cluster coverage, all in latent
   space. The held-out real minority is ``validation``'s minority (never a holdout).
+  Context columns say how to read them: the held-out real minority's own no-man's-land
+  rate, and whether the latent space keeps the class signal at all (k-NN class AUC in
+  latent vs input space; an autoencoder keeps variance, not labels).
 
 Lane train sets arrive as keyword arguments named after their lane (``smote=...,
 model_driven=...``), in lane order; only their ``is_synthetic`` rows are used.
@@ -90,7 +93,7 @@ def _model(autoencoder: Mapping | TrainedAutoencoder) -> TrainedAutoencoder:
 def _synthetic_rows(lane: str, train_set: pd.DataFrame) -> pd.DataFrame:
     if PROVENANCE not in train_set.columns:
         raise KeyError(f"{lane}.train_set has no {PROVENANCE!r} column: synthetic rows must carry provenance")
-    return train_set
+    return train_set.loc[train_set[PROVENANCE].astype(bool).to_numpy()]
 
 
 def _sample(n_total: int, n: int | None, seed: int, salt: int) -> np.ndarray:
