@@ -209,7 +209,7 @@ def latent_projection(
     embedding = pd.concat(rows, ignore_index=True)
 
     panel = latent.tsne_panel(panels)
-    panel.suptitle(f"Autoencoder latent space, one t-SNE fit (perplexity {p.perplexity:g}, seed {p.seed})")
+    panel.suptitle(f"latent t-SNE, one shared fit (perplexity {p.perplexity:g}, seed {p.seed})", fontsize="medium")
     figures = {
         f"{lane}.png": latent.tsne_scatter(e, g, f"{lane}: latent t-SNE") for lane, (e, g) in panels.items()
     }
