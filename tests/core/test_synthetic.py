@@ -42,9 +42,20 @@ def test_drift_severity_out_of_range(severity):
 
 
 def test_two_clusters_minority_is_bimodal_with_majority_in_the_gap():
-    world, new = synthetic.make_two_clusters(n_samples=4000, n_new_world=500, n_features=5, seed=0)
+    world, new = synthetic.make_two_clusters(n_samples=4000, n_new_world=500, n_features=5, rotate=False, seed=0)
     minority = world[world["target"] == 1]
     assert ((minority["x00"] < -1.5) | (minority["x00"] > 1.5)).mean() > 0.95
     gap = world[(world["x00"].abs() < 1.0) & (world["x01"].abs() < 1.0)]
     assert gap["target"].mean() < 0.05 and len(gap) > 100
     assert len(new) == 500
+
+
+def test_two_clusters_rotation_keeps_distances_and_spreads_the_signal():
+    plain, _ = synthetic.make_two_clusters(n_samples=500, n_new_world=50, n_features=10, rotate=False, seed=0)
+    rotated, _ = synthetic.make_two_clusters(n_samples=500, n_new_world=50, n_features=10, rotate=True, seed=0)
+    features = [c for c in plain.columns if c != "target"]
+    d_plain = np.linalg.norm(plain[features].to_numpy()[:50, None] - plain[features].to_numpy()[None, :50], axis=2)
+    d_rot = np.linalg.norm(rotated[features].to_numpy()[:50, None] - rotated[features].to_numpy()[None, :50], axis=2)
+    np.testing.assert_allclose(d_plain, d_rot, atol=1e-8)
+    # every rotated column now differs between the classes more than pure noise would
+    assert (rotated[features].std() > 0.3).sum() >= 5

@@ -98,13 +98,18 @@ def make_two_clusters(
     n_features: int = 40,
     minority_share: float = 0.08,
     separation: float = 6.0,
+    noise_scale: float = 0.3,
+    rotate: bool = True,
     seed: int = 42,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Minority in two clusters at ``±separation/2`` on the first axis, majority around and between them.
+    """Minority in two clusters at ``±separation/2`` on one axis, majority around and between them.
 
-    The majority is a broad Gaussian (std 3 on the first two axes) plus a dense
-    band at the midpoint of the two minority clusters, so the segment joining
-    them runs through majority territory.  Other features are standard noise.
+    In the two informative dimensions the majority is a broad Gaussian (std 3)
+    plus a dense band at the midpoint of the two minority clusters (std 0.6),
+    so the segment joining them runs through majority territory.  The other
+    ``n_features - 2`` dimensions are small noise (std ``noise_scale``).  With
+    ``rotate`` a seeded random rotation mixes the plane into every feature, so
+    no single column carries the structure alone (distances are unchanged).
     """
     if n_features < 2:
         raise ValueError(f"two_clusters needs n_features >= 2, got {n_features}")
@@ -112,19 +117,20 @@ def make_two_clusters(
     n_total = n_samples + n_new_world
     n_min = int(round(n_total * minority_share))
     n_maj = n_total - n_min
-    X = rng.normal(size=(n_total, n_features))
+    X = noise_scale * rng.normal(size=(n_total, n_features))
     half = separation / 2.0
-    # minority: two tight clusters
     side = np.where(rng.random(n_min) < 0.5, -half, half)
     X[:n_min, 0] = side + 0.6 * rng.normal(size=n_min)
     X[:n_min, 1] = 0.6 * rng.normal(size=n_min)
-    # majority: 70% broad background, 30% dense band in the gap
     n_gap = int(0.3 * n_maj)
-    X[n_min:, :2] *= 3.0
-    X[n_min : n_min + n_gap, 0] = 0.8 * rng.normal(size=n_gap)
+    X[n_min:, :2] = 3.0 * rng.normal(size=(n_maj, 2))
+    X[n_min : n_min + n_gap, 0] = 0.6 * rng.normal(size=n_gap)
     X[n_min : n_min + n_gap, 1] = 1.2 * rng.normal(size=n_gap)
-    y = np.r_[np.ones(n_min, dtype=np.int64), np.zeros(n_maj, dtype=np.int64)]
     order = rng.permutation(n_total)
+    if rotate and n_features > 2:
+        q, _ = np.linalg.qr(rng.normal(size=(n_features, n_features)))
+        X = X @ q
+    y = np.r_[np.ones(n_min, dtype=np.int64), np.zeros(n_maj, dtype=np.int64)]
     df = _frame(X[order], y[order])
     return df.iloc[:n_samples].reset_index(drop=True), df.iloc[n_samples:].reset_index(drop=True)
 
