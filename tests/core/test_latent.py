@@ -310,3 +310,12 @@ def test_plotly_figure_has_traces():
     assert sum(len(t.x) for t in fig.data) == len(groups)
     emb0, groups0 = _groups_and_emb(n_syn=0)
     assert len(tsne_plotly(emb0, groups0, "no synthetic").data) == 2
+
+
+def test_knn_class_auc_separable_vs_random_labels():
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, size=(300, 4)), rng.normal(4, 1, size=(60, 4))]
+    y = np.r_[np.zeros(300, dtype=int), np.ones(60, dtype=int)]
+    assert latent.knn_class_auc(X, y, k=10, seed=0, max_rows=1000) > 0.95
+    shuffled = rng.permutation(y)
+    assert abs(latent.knn_class_auc(X, shuffled, k=10, seed=0, max_rows=1000) - 0.5) < 0.12

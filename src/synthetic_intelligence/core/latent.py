@@ -725,3 +725,25 @@ def tsne_plotly(emb: np.ndarray, groups: pd.Series, title: str):
         legend={"itemsizing": "constant"},
     )
     return fig
+
+
+def knn_class_auc(X: np.ndarray, y: np.ndarray, k: int, seed: int, max_rows: int) -> float:
+    """Cross-validated ROC-AUC of a k-NN classifier separating the real classes in ``X``.
+
+    A diagnostic of the space the fidelity numbers live in: when the latent space keeps
+    the class signal, its AUC is close to the same test on the standardised inputs; near
+    0.5 the neighbourhood-based numbers (no-man's-land rate above all) say little.
+    """
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.neighbors import KNeighborsClassifier
+
+    idx = stratified_subsample(make_groups(y, 0), int(max_rows), random_state=seed)
+    X, y = np.asarray(X)[idx], np.asarray(y)[idx]
+    n_min = int(min(np.bincount(y, minlength=2)))
+    if n_min < 2:
+        return float("nan")
+    folds = StratifiedKFold(n_splits=min(5, n_min), shuffle=True, random_state=seed)
+    knn = KNeighborsClassifier(n_neighbors=int(max(1, min(k, len(y) - len(y) // folds.n_splits - 1))))
+    proba = cross_val_predict(knn, X, y, cv=folds, method="predict_proba")[:, 1]
+    return float(roc_auc_score(y, proba))

@@ -104,28 +104,6 @@ def _sample(n_total: int, n: int | None, seed: int, salt: int) -> np.ndarray:
     return np.sort(rng.choice(n_total, size=max(0, int(n)), replace=False))
 
 
-def _knn_class_auc(X: np.ndarray, y: np.ndarray, k: int, seed: int, max_rows: int) -> float:
-    """Cross-validated ROC-AUC of a k-NN classifier separating the real classes in ``X``.
-
-    A diagnostic of the space the fidelity numbers live in: when the latent space keeps
-    the class signal, its AUC is close to the same test on the standardised inputs; near
-    0.5 the neighbourhood-based numbers (no-man's-land rate above all) say little.
-    """
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from sklearn.neighbors import KNeighborsClassifier
-
-    idx = latent.stratified_subsample(latent.make_groups(y, 0), int(max_rows), random_state=seed)
-    X, y = np.asarray(X)[idx], np.asarray(y)[idx]
-    n_min = int(min(np.bincount(y, minlength=2)))
-    if n_min < 2:
-        return float("nan")
-    folds = StratifiedKFold(n_splits=min(5, n_min), shuffle=True, random_state=seed)
-    knn = KNeighborsClassifier(n_neighbors=int(max(1, min(k, len(y) - len(y) // folds.n_splits - 1))))
-    proba = cross_val_predict(knn, X, y, cv=folds, method="predict_proba")[:, 1]
-    return float(roc_auc_score(y, proba))
-
-
 # --------------------------------------------------------------------------------------
 # Nodes
 # --------------------------------------------------------------------------------------
@@ -243,7 +221,7 @@ def fidelity_table(
     ``latent_class_auc`` / ``input_class_auc`` are cross-validated
     k-NN AUCs of the real train classes in latent and in standardised input space: when
     the latent one is near 0.5 the autoencoder has dropped the class signal and the
-    neighbourhood-based numbers say little (see :func:`_knn_class_auc`).
+    neighbourhood-based numbers say little (see :func:`~synthetic_intelligence.core.latent.knn_class_auc`).
     """
     p = _as(FidelityParams, params)
     model = _model(autoencoder)
@@ -252,8 +230,8 @@ def fidelity_table(
     Z_held = model.encode(validation.loc[validation[TARGET].astype(int).to_numpy() == 1])
     context = {
         "reference_no_mans_land_rate": latent.no_mans_land_rate(Z_held, Z_real, y, k=p.k),
-        "latent_class_auc": _knn_class_auc(Z_real, y, p.k, p.seed, p.class_auc_rows),
-        "input_class_auc": _knn_class_auc(model.transform(train), y, p.k, p.seed, p.class_auc_rows),
+        "latent_class_auc": latent.knn_class_auc(Z_real, y, p.k, p.seed, p.class_auc_rows),
+        "input_class_auc": latent.knn_class_auc(model.transform(train), y, p.k, p.seed, p.class_auc_rows),
     }
     logger.info(
         "fidelity: held-out real minority no-man's-land rate %.3f; k-NN class AUC of the real train rows "
