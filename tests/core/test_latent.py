@@ -17,6 +17,7 @@ import torch
 from matplotlib.figure import Figure
 
 from synthetic_intelligence.core.latent import (
+    knn_class_auc,
     GROUP_MAJORITY,
     GROUP_MINORITY,
     GROUP_SYNTHETIC,
@@ -316,6 +317,6 @@ def test_knn_class_auc_separable_vs_random_labels():
     rng = np.random.default_rng(0)
     X = np.r_[rng.normal(0, 1, size=(300, 4)), rng.normal(4, 1, size=(60, 4))]
     y = np.r_[np.zeros(300, dtype=int), np.ones(60, dtype=int)]
-    assert latent.knn_class_auc(X, y, k=10, seed=0, max_rows=1000) > 0.95
+    assert knn_class_auc(X, y, k=10, seed=0, max_rows=1000) > 0.95
     shuffled = rng.permutation(y)
-    assert abs(latent.knn_class_auc(X, shuffled, k=10, seed=0, max_rows=1000) - 0.5) < 0.12
+    assert abs(knn_class_auc(X, shuffled, k=10, seed=0, max_rows=1000) - 0.5) < 0.12
