@@ -747,3 +747,48 @@ def knn_class_auc(X: np.ndarray, y: np.ndarray, k: int, seed: int, max_rows: int
     knn = KNeighborsClassifier(n_neighbors=int(max(1, min(k, len(y) - len(y) // folds.n_splits - 1))))
     proba = cross_val_predict(knn, X, y, cv=folds, method="predict_proba")[:, 1]
     return float(roc_auc_score(y, proba))
+
+
+def seeded_sample(n_total: int, n: int | None, seed: int, salt: int) -> np.ndarray:
+    """Sorted positional indices of a seeded random sample of ``min(n, n_total)`` rows."""
+    if n is None or n >= n_total:
+        return np.arange(n_total)
+    rng = np.random.default_rng([int(seed), int(salt)])
+    return np.sort(rng.choice(n_total, size=max(0, int(n)), replace=False))
+
+
+def shared_tsne(model: "TrainedAutoencoder", real: pd.DataFrame, y_real: np.ndarray,
+                synthetic: dict[str, pd.DataFrame], *, size: int, real_share: float, perplexity: float,
+                seed: int, real_lane: str = "(real)"):
+    """Encode real rows and each lane's synthetic rows and lay them out with ONE t-SNE fit.
+
+    Real rows: a seeded class-stratified subsample of ``size * real_share`` rows, shared by
+    every lane; each lane: a seeded subsample of ``(size - n_real) / n_lanes`` synthetic rows.
+    Returns ``(panels, embedding, real_emb, real_groups)`` where ``panels[lane]`` is
+    ``(coordinates, groups)`` of the real points plus that lane's synthetic points and
+    ``embedding`` the table ``lane, group, tsne_x, tsne_y``.
+    """
+    n_real = int(min(len(real), round(size * real_share)))
+    per_lane = max(0, (int(size) - n_real) // max(1, len(synthetic)))
+    real_idx = stratified_subsample(make_groups(y_real, 0), n_real, random_state=seed)
+    real_groups = make_groups(y_real[real_idx], 0)
+    blocks = [model.encode(real.iloc[real_idx])]
+    counts: dict[str, int] = {}
+    for salt, (lane, syn) in enumerate(synthetic.items(), start=1):
+        idx = seeded_sample(len(syn), per_lane, seed, salt)
+        blocks.append(model.encode(syn.iloc[idx]))
+        counts[lane] = len(idx)
+    emb = tsne_2d(np.vstack(blocks), random_state=seed, perplexity=perplexity)
+
+    real_emb = emb[: len(real_idx)]
+    rows = [pd.DataFrame({"lane": real_lane, "group": real_groups.to_numpy(),
+                          "tsne_x": real_emb[:, 0], "tsne_y": real_emb[:, 1]})]
+    panels: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    offset = len(real_idx)
+    for lane, n_syn in counts.items():
+        lane_emb = emb[offset : offset + n_syn]
+        offset += n_syn
+        rows.append(pd.DataFrame({"lane": lane, "group": GROUP_SYNTHETIC,
+                                  "tsne_x": lane_emb[:, 0], "tsne_y": lane_emb[:, 1]}))
+        panels[lane] = (np.vstack([real_emb, lane_emb]), make_groups(y_real[real_idx], n_syn))
+    return panels, pd.concat(rows, ignore_index=True), real_emb, real_groups

@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from synthetic_intelligence.core import latent
@@ -96,14 +95,6 @@ def _synthetic_rows(lane: str, train_set: pd.DataFrame) -> pd.DataFrame:
     return train_set.loc[train_set[PROVENANCE].astype(bool).to_numpy()]
 
 
-def _sample(n_total: int, n: int | None, seed: int, salt: int) -> np.ndarray:
-    """Sorted positional indices of a seeded random sample of ``min(n, n_total)`` rows."""
-    if n is None or n >= n_total:
-        return np.arange(n_total)
-    rng = np.random.default_rng([int(seed), int(salt)])
-    return np.sort(rng.choice(n_total, size=max(0, int(n)), replace=False))
-
-
 # --------------------------------------------------------------------------------------
 # Nodes
 # --------------------------------------------------------------------------------------
@@ -154,51 +145,27 @@ def latent_projection(
     p = _as(ProjectionParams, params)
     model = _model(autoencoder)
     start = time.perf_counter()
-    n_lanes = max(1, len(lane_sets))
-    n_real = int(min(len(train), round(p.size * p.real_share)))
-    per_lane = max(0, (int(p.size) - n_real) // n_lanes)
-
-    y = train[TARGET].astype(int).to_numpy()
-    real_idx = latent.stratified_subsample(latent.make_groups(y, 0), n_real, random_state=p.seed)
-    real_groups = latent.make_groups(y[real_idx], 0)
-    blocks = [model.encode(train.iloc[real_idx])]
-    lanes_meta: list[tuple[str, int]] = []
-    for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1):
-        syn = _synthetic_rows(lane, train_set)
-        idx = _sample(len(syn), per_lane, p.seed, salt)
-        blocks.append(model.encode(syn.iloc[idx]))
-        lanes_meta.append((lane, len(idx)))
-
-    Z = np.vstack(blocks) if blocks else np.zeros((0, model.latent_dim))
-    emb = latent.tsne_2d(Z, random_state=p.seed, perplexity=p.perplexity)
-
-    n_r = len(real_idx)
-    real_emb = emb[:n_r]
-    rows = [pd.DataFrame({"lane": REAL_LANE, "group": real_groups.to_numpy(),
-                          "tsne_x": real_emb[:, 0], "tsne_y": real_emb[:, 1]})]
-    panels: dict[str, tuple[np.ndarray, pd.Series]] = {}
-    offset = n_r
-    for lane, n_syn in lanes_meta:
-        lane_emb = emb[offset : offset + n_syn]
-        offset += n_syn
-        rows.append(pd.DataFrame({"lane": lane, "group": latent.GROUP_SYNTHETIC,
-                                  "tsne_x": lane_emb[:, 0], "tsne_y": lane_emb[:, 1]}))
-        panels[lane] = (np.vstack([real_emb, lane_emb]), latent.make_groups(y[real_idx], n_syn))
-    embedding = pd.concat(rows, ignore_index=True)
+    panels, embedding, real_emb, real_groups = latent.shared_tsne(
+        model, train, train[TARGET].astype(int).to_numpy(),
+        {lane: _synthetic_rows(lane, train_set) for lane, train_set in lane_sets.items()},
+        size=int(p.size), real_share=float(p.real_share), perplexity=float(p.perplexity), seed=int(p.seed),
+        real_lane=REAL_LANE,
+    )
+    lanes_meta = [(lane, int((embedding["lane"] == lane).sum())) for lane in panels]
 
     panel = latent.tsne_panel(panels)
     panel.suptitle(f"latent t-SNE, one shared fit (perplexity {p.perplexity:g}, seed {p.seed})", fontsize="medium")
     figures = {
         f"{lane}.png": latent.tsne_scatter(e, g, f"{lane}: latent t-SNE") for lane, (e, g) in panels.items()
     }
-    plotly_lane = PLOTLY_LANE if PLOTLY_LANE in panels else (lanes_meta[-1][0] if lanes_meta else None)
+    plotly_lane = PLOTLY_LANE if PLOTLY_LANE in panels else (list(panels)[-1] if panels else None)
     if plotly_lane is None:
         plotly_fig = latent.tsne_plotly(real_emb, real_groups, "real rows: latent t-SNE")
     else:
         plotly_fig = latent.tsne_plotly(*panels[plotly_lane], f"{plotly_lane}: latent t-SNE (shared fit)")
     logger.info(
         "latent t-SNE: %d real + %s synthetic points in %.1f s",
-        n_r, ", ".join(f"{lane} {n}" for lane, n in lanes_meta) or "no", time.perf_counter() - start,
+        len(real_emb), ", ".join(f"{lane} {n}" for lane, n in lanes_meta) or "no", time.perf_counter() - start,
     )
     return panel, figures, plotly_fig, embedding
 
@@ -247,7 +214,7 @@ def fidelity_table(
     for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1):
         start = time.perf_counter()
         syn = _synthetic_rows(lane, train_set)
-        idx = _sample(len(syn), p.max_synthetic, p.seed, salt)
+        idx = latent.seeded_sample(len(syn), p.max_synthetic, p.seed, salt)
         report = latent.fidelity_report(
             model.encode(syn.iloc[idx]), Z_real, y, Z_held, k=p.k, n_clusters=p.n_clusters, random_state=p.seed
         )
