@@ -20,9 +20,9 @@ import sys
 from kedro.framework.hooks import hook_impl
 
 from synthetic_intelligence.core import h2o_utils
+from synthetic_intelligence.core.schema import H2O_TAG
 
 logger = logging.getLogger(__name__)
-H2O_TAG = "h2o"
 
 
 class H2OHook:

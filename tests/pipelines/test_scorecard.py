@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from synthetic_intelligence.core import isolation, learners, metrics
 from synthetic_intelligence.core.synthetic import TARGET, WorldSpec, apply_drift, make_world
-from synthetic_intelligence.hooks import H2O_TAG
+from synthetic_intelligence.core.schema import H2O_TAG
 from synthetic_intelligence.pipelines.qa import scorecard_nodes as sc
 from synthetic_intelligence.pipelines.qa.scorecard_pipeline import (
     create_scorecard_pipeline,

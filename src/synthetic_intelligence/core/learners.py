@@ -15,7 +15,7 @@ from synthetic_intelligence.core import h2o_utils
 from synthetic_intelligence.core.synthetic import TARGET
 
 ENGINES = ("h2o_automl", "sklearn")
-PROVENANCE = "is_synthetic"
+from synthetic_intelligence.core.schema import PROVENANCE  # noqa: E402
 
 
 @dataclass

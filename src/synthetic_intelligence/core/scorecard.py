@@ -17,7 +17,7 @@ from synthetic_intelligence.core.metrics import (
     paired_bootstrap_diff,
 )
 
-HOLDOUTS: tuple[str, ...] = ("holdout_iid", "holdout_new_world")
+from synthetic_intelligence.core.schema import HOLDOUTS  # noqa: E402
 HOLDOUT_LABELS = {
     "holdout_iid": "IID holdout",
     "holdout_new_world": "New-world holdout",

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
-TARGET = "target"
+from synthetic_intelligence.core.schema import TARGET  # noqa: E402
 
 
 def feature_names(n_features: int) -> list[str]:

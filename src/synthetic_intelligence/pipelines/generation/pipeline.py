@@ -1,6 +1,6 @@
 from kedro.pipeline import Pipeline, node
 
-from synthetic_intelligence.hooks import H2O_TAG
+from synthetic_intelligence.core.schema import H2O_TAG
 from synthetic_intelligence.pipelines.generation import nodes
 
 

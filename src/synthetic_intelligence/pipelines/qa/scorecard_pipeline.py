@@ -9,7 +9,7 @@ code change.
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.hooks import H2O_TAG
+from synthetic_intelligence.core.schema import H2O_TAG
 from synthetic_intelligence.pipelines.qa import scorecard_nodes as nodes
 
 

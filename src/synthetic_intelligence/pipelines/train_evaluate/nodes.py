@@ -10,7 +10,7 @@ from synthetic_intelligence.core import learners, metrics
 from synthetic_intelligence.core.synthetic import TARGET
 
 logger = logging.getLogger(__name__)
-SCORED_SETS = ("validation", "holdout_iid", "holdout_new_world")
+from synthetic_intelligence.core.schema import SCORED_SETS  # noqa: E402
 
 
 def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, learner: dict):
@@ -48,7 +48,7 @@ def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: dict) -> dict:
     threshold = metrics.choose_threshold(val["y_true"].to_numpy(), val["score"].to_numpy())
     out = {"threshold_source": "validation", "threshold": float(threshold), "fit_seconds": float(fit_info["fit_seconds"]),
            "engine": fit_info["engine"], "model_id": fit_info["model_id"], "train": fit_info["train"]}
-    for name in ("validation", "holdout_iid", "holdout_new_world"):
+    for name in SCORED_SETS:
         part = scores[scores["set"] == name]
         out[name] = metrics.evaluate_scores(
             part["y_true"].to_numpy(), part["score"].to_numpy(), threshold,

@@ -1,0 +1,25 @@
+"""Names shared across modules: columns, split names, lane names, node tags.
+
+Plain constants only (no imports from the rest of the project), so any layer may
+import them.
+"""
+
+from __future__ import annotations
+
+#: The label column of every table after data isolation: 1 = minority, 0 = majority.
+TARGET = "target"
+#: Provenance column of a lane's training set: True for synthetic rows.
+PROVENANCE = "is_synthetic"
+
+#: Splits written by data_isolation, in order.
+TRAIN, VALIDATION, HOLDOUT_IID, HOLDOUT_NEW_WORLD = "train", "validation", "holdout_iid", "holdout_new_world"
+SPLITS: tuple[str, ...] = (TRAIN, VALIDATION, HOLDOUT_IID, HOLDOUT_NEW_WORLD)
+#: Sets every learner is scored on (validation chooses thresholds; holdouts only grade).
+SCORED_SETS: tuple[str, ...] = (VALIDATION, HOLDOUT_IID, HOLDOUT_NEW_WORLD)
+HOLDOUTS: tuple[str, ...] = (HOLDOUT_IID, HOLDOUT_NEW_WORLD)
+
+#: Swimlane names with a fixed role.
+BASELINE, SMOTE, MODEL_DRIVEN = "baseline", "smote", "model_driven"
+
+#: Node tags read by hooks: a pipeline with an ``h2o`` node starts (or connects to) H2O.
+H2O_TAG = "h2o"
