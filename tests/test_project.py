@@ -17,13 +17,25 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_registry_has_every_pipeline_and_one_template_per_lane():
     configure_project("synthetic_intelligence")
     pipelines = register_pipelines()
-    assert {"data_isolation", "baseline", "oracle", "generation", "model_driven", "smote", "qa", "__default__"} <= set(pipelines)
+    assert {"data_isolation", "baseline", "oracle", "model_driven", "smote", "qa", "__default__"} <= set(pipelines)
     assert "train_evaluate" not in pipelines  # the template is only used through namespaces
     default = pipelines["__default__"]
     for lane in lanes.swimlanes():
         assert f"{lane}.metrics" in default.all_outputs()
     fit_funcs = {n.func for n in default.nodes if n.name.endswith(".fit_learner")}
     assert len(fit_funcs) == 1  # every swimlane runs the same node function
+    # each lane is one namespace holding its own training-set step
+    for lane in lanes.swimlanes():
+        lane_nodes = pipelines["__default__"].only_nodes_with_namespaces([lane]).nodes
+        assert f"{lane}.train_set" in {o for n in lane_nodes for o in n.outputs}
+
+
+def test_no_module_reads_argv_or_builds_a_config_loader():
+    src = ROOT / "src" / "synthetic_intelligence"
+    for path in src.rglob("*.py"):
+        text = path.read_text()
+        assert "sys.argv" not in text or path.name == "__main__.py", path
+        assert "OmegaConfigLoader(" not in text, path
 
 
 def test_quick_env_overrides_only_sizes_and_keeps_the_rest():

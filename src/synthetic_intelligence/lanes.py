@@ -1,58 +1,46 @@
-"""Which swimlanes exist: baseline, one per declared SMOTE-family lane, model_driven.
+"""Which swimlanes exist: static structure, decided in code (Kedro's dynamic-pipelines pattern).
 
-Extra SMOTE-family lanes are declared in ``parameters_smote.yml`` under
-``smote.lanes`` (no code change); the pipeline registry and the qa pipeline
-read the same list from here.  The environment is taken from ``KEDRO_ENV`` or
-the ``--env``/``-e`` option of the running command, else ``local``.
+Every swimlane is one namespaced pipeline (its training-set step, then the shared
+``train_evaluate`` template); its own parameters live under its namespace in
+``conf/base/parameters_<pipeline>.yml`` (e.g. ``smote.sampler``).  Nothing here reads
+configuration, so ``kedro run --env quick``, ``KedroSession.create(env=...)``,
+``--conf-source`` and an installed wheel all see the same lanes; select lanes at run
+time with ``kedro run --namespaces smote,model_driven``.
+
+To add a SMOTE-family lane: add its name to :data:`SMOTE_LANES` and a block with its
+sampler under the same key in ``conf/base/parameters_smote.yml``.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+from synthetic_intelligence.core.schema import BASELINE, CLASS_WEIGHTED, MODEL_DRIVEN, SMOTE
 
-BASELINE, SMOTE, MODEL_DRIVEN = "baseline", "smote", "model_driven"
-DEFAULT_SMOTE_LANES = {SMOTE: {"sampler": "SMOTE", "kwargs": {}}}
+__all__ = ["BASELINE", "CLASS_WEIGHTED", "SMOTE", "MODEL_DRIVEN", "SMOTE_LANES", "REAL_LANES", "swimlanes",
+           "synthetic_lanes"]
 
-
-def _env_from_argv(argv: list[str]) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg in ("--env", "-e") and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--env="):
-            return arg.split("=", 1)[1]
-    return None
+#: Lanes that train on the real rows only (no synthetic row): the raw set, and the same with class weights.
+REAL_LANES: tuple[str, ...] = (BASELINE, CLASS_WEIGHTED)
+#: imbalanced-learn lanes, each configured under ``<lane>.sampler`` in parameters_smote.yml.
+SMOTE_LANES: tuple[str, ...] = (SMOTE,)
 
 
-def conf_source() -> Path:
-    here = Path(__file__).resolve().parents[2] / "conf"
-    return here if here.is_dir() else Path.cwd() / "conf"
+def _check(names: tuple[str, ...]) -> tuple[str, ...]:
+    for name in names:
+        if not name.replace("_", "").isalnum():
+            raise ValueError(f"invalid lane name {name!r}: use letters, digits and '_'")
+    if len(set(names)) != len(names):
+        raise ValueError(f"lane names must be unique: {names}")
+    return names
 
 
-def load_parameters(env: str | None = None) -> dict:
-    from kedro.config import OmegaConfigLoader
-
-    env = env or os.environ.get("KEDRO_ENV") or _env_from_argv(sys.argv) or "local"
-    loader = OmegaConfigLoader(
-        conf_source=str(conf_source()), base_env="base", default_run_env=env,
-        merge_strategy={"parameters": "soft"},
-    )
-    try:
-        return dict(loader["parameters"])
-    except Exception:  # noqa: BLE001 - no conf folder (e.g. an installed wheel used as a library)
-        return {}
+SWIMLANES: tuple[str, ...] = _check((*REAL_LANES, *SMOTE_LANES, MODEL_DRIVEN))
 
 
-def smote_lanes(params: dict | None = None) -> dict[str, dict]:
-    """``{lane_name: {"sampler": ..., "kwargs": {...}}}``, ``smote`` first."""
-    params = load_parameters() if params is None else params
-    lanes = dict((params.get("smote") or {}).get("lanes") or DEFAULT_SMOTE_LANES)
-    for name in lanes:
-        if not name.replace("_", "").isalnum() or name in (BASELINE, MODEL_DRIVEN):
-            raise ValueError(f"invalid SMOTE lane name {name!r}: use letters, digits and '_', not a reserved lane")
-    return lanes
+def swimlanes() -> list[str]:
+    """Every swimlane, in scorecard order: baseline first, model_driven last."""
+    return list(SWIMLANES)
 
 
-def swimlanes(params: dict | None = None) -> list[str]:
-    return [BASELINE, *smote_lanes(params), MODEL_DRIVEN]
+def synthetic_lanes() -> list[str]:
+    """Swimlanes whose training set holds synthetic rows (the latent QA looks at these)."""
+    return [lane for lane in SWIMLANES if lane not in REAL_LANES]

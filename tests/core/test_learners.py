@@ -15,10 +15,32 @@ def test_import_estimator_errors_are_clear():
 
 
 def test_learner_config_rejects_unknown_keys_and_engines():
-    with pytest.raises(TypeError, match="max_modles"):
+    with pytest.raises(ValueError, match="max_modles"):
         learners.LearnerConfig(max_modles=3)
-    with pytest.raises(ValueError, match="max_models must be >= 1"):
+    with pytest.raises(ValueError, match="max_models"):
         learners.LearnerConfig(max_models=0)
+    with pytest.raises(ValueError, match="engine"):
+        learners.LearnerConfig(engine="spark")
+    with pytest.raises(ValueError, match="max_models"):
+        learners.LearnerConfig(max_models="abc")
+
+
+def test_sklearn_learner_uses_the_weight_column():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=400), "target": (rng.random(400) < 0.1).astype(int)})
+    cfg = learners.LearnerConfig(engine="sklearn", estimator="sklearn.linear_model.LogisticRegression")
+    plain, info = learners.fit_learner(df, df, cfg)
+    weighted, winfo = learners.fit_learner(df.assign(sample_weight=np.where(df["target"] == 1, 9.0, 1.0)), df, cfg)
+    assert not info["weighted"] and winfo["weighted"]
+    X = df[["a"]]
+    # up-weighting the minority raises every P(minority)
+    assert (learners.predict_minority(weighted, X) > learners.predict_minority(plain, X)).all()
+    with pytest.raises(ValueError, match="sample_weight"):
+        learners.fit_learner(df.assign(sample_weight=1.0), df, learners.LearnerConfig(
+            engine="sklearn", estimator="sklearn.neighbors.KNeighborsClassifier"))
 
 
 def test_free_port_pair_is_bindable():

@@ -2,11 +2,8 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
-from synthetic_intelligence.core.smote import (
-    SAMPLERS,
-    make_sampler,
-    resample_with_provenance,
-)
+from synthetic_intelligence.core.resample import resample
+from synthetic_intelligence.core.smote import SAMPLERS, ImblearnSamplerParams, make_sampler
 
 PURE_OVERSAMPLERS = {
     "SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN", "KMeansSMOTE", "RandomOverSampler",
@@ -34,7 +31,7 @@ def test_samplers_registry_is_complete():
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
 def test_each_sampler_provenance(df, name):
     sampler = make_sampler(name, EXTRA_KWARGS.get(name), random_state=0)
-    out, info = resample_with_provenance(df, "target", sampler)
+    out, info = resample(df, sampler)
 
     assert list(out.columns) == list(df.columns) + ["is_synthetic"]
     assert out.dtypes.drop("is_synthetic").equals(df.dtypes)
@@ -63,7 +60,7 @@ def test_each_sampler_provenance(df, name):
 
 def test_existing_is_synthetic_column_is_ignored(df):
     flagged = df.assign(is_synthetic=True)
-    out, info = resample_with_provenance(flagged, "target", make_sampler("SMOTE", random_state=0))
+    out, info = resample(flagged, make_sampler("SMOTE", random_state=0))
     assert list(out.columns) == list(df.columns) + ["is_synthetic"]
     assert info["n_synthetic"] == info["rows_out"] - info["rows_in"]
 
@@ -91,3 +88,13 @@ def test_kwargs_and_random_state_pass_through():
     assert s.random_state == 1
     s = make_sampler("SMOTETomek", random_state=5)
     assert s.random_state == 5
+
+
+def test_typed_lane_settings_name_the_bad_value_before_anything_runs():
+    assert ImblearnSamplerParams(name="SMOTE", kwargs={"k_neighbors": 3}).build().k_neighbors == 3
+    with pytest.raises(ValueError, match="k_neighbors"):
+        ImblearnSamplerParams(name="SMOTE", kwargs={"k_neighbors": -1})
+    with pytest.raises(ValueError, match="SMOOTE"):
+        ImblearnSamplerParams(name="SMOOTE")
+    with pytest.raises(ValueError, match="extra"):
+        ImblearnSamplerParams(name="SMOTE", kwrgs={})

@@ -6,15 +6,15 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from synthetic_intelligence.core import learners
 from synthetic_intelligence.core.sampling import GenerationError
-from synthetic_intelligence.pipelines.generation import create_pipeline as generation_pipeline
-from synthetic_intelligence.pipelines.generation import nodes as gen_nodes
+from synthetic_intelligence.core.generation import GenerationParams
+from synthetic_intelligence.pipelines.model_driven import nodes as gen_nodes
 from synthetic_intelligence.pipelines.model_driven import create_pipeline as model_driven_pipeline
 from synthetic_intelligence.pipelines.oracle import create_pipeline as oracle_pipeline
 from synthetic_intelligence.pipelines.oracle.nodes import train_oracle
 
 CHEAP = {"engine": "sklearn", "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
          "estimator_kwargs": {"max_iter": 30, "random_state": 0}}
-PARAMS = {"seed": 0, "threshold": 0.75, "ratio": 0.5,
+PARAMS = {"seed": 0, "threshold": None, "ratio": None,
           "sampler": {"candidates": "interpolate", "batch_size": 4096, "max_rounds": 20},
           "tuning": {"enabled": True, "thresholds": [0.5, 0.8], "ratios": [0.2, 0.4], "learner": CHEAP}}
 EVALUATION = {"n_boot": 50, "alpha": 0.05, "seed": 0}
@@ -43,7 +43,7 @@ def test_choose_setting_grid_is_on_validation_and_picks_its_best(tiny_world, ora
 
 
 def test_fixed_setting_when_tuning_disabled(tiny_world, oracle):
-    params = {**PARAMS, "tuning": {**PARAMS["tuning"], "enabled": False}}
+    params = {**PARAMS, "threshold": 0.75, "ratio": 0.5, "tuning": {**PARAMS["tuning"], "enabled": False}}
     grid, choice = gen_nodes.choose_setting(tiny_world["train"], tiny_world["validation"], oracle, params)
     assert choice == {"threshold": 0.75, "ratio": 0.5, "chosen_on": "fixed", "tuned": False}
 
@@ -80,10 +80,39 @@ def test_model_driven_sliced_pipelines_oracle_to_metrics(tiny_world):
     for name, value in {"params:oracle": CHEAP, "params:generation": PARAMS, "params:learner": CHEAP,
                         "params:evaluation": EVALUATION}.items():
         catalog[name] = MemoryDataset(value)
-    pipeline = oracle_pipeline() + generation_pipeline() + model_driven_pipeline()
+    pipeline = oracle_pipeline() + model_driven_pipeline()
     outputs = SequentialRunner().run(pipeline, catalog)
     metrics = outputs["model_driven.metrics"].load()
     assert metrics["train"]["synthetic_rows"] > 0
     for holdout in ("holdout_iid", "holdout_new_world"):
         assert metrics[holdout]["auprc_ci_low"] <= metrics[holdout]["auprc"] <= metrics[holdout]["auprc_ci_high"]
     assert outputs["model_driven.resample_report"].load()["n_synthetic"] == metrics["train"]["synthetic_rows"]
+
+
+def test_generation_is_part_of_the_model_driven_namespace():
+    pipe = model_driven_pipeline()
+    assert {n.namespace for n in pipe.nodes} == {"model_driven"}
+    assert {"model_driven.choose_setting", "model_driven.generate"} <= {n.name for n in pipe.nodes}
+    assert pipe.inputs() == {"train", "validation", "holdout_iid", "holdout_new_world", "oracle",
+                             "params:generation", "params:learner", "params:evaluation"}
+    assert "model_driven.generation_grid" in pipe.all_outputs()
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"threshold": 1.5}, "threshold"),
+    ({"ratio": -0.5}, "ratio"),
+    ({"sampler": {"candidates": "bogus"}}, "bogus"),
+    ({"sampler": {"threshold": 0.3}}, "sampler.threshold"),
+    ({"tuning": {**PARAMS["tuning"], "thresholds": [0.5, 1.2]}}, "1.2"),
+    ({"tuning": {**PARAMS["tuning"], "learner": {**CHEAP, "max_models": "abc"}}}, "max_models"),
+    ({"tuning": {**PARAMS["tuning"], "enabled": False}}, "must both be set"),
+    ({"seeed": 1}, "seeed"),
+])
+def test_generation_parameters_are_checked_naming_the_problem(change, named):
+    with pytest.raises(ValueError, match=named):
+        GenerationParams.model_validate({**PARAMS, **change})
+
+
+def test_fixed_setting_while_tuning_is_reported_unused():
+    with pytest.warns(UserWarning, match="generation.threshold unused"):
+        GenerationParams.model_validate({**PARAMS, "threshold": 0.6})

@@ -12,9 +12,11 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import isolation, smote
+from synthetic_intelligence.core import isolation
+from synthetic_intelligence.core.schema import PROVENANCE
 from synthetic_intelligence.core.synthetic import TARGET, WorldSpec, make_world
 from synthetic_intelligence.pipelines.smote import create_pipeline
+from synthetic_intelligence.pipelines.smote.pipeline import lane_pipeline
 from synthetic_intelligence.pipelines.smote.nodes import resample
 from synthetic_intelligence.pipelines.train_evaluate import nodes as te_nodes
 
@@ -25,8 +27,8 @@ SKLEARN_LEARNER = {
     "estimator_kwargs": {"max_iter": 200},
 }
 EVALUATION = {"n_boot": 50, "alpha": 0.05, "seed": 0}
-SMOTE_LANE = {"sampler": "SMOTE", "kwargs": {"k_neighbors": 5}}
-BORDERLINE_LANE = {"sampler": "BorderlineSMOTE", "kwargs": {"k_neighbors": 5, "m_neighbors": 10}}
+SMOTE_LANE = {"name": "SMOTE", "kwargs": {"k_neighbors": 5}, "seed": 0}
+BORDERLINE_LANE = {"name": "BorderlineSMOTE", "kwargs": {"k_neighbors": 5, "m_neighbors": 10}, "seed": 0}
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +48,15 @@ def splits():
 def test_resample_adds_provenance_and_reports(splits):
     train = splits["train"]
     before = train.copy()
-    out, report = resample(train, SMOTE_LANE, 0)
+    out, report = resample(train, SMOTE_LANE)
     pd.testing.assert_frame_equal(train, before)  # input not mutated
-    assert out[smote.SYNTHETIC_COL].dtype == bool
-    assert list(out.columns) == [*train.columns, smote.SYNTHETIC_COL]
-    real = out[~out[smote.SYNTHETIC_COL]].drop(columns=smote.SYNTHETIC_COL)
+    assert out[PROVENANCE].dtype == bool
+    assert list(out.columns) == [*train.columns, PROVENANCE]
+    real = out[~out[PROVENANCE]].drop(columns=PROVENANCE)
     pd.testing.assert_frame_equal(real.reset_index(drop=True), train.reset_index(drop=True))
     n_min, n_maj = int(train[TARGET].sum()), int((train[TARGET] == 0).sum())
-    assert report["n_synthetic"] == int(out[smote.SYNTHETIC_COL].sum()) == n_maj - n_min
-    assert out.loc[out[smote.SYNTHETIC_COL], TARGET].eq(1).all()  # SMOTE makes minority rows only
+    assert report["n_synthetic"] == int(out[PROVENANCE].sum()) == n_maj - n_min
+    assert out.loc[out[PROVENANCE], TARGET].eq(1).all()  # SMOTE makes minority rows only
     assert report["rows_in"] == len(train) and report["rows_out"] == len(out) == 2 * n_maj
     assert report["minority_share_out"] == pytest.approx(0.5)
     assert report["minority_share_in"] == pytest.approx(n_min / len(train))
@@ -65,42 +67,41 @@ def test_resample_adds_provenance_and_reports(splits):
 
 
 def test_resample_is_reproducible_per_seed(splits):
-    a, _ = resample(splits["train"], SMOTE_LANE, 0)
-    b, _ = resample(splits["train"], SMOTE_LANE, 0)
-    c, _ = resample(splits["train"], SMOTE_LANE, 1)
+    a, _ = resample(splits["train"], SMOTE_LANE)
+    b, _ = resample(splits["train"], SMOTE_LANE)
+    c, _ = resample(splits["train"], {**SMOTE_LANE, "seed": 1})
     pd.testing.assert_frame_equal(a, b)
     assert not a.equals(c)
 
 
 def test_resample_other_sampler(splits):
-    out, report = resample(splits["train"], BORDERLINE_LANE, 0)
+    out, report = resample(splits["train"], BORDERLINE_LANE)
     assert report["sampler"] == "BorderlineSMOTE"
-    assert report["n_synthetic"] == int(out[smote.SYNTHETIC_COL].sum()) > 0
+    assert report["n_synthetic"] == int(out[PROVENANCE].sum()) > 0
 
 
 def test_unknown_sampler_lists_valid_names(splits):
     with pytest.raises(ValueError, match=r"unknown sampler 'SMOTTE'.*valid names: SMOTE, BorderlineSMOTE"):
-        resample(splits["train"], {"sampler": "SMOTTE", "kwargs": {}}, 0)
+        resample(splits["train"], {"name": "SMOTTE", "kwargs": {}})
 
 
 def test_unknown_argument_lists_valid_ones(splits):
     with pytest.raises(ValueError, match=r"k_neighbours.*valid keywords: .*k_neighbors"):
-        resample(splits["train"], {"sampler": "SMOTE", "kwargs": {"k_neighbours": 3}}, 0)
+        resample(splits["train"], {"name": "SMOTE", "kwargs": {"k_neighbours": 3}})
 
 
-@pytest.mark.parametrize("lane", [{"kwargs": {}}, {"sampler": "SMOTE", "kwarg": {}}])
-def test_bad_lane_definition_lists_valid_keys(splits, lane):
-    with pytest.raises(ValueError, match=r"valid keys: sampler, kwargs.*SMOTE, BorderlineSMOTE"):
-        resample(splits["train"], lane, 0)
+@pytest.mark.parametrize(("lane", "named"), [({"kwargs": {}}, "name"), ({"name": "SMOTE", "kwarg": {}}, "kwarg")])
+def test_bad_lane_definition_names_the_key(splits, lane, named):
+    with pytest.raises(ValueError, match=named):
+        resample(splits["train"], lane)
 
 
 # ------------------------------------------------------- pipeline object --
 
-def test_one_instance_per_declared_lane_sharing_train_evaluate():
-    params = {"smote": {"lanes": {"smote": SMOTE_LANE, "smote_borderline": BORDERLINE_LANE}}}
-    pipe = create_pipeline(params)
+def test_one_instance_per_lane_sharing_train_evaluate():
+    pipe = lane_pipeline("smote") + lane_pipeline("smote_borderline")
     names = {n.name for n in pipe.nodes}
-    steps = ("resample", "fit_learner", "score_sets", "evaluate")
+    steps = ("training_set", "fit_learner", "score_sets", "evaluate")
     assert names == {f"{lane}.{s}" for lane in ("smote", "smote_borderline") for s in steps}
     for n in pipe.nodes:
         assert n.namespace == n.name.split(".")[0]
@@ -108,31 +109,24 @@ def test_one_instance_per_declared_lane_sharing_train_evaluate():
     by_name = {n.name: n for n in pipe.nodes}
     # every lane runs the same function objects: no per-lane copy of train_evaluate
     for step, func in (("fit_learner", te_nodes.fit_learner), ("score_sets", te_nodes.score_sets),
-                       ("evaluate", te_nodes.evaluate), ("resample", resample)):
+                       ("evaluate", te_nodes.evaluate), ("training_set", resample)):
         assert by_name[f"smote.{step}"].func is func
         assert by_name[f"smote_borderline.{step}"].func is func
-    assert by_name["smote_borderline.resample"].inputs == [
-        "train", "params:smote.lanes.smote_borderline", "params:smote.seed"]
-    assert set(by_name["smote_borderline.resample"].outputs) == {
+    # the lane's own settings live under its namespace
+    assert by_name["smote_borderline.training_set"].inputs == ["train", "params:smote_borderline.sampler"]
+    assert set(by_name["smote_borderline.training_set"].outputs) == {
         "smote_borderline.train_set", "smote_borderline.resample_report"}
     assert pipe.inputs() == {"train", "validation", "holdout_iid", "holdout_new_world", "params:learner",
-                             "params:evaluation", "params:smote.seed", "params:smote.lanes.smote",
-                             "params:smote.lanes.smote_borderline"}
+                             "params:evaluation", "params:smote.sampler", "params:smote_borderline.sampler"}
 
 
-def test_default_pipeline_has_the_configured_lanes():
-    declared = {env: list(lanes.smote_lanes(lanes.load_parameters(env))) for env in ("base", "quick")}
-    assert declared["base"] == declared["quick"] and "smote" in declared["quick"]
-    steps = ("resample", "fit_learner", "score_sets", "evaluate")
-    assert {n.name for n in create_pipeline(lanes.load_parameters("quick")).nodes} == {
-        f"{lane}.{s}" for lane in declared["quick"] for s in steps}
-
-
-def test_base_and_quick_declare_the_same_lanes():
+def test_lanes_are_static_structure_the_same_in_every_environment():
+    assert lanes.SMOTE_LANES == ("smote",)
+    steps = ("training_set", "fit_learner", "score_sets", "evaluate")
+    assert {n.name for n in create_pipeline().nodes} == {f"{lane}.{s}" for lane in lanes.SMOTE_LANES for s in steps}
     base = yaml.safe_load((CONF / "base" / "parameters_smote.yml").read_text())
-    quick = yaml.safe_load((CONF / "quick" / "parameters_smote.yml").read_text())
-    assert base["smote"]["lanes"].keys() == quick["smote"]["lanes"].keys()
-    assert base["smote"]["lanes"]["smote"] == {"sampler": "SMOTE", "kwargs": {"k_neighbors": 5}}
+    assert set(lanes.SMOTE_LANES) <= set(base)
+    assert base["smote"]["sampler"] == {"name": "SMOTE", "kwargs": {"k_neighbors": 5}, "seed": 0}
 
 
 # ----------------------------------------------------------- sliced run --
@@ -142,14 +136,13 @@ def _catalog(splits, lane_def) -> DataCatalog:
     datasets.update({
         "params:learner": MemoryDataset(copy.deepcopy(SKLEARN_LEARNER)),
         "params:evaluation": MemoryDataset(dict(EVALUATION)),
-        "params:smote.seed": MemoryDataset(0),
-        "params:smote.lanes.smote": MemoryDataset(lane_def),
+        "params:smote.sampler": MemoryDataset(lane_def),
     })
     return DataCatalog(datasets=datasets)
 
 
 def test_sliced_smote_pipeline_runs_on_memory_catalog(splits):
-    pipe = create_pipeline({"smote": {"lanes": {"smote": SMOTE_LANE}}})
+    pipe = create_pipeline()
     catalog = _catalog(splits, SMOTE_LANE)
     SequentialRunner().run(pipe, catalog)
     report = catalog.load("smote.resample_report")
@@ -169,7 +162,7 @@ def test_sliced_smote_pipeline_runs_on_memory_catalog(splits):
 
 
 def test_sliced_run_surfaces_the_sampler_error(splits):
-    bad = {"sampler": "SMOTEY", "kwargs": {}}
-    pipe = create_pipeline({"smote": {"lanes": {"smote": bad}}}).only_nodes("smote.resample")
+    bad = {"name": "SMOTEY", "kwargs": {}}
+    pipe = create_pipeline().only_nodes("smote.training_set")
     with pytest.raises(ValueError, match=r"unknown sampler 'SMOTEY'; valid names: SMOTE, BorderlineSMOTE"):
         SequentialRunner().run(pipe, _catalog(splits, bad))

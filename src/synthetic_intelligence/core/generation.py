@@ -7,19 +7,88 @@ with an already trained oracle; nothing here sees a holdout.
 from __future__ import annotations
 
 import itertools
-import time
+import warnings
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from synthetic_intelligence.core import learners, metrics
+from synthetic_intelligence.core.resample import resample
 from synthetic_intelligence.core.sampling import GenerationError, OracleRejectionSampler
-from synthetic_intelligence.core.synthetic import TARGET
+
+_UNIT_OPEN = {"gt": 0.0, "lt": 1.0}
+
+
+class TuningParams(BaseModel):
+    """The validation grid: every threshold x ratio, scored by a cheap learner's validation AUPRC."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    thresholds: list[float] = Field(min_length=1)
+    ratios: list[float] = Field(min_length=1)
+    learner: learners.LearnerConfig
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds_in_unit_interval(cls, values: list[float]) -> list[float]:
+        bad = [v for v in values if not 0.0 < v < 1.0]
+        if bad:
+            raise ValueError(f"every threshold must lie in (0, 1); got {bad}")
+        return values
+
+    @field_validator("ratios")
+    @classmethod
+    def _ratios_in_unit_interval(cls, values: list[float]) -> list[float]:
+        bad = [v for v in values if not 0.0 < v <= 1.0]
+        if bad:
+            raise ValueError(f"every ratio (minority/majority after resampling) must lie in (0, 1]; got {bad}")
+        return values
+
+
+class GenerationParams(BaseModel):
+    """``generation`` parameters, validated by Kedro before the first node runs.
+
+    ``threshold``/``ratio`` are the fixed setting, used only with ``tuning.enabled: false``;
+    set while tuning is on they are reported as unused.  ``sampler`` holds
+    :class:`OracleRejectionSampler` keyword arguments, checked by the sampler's own constraints.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = 0
+    threshold: float | None = Field(None, **_UNIT_OPEN)
+    ratio: float | None = Field(None, gt=0.0, le=1.0)
+    sampler: dict = Field(default_factory=dict)
+    tuning: TuningParams
+
+    @field_validator("sampler")
+    @classmethod
+    def _sampler_kwargs(cls, value: dict) -> dict:
+        for key in ("oracle", "threshold", "sampling_strategy", "random_state"):
+            if key in value:
+                raise ValueError(f"sampler.{key} is set by the pipeline, not here; remove it")
+        OracleRejectionSampler(**value)._validate_params()  # names the bad keyword or value
+        return value
+
+    @model_validator(mode="after")
+    def _fixed_setting(self):
+        if self.tuning.enabled:
+            unused = [k for k in ("threshold", "ratio") if getattr(self, k) is not None]
+            if unused:
+                warnings.warn(f"generation.{' and generation.'.join(unused)} unused: generation.tuning.enabled is "
+                              "true, so the validation grid chooses them (set tuning.enabled=false to fix them)",
+                              UserWarning, stacklevel=2)
+        elif self.threshold is None or self.ratio is None:
+            raise ValueError("generation.tuning.enabled is false, so generation.threshold and generation.ratio "
+                             "must both be set")
+        return self
 
 
 def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, **sampler_kwargs):
     """``train`` plus accepted candidates, with ``is_synthetic``; returns ``(train_set, report)``."""
-    X, y = learners.split_xy(train)
+    X, _ = learners.split_xy(train)
     sampler = OracleRejectionSampler(
         oracle=learners.as_oracle(oracle, list(X.columns)),
         threshold=threshold,
@@ -27,29 +96,21 @@ def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_s
         random_state=random_state,
         **sampler_kwargs,
     )
-    start = time.perf_counter()
-    X_res, y_res = sampler.fit_resample(X, y)
-    seconds = time.perf_counter() - start
-    out = X_res.copy()
-    out[TARGET] = np.asarray(y_res, dtype=np.int64)
-    out[learners.PROVENANCE] = np.arange(len(out)) >= len(train)
-    n_synthetic = int(out[learners.PROVENANCE].sum())
+    out, info = resample(train, sampler)
     report = {
+        **info,
         "threshold": float(threshold),
         "ratio": ratio,
         "candidates": sampler.candidates,
+        "sampler_params": {k: v for k, v in sampler.get_params(deep=False).items()
+                           if v is None or isinstance(v, (bool, int, float, str))},
         "n_candidates": int(sampler.n_candidates_),
         "n_accepted": int(sampler.n_accepted_),
-        "n_synthetic": n_synthetic,
         "acceptance_rate": float(sampler.acceptance_rate_),
         "n_rounds": int(sampler.n_rounds_),
         "rounds": [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in sampler.rounds_],
-        "seconds": seconds,
         "seconds_generate": float(sampler.seconds_generate_),
         "seconds_score": float(sampler.seconds_score_),
-        "rows_in": int(len(train)),
-        "rows_out": int(len(out)),
-        "minority_share_out": float(out[TARGET].mean()),
     }
     return out, report
 
@@ -106,3 +167,13 @@ def tune(
         "tuned": True,
     }
     return grid, choice
+
+
+def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams) -> tuple[pd.DataFrame, dict]:
+    """The grid on validation when tuning is on, else the fixed setting as a one-row grid."""
+    if not params.tuning.enabled:
+        choice = {"threshold": float(params.threshold), "ratio": float(params.ratio), "chosen_on": "fixed",
+                  "tuned": False}
+        return pd.DataFrame([choice]), choice
+    return tune(train, validation, oracle, thresholds=params.tuning.thresholds, ratios=params.tuning.ratios,
+                learner=params.tuning.learner, random_state=params.seed, **params.sampler)

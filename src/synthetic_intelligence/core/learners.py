@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import time
 import uuid
-from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 from sklearn.base import clone
 
 from synthetic_intelligence.core import h2o_utils
-from synthetic_intelligence.core.synthetic import TARGET
+from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
 ENGINES = ("h2o_automl", "sklearn")
-from synthetic_intelligence.core.schema import PROVENANCE  # noqa: E402
+__all__ = ["LearnerConfig", "fit_learner", "predict_minority", "split_xy", "as_oracle", "import_estimator", "PROVENANCE"]
 
 
-@dataclass
-class LearnerConfig:
-    """How a classifier is fitted.
+class LearnerConfig(BaseModel):
+    """How a classifier is fitted (validated by Kedro before the run when it types a node's parameter).
 
     ``engine="h2o_automl"``: H2O AutoML sorted by AUCPR with a ``max_models``
     budget and a ``seed``; DeepLearning is excluded so that a seed reproduces.
@@ -29,22 +30,20 @@ class LearnerConfig:
     ``engine="sklearn"``: ``estimator`` is an import path such as
     ``sklearn.ensemble.HistGradientBoostingClassifier`` and
     ``estimator_kwargs`` its keyword arguments.
+    A ``sample_weight`` column of the training set (the class-weighted lane) is
+    passed as H2O's ``weights_column`` or scikit-learn's ``sample_weight``.
     """
 
-    engine: str = "h2o_automl"
-    max_models: int = 4
-    nfolds: int = 0
-    seed: int = 1
-    max_runtime_secs: int = 0
-    exclude_algos: list[str] = field(default_factory=lambda: ["DeepLearning"])
-    estimator: str = "sklearn.ensemble.HistGradientBoostingClassifier"
-    estimator_kwargs: dict = field(default_factory=dict)
+    model_config = ConfigDict(extra="forbid")
 
-    def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"unknown learner engine {self.engine!r}; valid: {', '.join(ENGINES)}")
-        if self.engine == "h2o_automl" and self.max_models < 1:
-            raise ValueError(f"max_models must be >= 1, got {self.max_models}")
+    engine: Literal["h2o_automl", "sklearn"] = "h2o_automl"
+    max_models: int = Field(4, ge=1)
+    nfolds: int = Field(0, ge=0)
+    seed: int = 1
+    max_runtime_secs: int = Field(0, ge=0)
+    exclude_algos: list[str] = Field(default_factory=lambda: ["DeepLearning"])
+    estimator: str = "sklearn.ensemble.HistGradientBoostingClassifier"
+    estimator_kwargs: dict = Field(default_factory=dict)
 
 
 def import_estimator(path: str, kwargs: dict | None = None):
@@ -64,7 +63,7 @@ def import_estimator(path: str, kwargs: dict | None = None):
 
 def split_xy(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """The learner's input: features without provenance, and the 0/1 target."""
-    drop = [c for c in (TARGET, PROVENANCE) if c in df.columns]
+    drop = [c for c in NON_FEATURES if c in df.columns]
     return df.drop(columns=drop), df[TARGET].astype(np.int64)
 
 
@@ -74,20 +73,33 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
     Returns ``(model, info)``; ``info`` has ``fit_seconds``, ``engine``, ``model_id``
     and, for AutoML, the ``leaderboard`` as a DataFrame.
     """
+    if not isinstance(config, LearnerConfig):
+        config = LearnerConfig.model_validate(config)
     X, y = split_xy(train)
+    weights = train[WEIGHT].to_numpy(dtype=np.float64) if WEIGHT in train.columns else None
     start = time.perf_counter()
-    info: dict = {"engine": config.engine}
+    info: dict = {"engine": config.engine, "weighted": weights is not None}
     if config.engine == "sklearn":
         model = clone(import_estimator(config.estimator, config.estimator_kwargs))
-        model.fit(X, y)
+        if weights is None:
+            model.fit(X, y)
+        elif "sample_weight" in inspect.signature(model.fit).parameters:
+            model.fit(X, y, sample_weight=weights)
+        else:
+            raise ValueError(f"estimator {config.estimator!r} does not accept sample_weight: "
+                             "it cannot be used on the class-weighted lane")
         info["model_id"] = config.estimator
     else:
         from h2o.automl import H2OAutoML
 
         features = list(X.columns)
-        train_h2o = h2o_utils.to_h2o(pd.concat([X, y], axis=1), target=TARGET)
+        frame = pd.concat([X, y], axis=1) if weights is None else pd.concat([X, y], axis=1).assign(**{WEIGHT: weights})
+        train_h2o = h2o_utils.to_h2o(frame, target=TARGET)
         Xv, yv = split_xy(validation)
-        valid_h2o = h2o_utils.to_h2o(pd.concat([Xv, yv], axis=1), target=TARGET)
+        valid = pd.concat([Xv, yv], axis=1)
+        if weights is not None:  # H2O wants the weights column in every frame; validation rows count once
+            valid[WEIGHT] = 1.0
+        valid_h2o = h2o_utils.to_h2o(valid, target=TARGET)
         aml = H2OAutoML(
             max_models=config.max_models,
             seed=config.seed,
@@ -100,6 +112,8 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
             verbosity=None,
         )
         extra = {"leaderboard_frame": valid_h2o, "blending_frame": valid_h2o} if config.nfolds == 0 else {}
+        if weights is not None:
+            extra["weights_column"] = WEIGHT
         aml.train(x=features, y=TARGET, training_frame=train_h2o, validation_frame=valid_h2o, **extra)
         model = aml.leader
         if model is None:
@@ -112,7 +126,7 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
 
 def predict_minority(model, X: pd.DataFrame) -> np.ndarray:
     """P(minority | x) for an H2O model or a scikit-learn classifier."""
-    X = X.drop(columns=[c for c in (TARGET, PROVENANCE) if c in X.columns])
+    X = X.drop(columns=[c for c in NON_FEATURES if c in X.columns])
     if h2o_utils.is_h2o_model(model):
         return h2o_utils.h2o_predict_minority(model, X)
     proba = model.predict_proba(X)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import (
     average_precision_score,
     precision_recall_curve,
@@ -18,6 +19,16 @@ from sklearn.metrics import (
 )
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
+
+
+class EvaluationParams(BaseModel):
+    """Bootstrap settings for AUPRC intervals (``evaluation`` and the scorecard's own), checked before the run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n_boot: int = Field(1000, ge=10)
+    alpha: float = Field(0.05, gt=0.0, lt=0.5)
+    seed: int = 0
 
 
 def _validate(y_true, *score_arrays) -> tuple[np.ndarray, ...]:

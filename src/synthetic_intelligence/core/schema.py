@@ -10,6 +10,10 @@ from __future__ import annotations
 TARGET = "target"
 #: Provenance column of a lane's training set: True for synthetic rows.
 PROVENANCE = "is_synthetic"
+#: Per-row training weight column (the class-weighted lane); dropped from features like provenance.
+WEIGHT = "sample_weight"
+#: Columns of a training set that are not features.
+NON_FEATURES: tuple[str, ...] = (TARGET, PROVENANCE, WEIGHT)
 
 #: Splits written by data_isolation, in order.
 TRAIN, VALIDATION, HOLDOUT_IID, HOLDOUT_NEW_WORLD = "train", "validation", "holdout_iid", "holdout_new_world"
@@ -19,7 +23,7 @@ SCORED_SETS: tuple[str, ...] = (VALIDATION, HOLDOUT_IID, HOLDOUT_NEW_WORLD)
 HOLDOUTS: tuple[str, ...] = (HOLDOUT_IID, HOLDOUT_NEW_WORLD)
 
 #: Swimlane names with a fixed role.
-BASELINE, SMOTE, MODEL_DRIVEN = "baseline", "smote", "model_driven"
+BASELINE, CLASS_WEIGHTED, SMOTE, MODEL_DRIVEN = "baseline", "class_weighted", "smote", "model_driven"
 
 #: Node tags read by hooks: a pipeline with an ``h2o`` node starts (or connects to) H2O.
 H2O_TAG = "h2o"

@@ -1,12 +1,17 @@
+"""The ``baseline`` and ``class_weighted`` swimlanes: no synthetic row; the second weights the classes."""
+
 from kedro.pipeline import Pipeline, node
 
-from synthetic_intelligence.pipelines.baseline.nodes import raw_train_set
+from synthetic_intelligence.core.schema import BASELINE, CLASS_WEIGHTED
+from synthetic_intelligence.pipelines.baseline.nodes import raw_train_set, weighted_train_set
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
-
-NAMESPACE = "baseline"
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return Pipeline(
-        [node(raw_train_set, "train", f"{NAMESPACE}.train_set", name="raw_train_set", namespace=NAMESPACE, tags=NAMESPACE)]
-    ) + swimlane(NAMESPACE)
+    steps = {BASELINE: raw_train_set, CLASS_WEIGHTED: weighted_train_set}
+    return sum(
+        (swimlane(lane, Pipeline([node(func, "train", ["train_set", "resample_report"], name="training_set")]),
+                  inputs={"train"}, tags=["baseline"])
+         for lane, func in steps.items()),
+        Pipeline([]),
+    )

@@ -1,8 +1,22 @@
-from kedro.pipeline import Pipeline
+"""The model_driven swimlane: its generation step (gate chosen on validation, then generate) and the
+shared train_evaluate template, all under the ``model_driven`` namespace.  The oracle is a shared
+artifact of the ``oracle`` pipeline; ``generation`` parameters stay global."""
 
+from kedro.pipeline import Pipeline, node
+
+from synthetic_intelligence.core.schema import H2O_TAG, MODEL_DRIVEN
+from synthetic_intelligence.pipelines.model_driven import nodes
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """The model-driven swimlane: ``model_driven.train_set`` (from generation) through the shared pipeline."""
-    return swimlane("model_driven")
+    step = Pipeline(
+        [
+            node(nodes.choose_setting, ["train", "validation", "oracle", "params:generation"],
+                 ["generation_grid", "generation_choice"], name="choose_setting", tags=H2O_TAG),
+            node(nodes.generate, ["train", "oracle", "generation_choice", "params:generation"],
+                 ["train_set", "resample_report"], name="generate", tags=H2O_TAG),
+        ],
+        tags="generation",
+    )
+    return swimlane(MODEL_DRIVEN, step, inputs={"train", "oracle"}, parameters={"generation"})

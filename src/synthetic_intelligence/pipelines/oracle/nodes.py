@@ -7,21 +7,23 @@ import logging
 import pandas as pd
 
 from synthetic_intelligence.core import learners, metrics
+from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.metrics import EvaluationParams
 
 logger = logging.getLogger(__name__)
 
 
-def train_oracle(train: pd.DataFrame, validation: pd.DataFrame, oracle: dict, evaluation: dict):
+def train_oracle(train: pd.DataFrame, validation: pd.DataFrame, oracle: LearnerConfig, evaluation: EvaluationParams):
     """Fit the oracle (H2O AutoML by default) and report its AUPRC on ``validation``."""
-    model, info = learners.fit_learner(train, validation, learners.LearnerConfig(**oracle))
+    oracle, evaluation = LearnerConfig.model_validate(oracle), EvaluationParams.model_validate(evaluation)
+    model, info = learners.fit_learner(train, validation, oracle)
     leaderboard = info.pop("leaderboard", pd.DataFrame({"model_id": [info["model_id"]]}))
     Xv, yv = learners.split_xy(validation)
     ci = metrics.bootstrap_ci(yv.to_numpy(), learners.predict_minority(model, Xv),
-                              n_boot=int(evaluation["n_boot"]), alpha=float(evaluation["alpha"]),
-                              random_state=int(evaluation["seed"]))
+                              n_boot=evaluation.n_boot, alpha=evaluation.alpha, random_state=evaluation.seed)
     report = {**info, "validation_auprc": ci["point"], "validation_auprc_ci_low": ci["ci_low"],
               "validation_auprc_ci_high": ci["ci_high"],
               "note": "validation also ranks AutoML's leaderboard when nfolds=0, so this figure is optimistic"
-                      if oracle.get("engine", "h2o_automl") == "h2o_automl" and int(oracle.get("nfolds", 0)) == 0 else ""}
+                      if oracle.engine == "h2o_automl" and oracle.nfolds == 0 else ""}
     logger.info("Oracle %s: validation AUPRC %.4f [%.4f, %.4f]", info["model_id"], ci["point"], ci["ci_low"], ci["ci_high"])
     return model, leaderboard, report

@@ -19,7 +19,7 @@ _RESERVED = {"autoencoder", "train", "validation", "params"}  # the nodes' own a
 
 def synthetic_lanes(params: dict | None = None) -> list[str]:
     """Swimlanes that add synthetic rows: all but ``baseline``, in swimlane order."""
-    return [lane for lane in lanes.swimlanes(params) if lane != lanes.BASELINE]
+    return lanes.synthetic_lanes()
 
 
 def create_latent_pipeline(params: dict | None = None) -> Pipeline:

@@ -36,7 +36,7 @@ def drift_sweep_inputs(lane_names: list[str]) -> dict[str, str]:
 
 def create_scorecard_pipeline(params: dict | None = None) -> Pipeline:
     """``build_scorecard`` -> scorecard, scorecard_md, pr_curves; ``drift_sweep`` -> drift_sweep, drift_sweep_plot."""
-    lane_names = lanes.swimlanes(params)
+    lane_names = lanes.swimlanes()
     return Pipeline(
         [
             node(nodes.build_scorecard, scorecard_inputs(lane_names),

@@ -7,15 +7,17 @@ import logging
 import pandas as pd
 
 from synthetic_intelligence.core import learners, metrics
+from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.metrics import EvaluationParams
 from synthetic_intelligence.core.synthetic import TARGET
 
 logger = logging.getLogger(__name__)
 from synthetic_intelligence.core.schema import SCORED_SETS  # noqa: E402
 
 
-def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, learner: dict):
+def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, learner: LearnerConfig):
     """Fit the downstream learner on the swimlane's training set; provenance is dropped here."""
-    config = learners.LearnerConfig(**learner)
+    config = LearnerConfig.model_validate(learner)
     model, info = learners.fit_learner(train_set, validation, config)
     leaderboard = info.pop("leaderboard", pd.DataFrame({"model_id": [info["model_id"]]}))
     synthetic = train_set[learners.PROVENANCE] if learners.PROVENANCE in train_set else pd.Series(False, index=train_set.index)
@@ -42,8 +44,9 @@ def score_sets(model, validation: pd.DataFrame, holdout_iid: pd.DataFrame, holdo
     return pd.concat(parts, ignore_index=True)
 
 
-def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: dict) -> dict:
+def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: EvaluationParams) -> dict:
     """Metrics per holdout at the threshold chosen on validation (never on a holdout)."""
+    evaluation = EvaluationParams.model_validate(evaluation)
     val = scores[scores["set"] == "validation"]
     threshold = metrics.choose_threshold(val["y_true"].to_numpy(), val["score"].to_numpy())
     out = {"threshold_source": "validation", "threshold": float(threshold), "fit_seconds": float(fit_info["fit_seconds"]),
@@ -52,7 +55,7 @@ def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: dict) -> dict:
         part = scores[scores["set"] == name]
         out[name] = metrics.evaluate_scores(
             part["y_true"].to_numpy(), part["score"].to_numpy(), threshold,
-            n_boot=int(evaluation["n_boot"]), alpha=float(evaluation["alpha"]), random_state=int(evaluation["seed"]),
+            n_boot=evaluation.n_boot, alpha=evaluation.alpha, random_state=evaluation.seed,
         )
     logger.info(
         "AUPRC holdout_iid=%.4f [%.4f, %.4f], holdout_new_world=%.4f [%.4f, %.4f]",

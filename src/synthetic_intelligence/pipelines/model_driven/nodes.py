@@ -1,0 +1,33 @@
+"""The model_driven lane's training-set step: choose the gate on validation, then generate."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from synthetic_intelligence.core import generation
+from synthetic_intelligence.core.generation import GenerationParams
+
+logger = logging.getLogger(__name__)
+
+
+def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
+                   params: GenerationParams) -> tuple[pd.DataFrame, dict]:
+    """The (threshold, ratio) grid scored on validation (never a holdout), or the fixed setting."""
+    grid, choice = generation.choose(train, validation, oracle, GenerationParams.model_validate(params))
+    if choice["tuned"]:
+        logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
+                    choice["threshold"], choice["ratio"], choice["validation_auprc"],
+                    choice["validation_auprc_no_oversampling"])
+    return grid, choice
+
+
+def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams) -> tuple[pd.DataFrame, dict]:
+    """Train plus accepted candidates (``is_synthetic``) and the generation report."""
+    params = GenerationParams.model_validate(params)
+    train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
+                                              random_state=params.seed, **params.sampler)
+    logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s",
+                report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"])
+    return train_set, report
