@@ -236,9 +236,12 @@ def test_pipeline_reads_the_synthetic_lanes():
     assert not {"holdout_iid", "holdout_new_world"} & pipe.all_inputs()  # holdouts are for scoring only
 
 
-def test_lane_name_clashing_with_an_argument_is_refused():
+def test_lane_name_clashing_with_an_argument_is_refused(monkeypatch):
+    from synthetic_intelligence import lanes
+
+    monkeypatch.setattr(lanes, "SWIMLANES", ("baseline", "train", "model_driven"))
     with pytest.raises(ValueError, match="clash"):
-        create_latent_pipeline({"smote": {"lanes": {"train": SMOTE_LANE}}})
+        create_latent_pipeline()
 
 
 # --------------------------------------------------------------------- config --
