@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shlex
 import sys
 import traceback
@@ -30,7 +31,7 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 
 from synthetic_intelligence.core import lifecycle
-from synthetic_intelligence.core.errors import UserError, find_user_error
+from synthetic_intelligence.core.errors import ConfigurationError, UserError, find_user_error
 
 #: Set to 1 to print the full traceback of a user error instead of one line.
 TRACEBACK_ENV = "SI_TRACEBACK"
@@ -41,6 +42,8 @@ _KEDRO_USER_ERRORS = (
     ("kedro.config.abstract_config", "BadConfigException"),
 )
 _KEDRO_USER_MESSAGES = ("Failed to find the pipeline named", "Pipeline contains no nodes")
+#: Kedro 1.7's error for ``--pipelines <a name that does not exist>``.
+_UNKNOWN_PIPELINE = re.compile(r"An error occurred while importing the '[\w.]+\.pipelines\.(?P<name>[^']+)' module\.$")
 
 
 @click.group(name="SyntheticIntelligence")
@@ -63,8 +66,20 @@ def user_error(exc: BaseException) -> BaseException | None:
                 return err
         if isinstance(err, ValueError) and str(err).startswith(_KEDRO_USER_MESSAGES):
             return err
+        if isinstance(err, ImportError) and err.__cause__ is None and (m := _UNKNOWN_PIPELINE.match(str(err))):
+            return ConfigurationError(f"unknown pipeline {m['name']!r}; the pipelines are: {_pipeline_names()}")
         err = err.__cause__ or err.__context__
     return None
+
+
+def _pipeline_names() -> str:
+    try:
+        from kedro.framework.project import pipelines
+
+        pipelines.set_requested(None)  # the failed run asked for the unknown name only
+        return ", ".join(sorted(pipelines))
+    except Exception:  # noqa: BLE001 - only a hint in an error message
+        return "see `kedro registry list`"
 
 
 def error_line(err: BaseException) -> str:
