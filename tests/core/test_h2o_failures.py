@@ -11,6 +11,13 @@ from synthetic_intelligence.core import h2o_utils, lifecycle
 from synthetic_intelligence.core.errors import ClusterError
 
 
+@pytest.fixture(autouse=True)
+def _own_registry(monkeypatch):
+    """A registry of its own (the session's H2O cluster may be registered)."""
+    monkeypatch.setattr(lifecycle, "_closers", {})
+    monkeypatch.setattr(lifecycle, "_previous", {})
+
+
 @pytest.fixture
 def no_java(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))

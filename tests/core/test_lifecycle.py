@@ -11,10 +11,10 @@ from synthetic_intelligence.core import lifecycle
 
 
 @pytest.fixture(autouse=True)
-def _clean_registry():
-    yield
-    for key in lifecycle.registered():
-        lifecycle.unregister(key)
+def _own_registry(monkeypatch):
+    """A registry of its own, so close_all() here never stops the session's H2O cluster."""
+    monkeypatch.setattr(lifecycle, "_closers", {})
+    monkeypatch.setattr(lifecycle, "_previous", {})
 
 
 def test_close_all_runs_each_closer_once_newest_first_and_survives_errors(caplog):
