@@ -48,7 +48,7 @@ _UNKNOWN_PIPELINE = re.compile(r"An error occurred while importing the '[\w.]+\.
 
 @click.group(name="SyntheticIntelligence")
 def cli() -> None:
-    """Project commands (``kedro run`` with one-line user errors)."""
+    """Project commands: kedro run with one-line user errors."""
 
 
 def user_error(exc: BaseException) -> BaseException | None:

@@ -153,3 +153,36 @@ def test_stop_of_a_live_cluster_terminates_the_jvm_and_removes_its_folder(tmp_pa
     assert handle.server._process.terminated and not os.path.exists(handle.tmpdir)
     assert "Shut down H2O cluster si-abc" in caplog.text
     assert h2o_utils._key(handle) not in lifecycle.registered()
+
+
+# --- what a saved model was trained on (for core.errors.check_same_columns) ------------------------------------------
+
+def test_model_feature_names_of_sklearn_and_adapter_models():
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    X = pd.DataFrame({"amount": [0.0, 1.0, 2.0, 3.0], "age": [1.0, 0.0, 1.0, 0.0]})
+    model = LogisticRegression().fit(X, [0, 1, 0, 1])
+    assert h2o_utils.model_feature_names(model) == ["amount", "age"]
+    assert h2o_utils.model_feature_names(h2o_utils.H2OProbaAdapter(object(), ["x00", "x01"])) == ["x00", "x01"]
+    assert h2o_utils.model_feature_names(LogisticRegression().fit(X.to_numpy(), [0, 1, 0, 1])) is None
+
+
+@pytest.mark.h2o
+def test_model_feature_names_of_an_h2o_model_exclude_the_response(h2o_cluster):
+    import numpy as np
+    import pandas as pd
+    from h2o.estimators import H2OGradientBoostingEstimator
+
+    from synthetic_intelligence.core.errors import DataValidationError, check_same_columns
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(200, 3)), columns=["x00", "x01", "x02"]).assign(target=rng.integers(0, 2, 200))
+    frame = h2o_utils.to_h2o(df, target="target")
+    model = H2OGradientBoostingEstimator(ntrees=2, seed=1)
+    model.train(x=["x00", "x01", "x02"], y="target", training_frame=frame)
+    assert h2o_utils.model_feature_names(model) == ["x00", "x01", "x02"]
+    with pytest.raises(DataValidationError, match="only in train: 'amount'"):
+        check_same_columns(h2o_utils.model_feature_names(model), "the oracle's features",
+                           ["amount", "x01", "x02"], "train")
+    h2o_utils.h2o_remove([frame, model])

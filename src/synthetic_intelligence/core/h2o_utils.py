@@ -294,6 +294,27 @@ def is_h2o_model(obj) -> bool:
     return isinstance(obj, ModelBase)
 
 
+def model_feature_names(model) -> list[str] | None:
+    """The feature columns a fitted model was trained on, or ``None`` if it does not say.
+
+    H2O models (binary or MOJO): the training frame's columns less the response;
+    :class:`H2OProbaAdapter`: its ``feature_names``; scikit-learn: ``feature_names_in_``.
+    Pair it with :func:`~synthetic_intelligence.core.errors.check_same_columns` where
+    a saved model meets data of another run.
+    """
+    if isinstance(model, H2OProbaAdapter):
+        return list(model.feature_names) if model.feature_names is not None else model_feature_names(model.model)
+    if is_h2o_model(model):
+        output = (getattr(model, "_model_json", None) or {}).get("output") or {}
+        names = list(output.get("names") or [])
+        response = (getattr(model, "actual_params", None) or {}).get("response_column")
+        if isinstance(response, dict):
+            response = response.get("column_name")
+        return [n for n in names if n != response] or None
+    names = getattr(model, "feature_names_in_", None)
+    return [str(n) for n in names] if names is not None else None
+
+
 def to_h2o(df: pd.DataFrame, *, target: str | None = None):
     """pandas -> H2OFrame through Parquet (``import_file``), not ``H2OFrame(pandas)``.
 
