@@ -1,4 +1,4 @@
-"""Session lifecycle: one H2O cluster per run (started or connected), shut down even on failure.
+"""Session lifecycle: one H2O cluster per run (started or connected), shut down however the run ends.
 
 Configuration comes from ``conf/<env>/h2o.yml``::
 
@@ -8,7 +8,10 @@ Configuration comes from ``conf/<env>/h2o.yml``::
       max_mem_size: 4G
 
 The cluster is started only when the pipeline being run has a node tagged
-``h2o`` (data_isolation alone never starts a JVM).
+``h2o`` (data_isolation alone never starts a JVM).  A local JVM ends with the run:
+at its end, on a node error (these hooks), on Ctrl-C, SIGTERM or SIGHUP and at
+interpreter exit (:mod:`synthetic_intelligence.core.lifecycle`, where a local
+Spark session will register the same way).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class H2OHook:
 
     def _stop(self) -> None:
         handle, self._handle = self._handle, None
-        h2o_utils.stop(handle)
+        h2o_utils.stop(handle)  # also removes the run's H2O temporary folder
 
     @hook_impl
     def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:  # noqa: ARG002

@@ -1,20 +1,30 @@
 """H2O helpers: cluster lifecycle, fast pandas -> H2OFrame, probability adapter.
 
-No node calls :func:`start_local`; the project's hook does, once per run.
+No node calls :func:`start_local`; the project's hook does, once per run.  Problems
+the user can fix (no Java, an unreachable URL, a JVM that died) raise
+:class:`~synthetic_intelligence.core.errors.ClusterError`.
 """
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import shutil
+import signal
 import socket
+import subprocess
 import tempfile
 import uuid
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
+
+from synthetic_intelligence.core import lifecycle
+from synthetic_intelligence.core.errors import ClusterError
 
 logger = logging.getLogger(__name__)
 
@@ -32,60 +42,248 @@ def free_port() -> int:
                 except OSError:
                     continue
             return port
-    raise RuntimeError("no free port pair found for H2O")
+    raise ClusterError("no free pair of TCP ports on 127.0.0.1 for a local H2O cluster")
 
 
 @dataclass
 class H2OHandle:
-    """What was started or connected; ``owned`` clusters are shut down by :func:`stop`."""
+    """What was started or connected; ``owned`` clusters are shut down by :func:`stop`.
+
+    For a local cluster ``server`` is h2o's ``H2OLocalServer`` (its JVM process) and
+    ``tmpdir`` the run's temporary folder holding H2O's ice root, logs and the
+    JVM's ``java.io.tmpdir``; both end with :func:`stop`.
+    """
 
     name: str
     url: str
     owned: bool
+    server: object | None = field(default=None, repr=False)
+    tmpdir: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.name} at {self.url.split('://')[-1]}"
+
+    @property
+    def process(self):
+        """The local JVM's ``subprocess.Popen`` (``None`` for an external cluster)."""
+        return getattr(self.server, "_process", None)  # h2o keeps it private; pinned h2o <= 3.46.0.11
+
+    @property
+    def pid(self) -> int | None:
+        proc = self.process
+        return proc.pid if proc is not None else None
+
+    def exit_code(self) -> int | None:
+        """``None`` while the local JVM runs (or for an external cluster), else its exit status."""
+        proc = self.process
+        return proc.poll() if proc is not None else None
+
+    def alive(self) -> bool:
+        return self.server is None or self.exit_code() is None
+
+    def death_message(self) -> str:
+        """One line: which cluster died, how, and what to do."""
+        code = self.exit_code()
+        how = f"its JVM exited with code {code}"
+        if code is not None and code < 0:
+            sig = -code
+            name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
+            how = f"its JVM was killed by {name}" + (": the system's out-of-memory killer or a kill -9" if sig == 9 else "")
+        hint = "Re-run; if memory is short, lower h2o.max_mem_size in conf/<env>/h2o.yml or use smaller data"
+        if "OutOfMemoryError" in _jvm_output_tail(self.tmpdir):
+            how += "; it ran out of Java heap (java.lang.OutOfMemoryError)"
+            hint = "Raise h2o.max_mem_size in conf/<env>/h2o.yml or use smaller data"
+        return f"the local H2O cluster {self.where} died during the run ({how}). {hint}"
+
+
+def _jvm_output_tail(tmpdir: str | None, n_bytes: int = 20_000) -> str:
+    """The end of the local JVM's stdout and stderr (empty if unavailable)."""
+    if not tmpdir:
+        return ""
+    out = []
+    for path in glob.glob(os.path.join(tmpdir, "**", "h2o_*_started_from_python.*"), recursive=True):
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(max(0, os.path.getsize(path) - n_bytes))
+                out.append(fh.read().decode("utf-8", "replace"))
+        except OSError:
+            pass
+    return "\n".join(out)
+
+
+def find_java() -> str:
+    """The ``java`` executable H2O will use (the same search as h2o), or :class:`ClusterError`."""
+    h2o_java = os.getenv("H2O_JAVA_HOME")
+    if h2o_java:
+        path = os.path.join(h2o_java, "bin", "java")
+        if not os.access(path, os.X_OK):
+            raise ClusterError(f"H2O_JAVA_HOME is {h2o_java!r}, which has no bin/java; fix or unset it")
+        return path
+    found = shutil.which("java")
+    if found:
+        return found
+    java_home = os.getenv("JAVA_HOME")
+    if java_home and os.access(os.path.join(java_home, "bin", "java"), os.X_OK):
+        return os.path.join(java_home, "bin", "java")
+    raise ClusterError(
+        "Java was not found: a local H2O cluster needs Java 17 (install a Java 17 runtime and put `java` on PATH "
+        "or set JAVA_HOME), or set h2o.url in conf/<env>/h2o.yml to use a running H2O cluster"
+    )
+
+
+@contextmanager
+def _tempdir_inside(path: str):
+    """Make ``tempfile`` create its folders under ``path`` (h2o puts its ice root and JVM output there)."""
+    previous = tempfile.tempdir
+    tempfile.tempdir = path
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
 
 
 def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_prefix: str = "si") -> H2OHandle:
-    """Start a fresh H2O JVM bound to 127.0.0.1 with a run-unique name on a free port."""
+    """Start a fresh H2O JVM bound to 127.0.0.1 with a run-unique name on a free port.
+
+    Its temporary folders (ice root, ``h2ologs``, JVM output, ``java.io.tmpdir``) live
+    in one per-run folder that :func:`stop` removes.  The JVM is registered with
+    :mod:`~synthetic_intelligence.core.lifecycle`, so it ends with the process
+    however the process ends.  Every later request checks the JVM first: a dead
+    JVM raises :class:`ClusterError` at once instead of h2o's retry loop.
+    """
     import h2o
 
+    find_java()
     name = f"{name_prefix}-{uuid.uuid4().hex[:12]}"
     port = free_port()
-    h2o.init(
-        ip="127.0.0.1",
-        port=port,
-        name=name,
-        nthreads=nthreads,
-        max_mem_size=max_mem_size,
-        bind_to_localhost=True,
-        verbose=False,
-        strict_version_check=False,
-    )
+    tmpdir = tempfile.mkdtemp(prefix=f"{name}-")
+    os.makedirs(os.path.join(tmpdir, "java"))
+    handle = H2OHandle(name=name, url=f"http://127.0.0.1:{port}", owned=True, tmpdir=tmpdir)
+    with lifecycle.starting():
+        try:
+            with _tempdir_inside(tmpdir):
+                h2o.init(
+                    ip="127.0.0.1",
+                    port=port,
+                    name=name,
+                    nthreads=nthreads,
+                    max_mem_size=max_mem_size,
+                    bind_to_localhost=True,
+                    jvm_custom_args=[f"-Djava.io.tmpdir={os.path.join(tmpdir, 'java')}"],
+                    verbose=False,
+                    strict_version_check=False,
+                )
+        except Exception as exc:
+            server = getattr(h2o.connection(), "local_server", None) if h2o.connection() else None
+            if server is not None and getattr(server, "name", None) == name:
+                handle.server = server
+            _stop_process(handle)
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ClusterError(f"could not start a local H2O cluster {name} on 127.0.0.1:{port}: {first}") from exc
+        conn = h2o.connection()
+        handle.server = conn.local_server
+        lifecycle.register(_key(handle), lambda: stop(handle))
+        _fail_fast_when_dead(conn, handle)
     h2o.no_progress()
-    logger.info("Started local H2O cluster %s on 127.0.0.1:%d", name, port)
-    return H2OHandle(name=name, url=f"http://127.0.0.1:{port}", owned=True)
+    logger.info("Started local H2O cluster %s on 127.0.0.1:%d (JVM pid %s)", name, port, handle.pid)
+    return handle
+
+
+def _key(handle: H2OHandle) -> str:
+    return f"h2o:{handle.name}"
+
+
+def _fail_fast_when_dead(conn, handle: H2OHandle) -> None:
+    """Make every request on ``conn`` check the local JVM first.
+
+    h2o's job polling retries a failed request 30 times, 3 s apart; a
+    :class:`ClusterError` is not one of the errors it retries, so a dead JVM
+    ends the run at the next request with one message.
+    """
+    request = conn.request
+
+    def checked_request(*args, **kwargs):
+        if not handle.alive():
+            raise ClusterError(handle.death_message())
+        try:
+            return request(*args, **kwargs)
+        except Exception as exc:
+            if not handle.alive():
+                raise ClusterError(handle.death_message()) from exc
+            raise
+
+    conn.request = checked_request
 
 
 def connect(url: str) -> H2OHandle:
     """Connect to an existing (possibly multi-node) H2O cluster; it is never shut down by us."""
     import h2o
 
-    h2o.connect(url=url, verbose=False)
+    try:
+        h2o.connect(url=url, verbose=False)
+    except Exception as exc:  # H2OConnectionError, H2OValueError, requests errors
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ClusterError(
+            f"cannot reach the H2O cluster at {url} (h2o.url in conf/<env>/h2o.yml): {first}; start it, "
+            f"fix the URL, or set h2o.url: null to start a local cluster"
+        ) from exc
     h2o.no_progress()
     logger.info("Connected to existing H2O cluster at %s", url)
     return H2OHandle(name=h2o.cluster().cloud_name, url=url, owned=False)
 
 
 def stop(handle: H2OHandle | None) -> None:
-    """Shut down a cluster we started; leave external clusters running."""
+    """Shut down a cluster we started and remove its temporary folder; leave external clusters running.
+
+    The JVM is asked to exit with SIGTERM (as h2o's own ``H2OLocalServer.shutdown``
+    does), killed if it has not exited after 10 s.  A JVM that had already died is
+    only cleaned up, with no "Shut down" message.  Safe to call twice and from a
+    signal handler.
+    """
     if handle is None or not handle.owned:
         return
+    lifecycle.unregister(_key(handle))
+    was_alive = handle.alive()
+    _close_connection(handle)
+    _stop_process(handle)
+    if handle.tmpdir:
+        shutil.rmtree(handle.tmpdir, ignore_errors=True)
+    if was_alive:
+        logger.info("Shut down H2O cluster %s", handle.name)
+    else:
+        logger.info("H2O cluster %s had already stopped (JVM exit code %s)", handle.name, handle.exit_code())
+
+
+def _stop_process(handle: H2OHandle, timeout: float = 10.0) -> None:
+    """Wait for the local JVM to exit: SIGTERM, then SIGKILL after ``timeout`` seconds."""
+    proc = handle.process
+    if proc is None:
+        return
+    try:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        logger.warning("Could not stop the H2O JVM (pid %s): %s", proc.pid, exc)
+
+
+def _close_connection(handle: H2OHandle) -> None:
+    """Close the client's session while the JVM can still answer (h2o's exit hooks then have nothing to do)."""
     import h2o
 
+    conn = h2o.connection()
+    if conn is None or getattr(conn, "local_server", None) is not handle.server:
+        return
     try:
-        h2o.cluster().shutdown()
-        logger.info("Shut down H2O cluster %s", handle.name)
-    except Exception as exc:  # noqa: BLE001 - shutting down must not mask the run's own error
-        logger.warning("H2O shutdown of %s failed: %s", handle.name, exc)
+        conn.close()
+    except Exception as exc:  # noqa: BLE001 - closing must not hide the run's own error
+        logger.debug("Closing the H2O connection failed: %s", exc)
 
 
 def is_h2o_model(obj) -> bool:
@@ -94,6 +292,27 @@ def is_h2o_model(obj) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(obj, ModelBase)
+
+
+def model_feature_names(model) -> list[str] | None:
+    """The feature columns a fitted model was trained on, or ``None`` if it does not say.
+
+    H2O models (binary or MOJO): the training frame's columns less the response;
+    :class:`H2OProbaAdapter`: its ``feature_names``; scikit-learn: ``feature_names_in_``.
+    Pair it with :func:`~synthetic_intelligence.core.errors.check_same_columns` where
+    a saved model meets data of another run.
+    """
+    if isinstance(model, H2OProbaAdapter):
+        return list(model.feature_names) if model.feature_names is not None else model_feature_names(model.model)
+    if is_h2o_model(model):
+        output = (getattr(model, "_model_json", None) or {}).get("output") or {}
+        names = list(output.get("names") or [])
+        response = (getattr(model, "actual_params", None) or {}).get("response_column")
+        if isinstance(response, dict):
+            response = response.get("column_name")
+        return [n for n in names if n != response] or None
+    names = getattr(model, "feature_names_in_", None)
+    return [str(n) for n in names] if names is not None else None
 
 
 def to_h2o(df: pd.DataFrame, *, target: str | None = None):
@@ -112,6 +331,8 @@ def to_h2o(df: pd.DataFrame, *, target: str | None = None):
         df.to_parquet(path, index=False)
         try:
             frame = h2o.import_file(path)
+        except ClusterError:
+            raise
         except Exception:  # noqa: BLE001 - remote cluster cannot see our disk
             frame = h2o.upload_file(path)
     if target is not None:

@@ -6,20 +6,25 @@ Everything downstream sees one canonical shape: numeric feature columns plus a
 
 from __future__ import annotations
 
+import datetime as _dt
+import numbers
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from synthetic_intelligence.core.synthetic import TARGET
+from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
+from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, TARGET, TRAIN, VALIDATION
+
+__all__ = [
+    "ConfigurationError", "DataValidationError", "IsolationError", "check_min_minority_rows", "drop_duplicate_rows",
+    "isolation_report", "new_world_mask", "row_hashes", "split_by_cut", "split_training_world", "validate_table",
+]
 
 
-class DataValidationError(ValueError):
-    """The input table cannot be used; the message names the column or value."""
-
-
-class IsolationError(RuntimeError):
+class IsolationError(DataValidationError):
     """A holdout row also appears in a training-world split."""
 
 
@@ -39,7 +44,8 @@ def validate_table(
     Raises :class:`DataValidationError` naming the first problem found: an empty
     table, a missing target column, a target that is not binary or lacks the
     positive label, duplicated or non-numeric feature columns, NaN or infinite
-    values, or fewer minority rows than ``min_minority_rows``.  Columns listed
+    values, or fewer minority rows than ``min_minority_rows`` in the whole table
+    (the per-split minimum is checked by :func:`check_min_minority_rows`).  Columns listed
     in ``exclude`` (for example the new-world cut column) are dropped.
     """
     if df is None or len(df) == 0 or df.shape[1] == 0:
@@ -101,8 +107,9 @@ def validate_table(
         )
     if n_pos < min_minority_rows:
         raise DataValidationError(
-            f"only {n_pos} minority row(s) with {target!r} == {positive_label!r}; "
-            f"at least {min_minority_rows} are required (min_minority_rows)"
+            f"only {n_pos} minority row(s) with {target!r} == {positive_label!r} in the whole table; each split "
+            f"(train, validation, holdout_iid, holdout_new_world) needs at least {min_minority_rows} "
+            f"(data_isolation.source.min_minority_rows): use a larger table or lower min_minority_rows"
         )
     out = df[features].astype(np.float64).reset_index(drop=True)
     out.columns = [str(c) for c in features]
@@ -110,29 +117,112 @@ def validate_table(
     return out
 
 
+def _describe(values: pd.Series) -> str:
+    """``dtype, values a to b`` for messages about a cut column."""
+    try:
+        return f"{values.dtype}, values {values.min()} to {values.max()}"
+    except TypeError:  # mixed types
+        return str(values.dtype)
+
+
+def _as_datetimes(values: pd.Series, column: str) -> pd.Series:
+    """A date column as datetimes (strings are parsed; mixed UTC offsets become UTC)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values):
+        return values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "could not infer format": parsed element-wise
+        try:
+            return pd.to_datetime(values)
+        except ValueError as exc:
+            if "Mixed timezones" in str(exc) or "mixed time zones" in str(exc).lower():
+                return pd.to_datetime(values, utc=True)
+            first = values.dropna().iloc[0] if values.notna().any() else None
+            raise DataValidationError(
+                f"new-world cut column {column!r} is neither numeric nor a date (dtype {values.dtype}, "
+                f"first value {first!r}): {str(exc).splitlines()[0]}; cut on a numeric or date column "
+                f"(data_isolation.source.new_world.column)"
+            ) from exc
+        except (TypeError, OverflowError) as exc:
+            raise DataValidationError(
+                f"new-world cut column {column!r} is neither numeric nor a date (dtype {values.dtype}): {exc}"
+            ) from exc
+
+
+def new_world_mask(values: pd.Series, cut, *, column: str) -> np.ndarray:
+    """Boolean mask of the rows after the cut (``value > cut``): the new world.
+
+    ``values`` is the cut column, ``column`` its name for messages.  A numeric
+    column takes a numeric cut; a date column (datetimes or date strings) takes a
+    date.  A time-zone-aware column with a naive cut reads the cut in the
+    column's time zone; a naive column with a time-zone-aware cut is refused.
+    Raises :class:`ConfigurationError` for a cut that does not fit the column and
+    :class:`DataValidationError` for a column that cannot be cut (missing values,
+    neither numeric nor dates, a cut that leaves one side empty).
+    """
+    where = f"new-world cut column {column!r}"
+    if cut is None or (isinstance(cut, str) and not cut.strip()):
+        raise ConfigurationError(
+            f"data_isolation.source.new_world.cut is not set: give a value of column {column!r} "
+            f"(rows with {column} > cut form holdout_new_world)"
+        )
+    if values.isna().any():
+        n, first = int(values.isna().sum()), int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise DataValidationError(f"{where} has {n} missing value(s) (first at row {first}); fill or drop them")
+    if pd.api.types.is_bool_dtype(values):
+        raise DataValidationError(f"{where} is boolean; cut on a numeric or date column")
+    if pd.api.types.is_numeric_dtype(values):
+        if isinstance(cut, bool) or not isinstance(cut, numbers.Real):
+            try:
+                cut_value = float(cut) if isinstance(cut, str) else None
+            except ValueError:
+                cut_value = None
+            if cut_value is None:
+                raise ConfigurationError(
+                    f"new-world cut {cut!r} is not a number, but {where} is numeric ({_describe(values)}); "
+                    f"give a number in that range as data_isolation.source.new_world.cut, or cut on a date column"
+                )
+        else:
+            cut_value = float(cut)
+        key = values
+    else:
+        key = _as_datetimes(values, column)
+        if isinstance(cut, (bool, numbers.Real)):
+            raise ConfigurationError(
+                f"new-world cut {cut!r} is a number, but {where} holds dates ({_describe(key)}); "
+                f"give a date such as '{key.min():%Y-%m-%d}' as data_isolation.source.new_world.cut"
+            )
+        try:
+            cut_value = pd.Timestamp(cut) if isinstance(cut, (str, _dt.date, pd.Timestamp, np.datetime64)) else None
+        except (ValueError, TypeError) as exc:
+            raise ConfigurationError(
+                f"new-world cut {cut!r} is not a date, but {where} holds dates ({_describe(key)}); "
+                f"give a date such as '{key.min():%Y-%m-%d}'"
+            ) from exc
+        if cut_value is None or pd.isna(cut_value):
+            raise ConfigurationError(f"new-world cut {cut!r} is not a date; {where} holds dates ({_describe(key)})")
+        column_tz = key.dt.tz
+        if column_tz is not None and cut_value.tzinfo is None:
+            cut_value = cut_value.tz_localize(column_tz)
+        elif column_tz is None and cut_value.tzinfo is not None:
+            raise ConfigurationError(
+                f"new-world cut {cut!r} has a time zone but {where} has none ({_describe(key)}); "
+                f"give the cut without a UTC offset"
+            )
+    new = (key > cut_value).to_numpy()
+    if new.all() or not new.any():
+        raise DataValidationError(
+            f"cut {cut!r} on column {column!r} leaves {int((~new).sum())} training-world and "
+            f"{int(new.sum())} new-world rows: both must be non-empty; choose a cut inside the column's range "
+            f"({_describe(key)})"
+        )
+    return new
+
+
 def split_by_cut(df: pd.DataFrame, column: str, cut) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows with ``column <= cut`` form the training world, the rest the new world."""
     if column not in df.columns:
         raise DataValidationError(f"new-world cut column {column!r} not found in the table")
-    values = df[column]
-    if pd.api.types.is_numeric_dtype(values):
-        key, cut_value = values, float(cut)
-    else:
-        try:
-            key = pd.to_datetime(values)
-            cut_value = pd.Timestamp(cut)
-        except (ValueError, TypeError) as exc:
-            raise DataValidationError(
-                f"new-world cut column {column!r} is neither numeric nor a date: {exc}"
-            ) from exc
-    if key.isna().any():
-        raise DataValidationError(f"new-world cut column {column!r} has missing values")
-    new = key > cut_value
-    if new.all() or not new.any():
-        raise DataValidationError(
-            f"cut {cut!r} on column {column!r} leaves {int((~new).sum())} training-world and "
-            f"{int(new.sum())} new-world rows: both must be non-empty"
-        )
+    new = new_world_mask(df[column], cut, column=column)
     return df.loc[~new].reset_index(drop=True), df.loc[new].reset_index(drop=True)
 
 
@@ -142,21 +232,67 @@ def split_training_world(
     """Stratified ``(train, validation, holdout_iid)``; the holdout is carved first.
 
     ``validation_share`` is a share of the whole training world, taken from what
-    remains after the holdout.
+    remains after the holdout.  A world too small to split stratified raises
+    :class:`DataValidationError` with its counts.
     """
     for name, v in (("holdout_share", holdout_share), ("validation_share", validation_share)):
-        if not 0.0 < v < 1.0:
-            raise ValueError(f"{name} must be in (0, 1), got {v}")
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not 0.0 < v < 1.0:
+            raise ConfigurationError(f"data_isolation.split.{name} must be a number in (0, 1), got {v!r}")
     if holdout_share + validation_share >= 1.0:
-        raise ValueError("holdout_share + validation_share must be < 1")
-    rest, holdout = train_test_split(df, test_size=holdout_share, stratify=df[TARGET], random_state=seed)
-    train, validation = train_test_split(
-        rest,
-        test_size=validation_share / (1.0 - holdout_share),
-        stratify=rest[TARGET],
-        random_state=seed + 1,
-    )
+        raise ConfigurationError(
+            f"data_isolation.split: holdout_share + validation_share must be < 1, got "
+            f"{holdout_share} + {validation_share}"
+        )
+    n_pos = int(df[TARGET].sum()) if TARGET in df.columns else 0
+    try:
+        rest, holdout = train_test_split(df, test_size=holdout_share, stratify=df[TARGET], random_state=seed)
+        train, validation = train_test_split(
+            rest,
+            test_size=validation_share / (1.0 - holdout_share),
+            stratify=rest[TARGET],
+            random_state=seed + 1,
+        )
+    except ValueError as exc:
+        raise DataValidationError(
+            f"the training world ({len(df)} rows, {n_pos} minority) is too small to split stratified into "
+            f"train / validation / holdout_iid with holdout_share={holdout_share}, "
+            f"validation_share={validation_share} ({exc}); use a larger table (or a later new-world cut), "
+            f"more minority rows, or larger shares"
+        ) from exc
     return tuple(t.reset_index(drop=True) for t in (train, validation, holdout))
+
+
+def check_min_minority_rows(
+    splits: dict[str, pd.DataFrame], min_minority_rows: int, hints: dict[str, str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Require ``min_minority_rows`` minority rows and one majority row in every split.
+
+    ``min_minority_rows`` counts each split on its own (train, validation,
+    holdout_iid, holdout_new_world), not the whole table.  Returns the counts per
+    split; raises :class:`DataValidationError` listing every split that falls
+    short, with its rows and minority rows and ``hints[split]`` (what to change).
+    """
+    if isinstance(min_minority_rows, bool) or not isinstance(min_minority_rows, numbers.Integral) \
+            or min_minority_rows < 1:
+        raise ConfigurationError(
+            f"data_isolation.source.min_minority_rows must be an integer >= 1 (minority rows per split), "
+            f"got {min_minority_rows!r}"
+        )
+    hints = hints or {}
+    counts, problems = {}, []
+    for name, df in splits.items():
+        pos = int((df[TARGET] == 1).sum())
+        counts[name] = {"rows": len(df), "minority_rows": pos, "majority_rows": len(df) - pos}
+        if pos < min_minority_rows or pos == len(df):
+            short = f"{pos} minority row(s)" + (" and no majority row" if pos == len(df) else "")
+            problems.append(f"{name} has {short} of {len(df)} rows" + (f" ({hints[name]})" if name in hints else ""))
+    if problems:
+        raise DataValidationError(
+            f"{'; '.join(problems)}. Every split needs at least {min_minority_rows} minority row(s) "
+            f"(data_isolation.source.min_minority_rows, counted per split) and one majority row; "
+            f"or lower min_minority_rows"
+        )
+    return counts
 
 
 def row_hashes(df: pd.DataFrame) -> np.ndarray:
@@ -165,11 +301,11 @@ def row_hashes(df: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(df[features], index=False).to_numpy()
 
 
-def isolation_report(splits: dict[str, pd.DataFrame], holdouts=("holdout_iid", "holdout_new_world"),
-                     fitted=("train", "validation")) -> dict:
+def isolation_report(splits: dict[str, pd.DataFrame], holdouts=(HOLDOUT_IID, HOLDOUT_NEW_WORLD),
+                     fitted=(TRAIN, VALIDATION)) -> dict:
     """Count holdout rows whose content also appears in a fitted split; raise on any overlap."""
     hashes = {name: row_hashes(df) for name, df in splits.items()}
-    report = {"rows": {name: int(len(df)) for name, df in splits.items()}, "overlaps": {}}
+    report = {"rows": {name: len(df) for name, df in splits.items()}, "overlaps": {}}
     problems = []
     for h in holdouts:
         for f in fitted:
@@ -179,7 +315,10 @@ def isolation_report(splits: dict[str, pd.DataFrame], holdouts=("holdout_iid", "
                 problems.append(f"{n} row(s) of {h} also appear in {f}")
     report["isolated"] = not problems
     if problems:
-        raise IsolationError("isolation check failed: " + "; ".join(problems))
+        raise IsolationError(
+            "isolation check failed: " + "; ".join(problems) + " (identical feature rows on both sides of the "
+            "new-world cut?): remove the duplicated rows from the table"
+        )
     return report
 
 

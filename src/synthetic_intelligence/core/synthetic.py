@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
+from synthetic_intelligence.core.errors import ConfigurationError  # noqa: E402
 from synthetic_intelligence.core.schema import TARGET  # noqa: E402
 
 
@@ -60,9 +61,9 @@ class WorldSpec:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.minority_share < 0.5:
-            raise ValueError(f"minority_share must be in (0, 0.5), got {self.minority_share}")
+            raise ConfigurationError(f"minority_share must be in (0, 0.5), got {self.minority_share}")
         if self.n_samples < 100 or self.n_new_world < 10:
-            raise ValueError(
+            raise ConfigurationError(
                 f"n_samples >= 100 and n_new_world >= 10 required, got {self.n_samples}, {self.n_new_world}"
             )
 
@@ -112,7 +113,7 @@ def make_two_clusters(
     no single column carries the structure alone (distances are unchanged).
     """
     if n_features < 2:
-        raise ValueError(f"two_clusters needs n_features >= 2, got {n_features}")
+        raise ConfigurationError(f"two_clusters needs n_features >= 2, got {n_features}")
     rng = np.random.default_rng(seed)
     n_total = n_samples + n_new_world
     n_min = int(round(n_total * minority_share))
@@ -146,7 +147,7 @@ def apply_drift(
 ) -> pd.DataFrame:
     """Return a drifted copy of ``df`` (see the module docstring); ``severity=0`` returns an equal copy."""
     if not 0.0 <= float(severity) <= 1.0:
-        raise ValueError(f"drift severity must be in [0, 1], got {severity}")
+        raise ConfigurationError(f"drift severity must be in [0, 1], got {severity}")
     out = df.copy()
     if severity == 0:
         return out

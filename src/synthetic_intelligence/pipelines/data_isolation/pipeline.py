@@ -26,7 +26,8 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(
                 nodes.check_isolation,
-                ["train_unchecked", "validation_unchecked", "holdout_iid_unchecked", "holdout_new_world_unchecked"],
+                ["train_unchecked", "validation_unchecked", "holdout_iid_unchecked", "holdout_new_world_unchecked",
+                 "params:data_isolation.source"],
                 ["train", "validation", "holdout_iid", "holdout_new_world", "isolation_report"],
                 name="check_isolation",
             ),

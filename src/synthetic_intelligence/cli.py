@@ -1,0 +1,152 @@
+"""The project's ``kedro run``: Kedro's own run command, ending user errors with one ``ERROR`` line.
+
+Kedro loads ``<package>.cli`` (this file, next to ``settings.py``) and lets its
+``cli`` group override built-in commands (docs.kedro.org, "Common use cases: how to
+add or change CLI commands").  ``run`` keeps every option of Kedro's ``run`` and
+adds three things:
+
+- a user error (:class:`~synthetic_intelligence.core.errors.UserError` anywhere in
+  the exception's cause / context chain, or one of Kedro's own data / configuration
+  errors) ends with one line ``ERROR [<Kind>] <message>`` on stderr and exit status 1;
+  the full traceback is written to ``logs/error-<time>-<pid>.log`` (named on the line
+  before); ``--traceback`` or ``SI_TRACEBACK=1`` prints it instead, as plain Kedro does;
+- Ctrl-C ends with one line and status 130;
+- however the run ends, local engines (the H2O JVM; later a local Spark) are stopped
+  (:func:`synthetic_intelligence.core.lifecycle.close_all`).
+
+Any other exception is a bug and keeps Kedro's full traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shlex
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from kedro.framework.cli.project import run as kedro_run
+
+from synthetic_intelligence.core import lifecycle
+from synthetic_intelligence.core.errors import ConfigurationError, UserError, find_user_error
+
+#: Set to 1 to print the full traceback of a user error instead of one line.
+TRACEBACK_ENV = "SI_TRACEBACK"
+#: Kedro's errors that are about the user's data, catalog or configuration (reported as one line too).
+_KEDRO_USER_ERRORS = (
+    ("kedro.io.core", "DatasetError"),
+    ("kedro.config.abstract_config", "MissingConfigException"),
+    ("kedro.config.abstract_config", "BadConfigException"),
+)
+_KEDRO_USER_MESSAGES = ("Failed to find the pipeline named", "Pipeline contains no nodes")
+#: Kedro 1.7's error for ``--pipelines <a name that does not exist>``.
+_UNKNOWN_PIPELINE = re.compile(r"An error occurred while importing the '[\w.]+\.pipelines\.(?P<name>[^']+)' module\.$")
+
+
+@click.group(name="SyntheticIntelligence")
+def cli() -> None:
+    """Project commands: kedro run with one-line user errors."""
+
+
+def user_error(exc: BaseException) -> BaseException | None:
+    """The user-facing error behind ``exc`` (ours or Kedro's), or ``None`` for a bug."""
+    found = find_user_error(exc)
+    if found is not None:
+        return found
+    err: BaseException | None = exc
+    seen: set[int] = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        for module, name in _KEDRO_USER_ERRORS:
+            cls = getattr(sys.modules.get(module), name, None)
+            if cls is not None and isinstance(err, cls):
+                return err
+        if isinstance(err, ValueError) and str(err).startswith(_KEDRO_USER_MESSAGES):
+            return err
+        if isinstance(err, ImportError) and err.__cause__ is None and (m := _UNKNOWN_PIPELINE.match(str(err))):
+            return ConfigurationError(f"unknown pipeline {m['name']!r}; the pipelines are: {_pipeline_names()}")
+        err = err.__cause__ or err.__context__
+    return None
+
+
+def _pipeline_names() -> str:
+    try:
+        from kedro.framework.project import pipelines
+
+        pipelines.set_requested(None)  # the failed run asked for the unknown name only
+        return ", ".join(sorted(pipelines))
+    except Exception:  # noqa: BLE001 - only a hint in an error message
+        return "see `kedro registry list`"
+
+
+def error_line(err: BaseException) -> str:
+    kind = type(err).__name__ if isinstance(err, UserError) or "Error" in type(err).__name__ else "Error"
+    return f"ERROR [{kind}] {str(err).strip() or type(err).__name__}"
+
+
+def write_traceback(exc: BaseException, folder: Path) -> Path | None:
+    """Write the command line and the full traceback (with its chain) to ``folder/error-<time>-<pid>.log``."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (f"command: {shlex.join(sys.argv)}\ntime: {dt.datetime.now().isoformat()}\n\n"
+            + "".join(traceback.format_exception(exc)))
+    for where in (folder, Path(os.environ.get("TMPDIR", "/tmp"))):
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+            path = where / f"error-{stamp}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _project_path() -> Path:
+    ctx = click.get_current_context(silent=True)
+    path = getattr(getattr(ctx, "obj", None), "project_path", None)
+    return Path(path) if path else Path.cwd()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _run(show_traceback: bool, **kwargs):
+    ctx = click.get_current_context()
+    try:
+        return kedro_run.callback(**kwargs)
+    except KeyboardInterrupt:
+        lifecycle.close_all()
+        click.echo("ERROR [Interrupted] the run was stopped (Ctrl-C); local engines were shut down", err=True)
+        ctx.exit(130)
+    except Exception as exc:
+        lifecycle.close_all()
+        err = user_error(exc)
+        if err is None or show_traceback or os.environ.get(TRACEBACK_ENV, "").strip() not in ("", "0"):
+            raise
+        path = write_traceback(exc, _project_path() / "logs")
+        if path is not None:
+            click.echo(f"Full traceback: {_shown(path)} (or re-run with --traceback or {TRACEBACK_ENV}=1)", err=True)
+        click.echo(error_line(err), err=True)
+        ctx.exit(1)
+    finally:
+        lifecycle.close_all()
+
+
+run = click.Command(
+    name="run",
+    callback=_run,
+    params=[
+        *kedro_run.params,
+        click.Option(["--traceback", "show_traceback"], is_flag=True, default=False,
+                     help=f"Print the full traceback of a user error instead of one line (or set {TRACEBACK_ENV}=1)."),
+    ],
+    help=kedro_run.help,
+    short_help=kedro_run.short_help,
+)
+cli.add_command(run)

@@ -1,0 +1,184 @@
+"""The project's ``kedro run``: user errors end with one ERROR line and status 1; the traceback goes to logs/."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthetic_intelligence import cli
+from synthetic_intelligence.core.errors import ClusterError, DataValidationError
+
+ROOT = Path(__file__).resolve().parents[1]
+KEDRO = str(Path(sys.executable).with_name("kedro"))
+
+
+def copy_project(dest: Path) -> Path:
+    """A throw-away copy of the project (its data/ and logs/ never touch the repository)."""
+    for item in ("pyproject.toml", "conf", "src", ".telemetry"):
+        src = ROOT / item
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / item)
+    shutil.rmtree(dest / "conf" / "local", ignore_errors=True)
+    (dest / "conf" / "local").mkdir()
+    for layer in ("01_raw", "02_intermediate", "03_primary", "05_model_input", "06_models", "07_model_output",
+                  "08_reporting"):
+        (dest / "data" / layer).mkdir(parents=True)
+    return dest
+
+
+def kedro_env(**extra) -> dict:
+    # COLUMNS: Kedro's rich log lines are not wrapped, so tests can read them
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "PYSPARK_PYTHON": sys.executable, "MPLBACKEND": "Agg",
+           "COLUMNS": "400"}
+    env.pop("SI_TRACEBACK", None)
+    env.update(extra)
+    return env
+
+
+def kedro(project, *args, timeout=300, **env):
+    return subprocess.run([KEDRO, *args], cwd=project, env=kedro_env(**env), capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def project(tmp_path):
+    return copy_project(tmp_path)
+
+
+def bad_table(project):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.normal(size=(600, 3)), columns=["amount", "age", "score"])
+    table["fraud"] = (rng.random(600) < 0.1).astype(int)
+    table["day"] = np.arange(600)
+    table.loc[10, "age"] = np.nan
+    table.to_csv(project / "data" / "01_raw" / "table.csv", index=False)
+    (project / "conf" / "local" / "catalog.yml").write_text(
+        "raw_table:\n  type: pandas.CSVDataset\n  filepath: data/01_raw/table.csv\n")
+    (project / "conf" / "local" / "parameters.yml").write_text(
+        "data_isolation:\n  source:\n    kind: table\n    target: fraud\n    positive_label: 1\n"
+        "    min_minority_rows: 5\n    new_world: {column: day, cut: 450}\n")
+
+
+# --- in-process: which errors are user errors, and how they print ----------------------------------------------------
+
+def test_user_error_is_found_behind_kedro_and_bugs_are_not():
+    try:
+        try:
+            raise DataValidationError("split validation has 0 minority rows")
+        except ValueError as exc:
+            raise RuntimeError("Node check_isolation failed") from exc
+    except RuntimeError as wrapped:
+        found = cli.user_error(wrapped)
+    assert isinstance(found, DataValidationError)
+    assert cli.user_error(TypeError("'<' not supported between instances of 'str' and 'int'")) is None
+    assert cli.error_line(ClusterError("cluster si-1 died")) == "ERROR [ClusterError] cluster si-1 died"
+
+
+def test_kedro_data_and_pipeline_name_errors_are_user_errors():
+    from kedro.io import DatasetError
+
+    assert cli.user_error(DatasetError("Failed while loading data from dataset ParquetDataset(...)"))
+    assert cli.user_error(ValueError("Failed to find the pipeline named 'nope'. It needs to be generated"))
+    assert cli.user_error(ValueError("something else")) is None
+
+
+def test_traceback_file_has_the_command_and_the_whole_chain(tmp_path):
+    try:
+        try:
+            raise DataValidationError("inner")
+        except ValueError as exc:
+            raise RuntimeError("outer") from exc
+    except RuntimeError as exc:
+        path = cli.write_traceback(exc, tmp_path / "logs")
+    text = path.read_text()
+    assert path.parent == tmp_path / "logs" and path.name.startswith("error-")
+    assert text.startswith("command: ") and "DataValidationError: inner" in text and "RuntimeError: outer" in text
+
+
+def test_run_keeps_every_kedro_option_and_adds_traceback():
+    from kedro.framework.cli.project import run as kedro_run
+
+    names = {p.name for p in cli.run.params}
+    assert {p.name for p in kedro_run.params} <= names and "show_traceback" in names
+
+
+# --- the real CLI ----------------------------------------------------------------------------------------------------
+
+def test_user_error_ends_with_one_error_line_and_the_traceback_in_logs(project):
+    bad_table(project)
+    result = kedro(project, "run", "--pipeline", "data_isolation")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == ("ERROR [DataValidationError] feature column 'age' has 1 NaN/infinite value(s) "
+                         "(first: NaN at row 10)")
+    assert lines[-2].startswith("Full traceback: logs/error-") and "SI_TRACEBACK=1" in lines[-2]
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "╭" not in output
+    logs = list((project / "logs").glob("error-*.log"))
+    assert len(logs) == 1 and "Traceback (most recent call last)" in logs[0].read_text()
+    assert "DataValidationError: feature column 'age'" in logs[0].read_text()
+
+
+@pytest.mark.parametrize("how", ["env", "flag"])
+def test_traceback_on_request(project, how):
+    bad_table(project)
+    args = ["run", "--pipeline", "data_isolation"] + (["--traceback"] if how == "flag" else [])
+    result = kedro(project, *args, **({"SI_TRACEBACK": "1"} if how == "env" else {}))
+    assert result.returncode == 1
+    assert "Traceback" in result.stdout + result.stderr and "feature column 'age'" in result.stderr
+    assert not (project / "logs").exists()
+
+
+def test_configuration_error_is_one_line(project):
+    result = kedro(project, "run", "--env", "quick", "--pipeline", "data_isolation",
+                   "--params", "data_isolation.split.holdout_share=1.5")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ERROR [ConfigurationError] data_isolation.split.holdout_share must be a number in (0, 1), got 1.5")
+
+
+def test_degenerate_split_is_one_line_naming_the_splits(project):
+    result = kedro(project, "run", "--env", "quick", "--pipeline", "data_isolation",
+                   "--params", "data_isolation.source.min_minority_rows=100")
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ERROR [DataValidationError] validation has ")
+    assert "holdout_iid has" in last and "holdout_new_world has" not in last  # quick: 120 in the new world
+    assert "at least 100 minority row(s) (data_isolation.source.min_minority_rows, counted per split)" in last
+    assert not list((project / "data" / "03_primary").iterdir())  # no split was written
+
+
+def test_unknown_pipeline_is_one_line(project):
+    result = kedro(project, "run", "--pipeline", "nope")
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ERROR [ConfigurationError] unknown pipeline 'nope'; the pipelines are: __default__, ")
+    assert "data_isolation" in last and "oracle" in last
+
+
+def test_unreachable_h2o_url_is_one_line(project):
+    url = f"http://127.0.0.1:{free_port()}"
+    (project / "conf" / "local" / "h2o.yml").write_text(f"h2o:\n  url: {url}\n")
+    result = kedro(project, "run", "--pipeline", "oracle")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"ERROR [ClusterError] cannot reach the H2O cluster at {url} (h2o.url in conf/<env>/h2o.yml)")
+
+
+def test_missing_java_is_one_line(project, tmp_path):
+    env = {"PATH": str(tmp_path / "empty"), "JAVA_HOME": "", "H2O_JAVA_HOME": ""}
+    result = kedro(project, "run", "--env", "quick", "--pipeline", "oracle", **env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "ERROR [ClusterError] Java was not found: a local H2O cluster needs Java 17")
