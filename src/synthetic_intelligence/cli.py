@@ -20,6 +20,7 @@ Any other exception is a bug and keeps Kedro's full traceback.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import shlex
@@ -40,6 +41,7 @@ _KEDRO_USER_ERRORS = (
     ("kedro.io.core", "DatasetError"),
     ("kedro.config.abstract_config", "MissingConfigException"),
     ("kedro.config.abstract_config", "BadConfigException"),
+    ("kedro.validation.exceptions", "ParameterValidationError"),
 )
 _KEDRO_USER_MESSAGES = ("Failed to find the pipeline named", "Pipeline contains no nodes")
 #: Kedro 1.7's error for ``--pipelines <a name that does not exist>``.
@@ -84,7 +86,42 @@ def _pipeline_names() -> str:
 
 def error_line(err: BaseException) -> str:
     kind = type(err).__name__ if isinstance(err, UserError) or "Error" in type(err).__name__ else "Error"
-    return f"ERROR [{kind}] {str(err).strip() or type(err).__name__}"
+    text = str(err).strip() or type(err).__name__
+    if kind == "ParameterValidationError":
+        text = parameter_problems(text)
+    return f"ERROR [{kind}] {text}"
+
+
+_PYDANTIC_HEAD = re.compile(r"^- Parameter '(?P<key>[^']+)': Failed to instantiate \w+ for parameter '[^']+': "
+                            r"\d+ validation errors? for \w+$")
+_PYDANTIC_TAIL = re.compile(r"\s*\[type=[^,\]]+(?:, input_value=(?P<value>.*?))?(?:, input_type=\w+)?\]$")
+
+
+def parameter_problems(text: str) -> str:
+    """Kedro's multi-line parameter validation report as ``key.field: problem (got value); ...``.
+
+    Kedro validates every typed parameter before the first node and lists each failure
+    with pydantic's report; this keeps the parameter path, the problem and the value.
+    """
+    problems: list[str] = []
+    key, field = None, None
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("    ") or line == "Parameter validation failed:":
+            continue  # pydantic's "For further information" links and Kedro's header
+        if m := _PYDANTIC_HEAD.match(line):
+            key, field = m["key"], None
+        elif line.startswith("- "):
+            problems.append(line[2:])
+            key = None
+        elif key is not None and not line.startswith(" "):
+            field = line.strip()
+        elif key is not None:
+            tail = _PYDANTIC_TAIL.search(line)
+            msg = (line[: tail.start()] if tail else line).strip().removeprefix("Value error, ")
+            got = f" (got {tail['value']})" if tail and tail["value"] and not tail["value"].startswith("{") else ""
+            problems.append(f"{key}.{field}: {msg}{got}" if field else f"{key}: {msg}")
+            field = None
+    return "parameters are invalid: " + "; ".join(problems) if problems else text
 
 
 def write_traceback(exc: BaseException, folder: Path) -> Path | None:
@@ -118,6 +155,8 @@ def _shown(path: Path) -> str:
 
 def _run(show_traceback: bool, **kwargs):
     ctx = click.get_current_context()
+    # Kedro logs each invalid parameter before raising; the one ERROR line below lists them all.
+    logging.getLogger("kedro.validation.parameter_validator").setLevel(logging.CRITICAL)
     try:
         return kedro_run.callback(**kwargs)
     except KeyboardInterrupt:
