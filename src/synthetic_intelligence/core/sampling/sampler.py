@@ -11,9 +11,15 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask, NumpyExecutor
-from synthetic_intelligence.core.sampling.gate import GATES, class_cut
+from synthetic_intelligence.core.sampling.gate import GATES, REFERENCE_SCORES, class_cut, out_of_fold_scores
 from synthetic_intelligence.core.sampling.inputs import check_numeric_finite, integer_columns, working_dtype
-from synthetic_intelligence.core.sampling.scorer import ProbaScorer, native, prepare_oracle
+from synthetic_intelligence.core.sampling.scorer import (
+    ProbaScorer,
+    default_oracle,
+    is_sklearn_estimator,
+    native,
+    prepare_oracle,
+)
 from synthetic_intelligence.core.sampling.strategies import STRATEGIES, CandidateStrategy, make_strategy
 
 __all__ = ["BACKENDS", "GenerationError", "OracleRejectionSampler"]
@@ -61,9 +67,7 @@ class OracleRejectionSampler(BaseOverSampler):
           cut of class ``c`` is the ``q``-quantile of the oracle's scores on the real
           rows of ``c``. A candidate passes when the oracle finds it at least as
           class-like as that real row, which means the same at a 0.5% and at a 30%
-          prior. The real rows' scores are in-sample for an oracle fitted on them,
-          which makes the gate stricter than ``q`` for an oracle that fits its
-          training rows closely (see :mod:`~synthetic_intelligence.core.sampling.gate`).
+          prior. Where the real rows' scores come from: ``reference_scores``.
         - ``"probability"``: ``threshold`` is an absolute cut on ``P(class | x)``. At
           a small prior a calibrated oracle may score no candidate that high.
 
@@ -74,6 +78,16 @@ class OracleRejectionSampler(BaseOverSampler):
         The quantile level (``gate="quantile"``; 0.5: at least as class-like as the
         median real row of the class) or the absolute probability cut
         (``gate="probability"``; 0.5: more likely the class than not).
+
+    reference_scores : {"in_sample", "out_of_fold"}, default="in_sample"
+        Scores of the real rows that the quantile gate takes its quantile of
+        (ignored by ``gate="probability"``). ``"in_sample"``: the oracle's own scores
+        of the class's rows (one pass over them; works with any oracle). They are
+        optimistic for an oracle that fits its training rows closely, so the gate is
+        then stricter than ``q``, never laxer. ``"out_of_fold"``: each real row
+        scored by a copy of the oracle fitted on the other two of three stratified
+        folds (three extra fits; needs a scikit-learn estimator, which is cloned).
+        See :mod:`~synthetic_intelligence.core.sampling.gate` for measurements.
 
     sampling_strategy : float, str, dict or callable, default="auto"
         As in imbalanced-learn over-samplers: ``"auto"`` (= ``"not majority"``),
@@ -142,6 +156,9 @@ class OracleRejectionSampler(BaseOverSampler):
         oracle itself).
     thresholds_ : dict
         ``{label: cut}``: the score a candidate of the class had to reach.
+    reference_scores_ : {"in_sample", "out_of_fold"} or None
+        Where the quantile gate's reference scores came from (None for
+        ``gate="probability"``).
     n_candidates_ : int
         Total number of generated and scored candidates.
     n_accepted_ : int
@@ -189,6 +206,7 @@ class OracleRejectionSampler(BaseOverSampler):
         **BaseOverSampler._parameter_constraints,
         "oracle": [HasMethods(["predict_proba"]), None],
         "gate": [StrOptions(set(GATES))],
+        "reference_scores": [StrOptions(set(REFERENCE_SCORES))],
         "threshold": [Interval(numbers.Real, 0, 1, closed="neither")],
         "candidates": [StrOptions(set(STRATEGIES)), CandidateStrategy],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -204,6 +222,7 @@ class OracleRejectionSampler(BaseOverSampler):
         oracle=None,
         gate="quantile",
         threshold=0.5,
+        reference_scores="in_sample",
         sampling_strategy="auto",
         candidates="interpolate",
         batch_size=65536,
@@ -217,6 +236,7 @@ class OracleRejectionSampler(BaseOverSampler):
         self.oracle = oracle
         self.gate = gate
         self.threshold = threshold
+        self.reference_scores = reference_scores
         self.candidates = candidates
         self.batch_size = batch_size
         self.max_rounds = max_rounds
@@ -249,17 +269,17 @@ class OracleRejectionSampler(BaseOverSampler):
         rng = np.random.default_rng(seed_generate)
         self._reset_counts()
 
+        names = getattr(self, "feature_names_in_", None)
+        scorers = {label: ProbaScorer.for_class(self.oracle_, label, classes, feature_names=names) for label in targets}
+        cuts = self._cuts(X, y, scorers, classes, seed_oracle)
+
         X_parts, y_parts = [X], [y]
         for label, n_needed in targets.items():
-            X_c = X[y == label]
             strategy = make_strategy(self.candidates, n_clusters=self.n_clusters).fit(
-                X_c.astype(work_dtype, copy=False), seed=seed_cluster, rounded=rounded, out_dtype=X.dtype
+                X[y == label].astype(work_dtype, copy=False), seed=seed_cluster, rounded=rounded, out_dtype=X.dtype
             )
-            scorer = ProbaScorer.for_class(self.oracle_, label, classes,
-                                           feature_names=getattr(self, "feature_names_in_", None))
-            cut = class_cut(self.gate, self.threshold, scorer, X_c)
-            task = ClassTask(label=label, n_needed=n_needed, strategy=strategy, scorer=scorer, cut=cut,
-                             batch_size=self.batch_size, max_rounds=self.max_rounds)
+            task = ClassTask(label=label, n_needed=n_needed, strategy=strategy, scorer=scorers[label],
+                             cut=cuts[label], batch_size=self.batch_size, max_rounds=self.max_rounds)
             result = executor.run(task, rng)
             self._record(task, result)
             if result.accepted.shape[0]:
@@ -281,6 +301,27 @@ class OracleRejectionSampler(BaseOverSampler):
                     "needed to generate synthetic samples for it."
                 )
         return targets
+
+    def _cuts(self, X, y, scorers: dict, classes, seed: int) -> dict:
+        """``{label: cut}``; sets ``reference_scores_`` to where the quantile gate's scores came from."""
+        self.reference_scores_ = None
+        if self.gate == "probability":
+            return {label: class_cut("probability", self.threshold) for label in scorers}
+        mode = self.reference_scores
+        reference = None
+        if mode == "out_of_fold":
+            template = default_oracle(seed) if self.oracle is None else self.oracle
+            if not is_sklearn_estimator(template):
+                raise ValueError(
+                    "reference_scores='out_of_fold' refits the oracle on folds, so it needs a scikit-learn "
+                    f"estimator; {type(template).__name__} is not one. Use reference_scores='in_sample'."
+                )
+            reference = out_of_fold_scores(template, X, y, list(scorers), classes, seed=seed)
+        if reference is None:
+            mode = "in_sample"
+            reference = {label: scorer(X[y == label]) for label, scorer in scorers.items()}
+        self.reference_scores_ = mode
+        return {label: class_cut("quantile", self.threshold, reference[label]) for label in scorers}
 
     def _reset_counts(self) -> None:
         self.rounds_ = []

@@ -34,7 +34,17 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["PROBA_TOLERANCE", "ProbaScorer", "native", "prepare_oracle", "proba_column"]
+__all__ = [
+    "PROBA_TOLERANCE",
+    "ProbaScorer",
+    "default_oracle",
+    "is_fitted",
+    "is_sklearn_estimator",
+    "native",
+    "prepare_oracle",
+    "proba_column",
+    "unfitted_copy",
+]
 
 #: Probabilities outside ``[-PROBA_TOLERANCE, 1 + PROBA_TOLERANCE]`` are rejected.
 PROBA_TOLERANCE = 1e-6
@@ -45,8 +55,14 @@ def native(label):
     return label.item() if isinstance(label, np.generic) else label
 
 
-def _is_sklearn_estimator(obj) -> bool:
+def is_sklearn_estimator(obj) -> bool:
+    """A scikit-learn estimator (it can be cloned and checked for being fitted)."""
     return isinstance(obj, BaseEstimator) or hasattr(obj, "__sklearn_tags__")
+
+
+def default_oracle(seed: int):
+    """The oracle used when none is given (unfitted)."""
+    return HistGradientBoostingClassifier(random_state=seed)
 
 
 def prepare_oracle(oracle, X, y, *, seed: int):
@@ -58,22 +74,33 @@ def prepare_oracle(oracle, X, y, *, seed: int):
     ``predict_proba``: used as is.
     """
     if oracle is None:
-        return HistGradientBoostingClassifier(random_state=seed).fit(X, y)
+        return default_oracle(seed).fit(X, y)
     if not callable(getattr(oracle, "predict_proba", None)):
         raise TypeError(f"The oracle must implement predict_proba; {type(oracle).__name__} does not.")
-    if not _is_sklearn_estimator(oracle):
-        return oracle  # not a scikit-learn estimator: assumed to be ready to use
+    if not is_fitted(oracle):
+        return unfitted_copy(oracle).fit(X, y)
+    return oracle
+
+
+def is_fitted(oracle) -> bool:
+    """False only for a scikit-learn estimator that ``check_is_fitted`` finds unfitted."""
+    if not is_sklearn_estimator(oracle):
+        return True
     try:
         check_is_fitted(oracle)
     except NotFittedError:
-        try:
-            fresh = clone(oracle)
-        except TypeError:
-            fresh = copy.deepcopy(oracle)
-        return fresh.fit(X, y)
+        return False
     except TypeError:
         pass  # estimator-like without fit: nothing to fit
-    return oracle
+    return True
+
+
+def unfitted_copy(oracle):
+    """``clone(oracle)`` (a deep copy for objects that refuse to be cloned)."""
+    try:
+        return clone(oracle)
+    except TypeError:
+        return copy.deepcopy(oracle)
 
 
 def proba_column(oracle, label, classes) -> int:
