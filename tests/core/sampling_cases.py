@@ -1,4 +1,4 @@
-"""Seeded configurations of OracleRejectionSampler and their output fingerprints.
+"""Shared helpers of the sampler tests: seeded configurations and their fingerprints, toy data, oracles.
 
 The fingerprints were recorded with the single-module sampler (before the
 package reshape, commit e63c140) and must stay byte-identical with
@@ -11,8 +11,10 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 
 class LogisticOnFirstFeature:
@@ -117,3 +119,46 @@ def fingerprint(sampler, X_res, y_res) -> dict:
         "acceptance_rate": float(sampler.acceptance_rate_),
         "n_rounds": int(sampler.n_rounds_),
     }
+
+
+# --------------------------------------------------------------------------- #
+# shared fixtures of the sampler tests
+# --------------------------------------------------------------------------- #
+def make_toy(seed: int = 0):
+    """Two minority blobs at (-4, 0) and (4, 0) in a majority background that
+    is uniform over a box and denser in the gap around (0, 0)."""
+    rng = np.random.RandomState(seed)
+    minority = np.vstack([rng.normal((-4.0, 0.0), 0.6, size=(100, 2)), rng.normal((4.0, 0.0), 0.6, size=(100, 2))])
+    background = rng.uniform((-8.0, -4.0), (8.0, 4.0), size=(1200, 2))
+    gap = rng.normal((0.0, 0.0), 1.0, size=(800, 2))
+    X = np.vstack([background, gap, minority])
+    y = np.concatenate([np.zeros(2000, dtype=int), np.ones(200, dtype=int)])
+    return X, y
+
+
+class ConstantOracle:
+    """Not a scikit-learn estimator; always predicts P(class 1) = p."""
+
+    def __init__(self, p: float):
+        self.p = p
+
+    def predict_proba(self, X):
+        n = len(X)
+        return np.column_stack([np.full(n, 1.0 - self.p), np.full(n, self.p)])
+
+
+class HalfOracle:
+    """Accepts candidates with x0 > 0 (about half of them on the toy)."""
+
+    classes_ = np.array([0, 1])
+
+    def predict_proba(self, X):
+        p = (np.asarray(X)[:, 0] > 0).astype(float)
+        return np.column_stack([1 - p, p])
+
+
+@pytest.fixture(autouse=True)
+def single_thread():
+    """One BLAS / OpenMP thread: the shared 2-core machine makes threaded fits crawl (output is the same)."""
+    with threadpool_limits(1):
+        yield
