@@ -46,7 +46,8 @@ def minority(toy):
 # --------------------------------------------------------------------------- #
 def test_registry_names_each_strategy_once():
     assert CANDIDATE_STRATEGIES == ("interpolate", "cluster_interpolate", "gaussian")
-    assert STRATEGIES == {"interpolate": Interpolate, "cluster_interpolate": ClusterInterpolate, "gaussian": Gaussian}
+    assert dict(STRATEGIES) == {"interpolate": Interpolate, "cluster_interpolate": ClusterInterpolate,
+                                "gaussian": Gaussian}
     assert isinstance(make_strategy("interpolate", n_clusters=3), Interpolate)
     assert make_strategy("gaussian", n_clusters=3).n_clusters == 3
     with pytest.raises(ValueError, match="Unknown candidates strategy 'smote'.*'interpolate'"):

@@ -180,7 +180,8 @@ class NumpyExecutor:
         max_batch = task.batch_size * _MAX_BATCH_FACTOR
         optimistic_rate = min(1.0, (result.n_accepted + _OPTIMISTIC_PSEUDO_COUNT) / result.n_candidates)
         if rounds_left > 0 and result.missing > rounds_left * max_batch * optimistic_rate:
-            return f"the target is unreachable in the {rounds_left} remaining round(s) of at most {max_batch} candidates"
+            return (f"the target is unreachable in the {rounds_left} remaining round(s) of at most "
+                    f"{max_batch} candidates")
         return None
 
 

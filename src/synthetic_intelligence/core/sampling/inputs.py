@@ -37,6 +37,8 @@ def check_numeric_finite(X) -> None:
         columns = [(name, X[name], _kind(X[name].dtype)) for name in X.columns]
     else:
         arr = X if isinstance(X, np.ndarray) else np.asarray(X)
+        if arr.dtype.kind in "SU" and not isinstance(X, np.ndarray):
+            arr = np.asarray(X, dtype=object)  # a list mixing numbers and strings: find the string columns
         if arr.ndim != 2:
             return  # the generic validation names the expected shape
         if arr.dtype.kind in "biuf":  # one vectorised pass for numeric arrays
