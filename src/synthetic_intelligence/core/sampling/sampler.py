@@ -86,8 +86,10 @@ class OracleRejectionSampler(BaseOverSampler):
         optimistic for an oracle that fits its training rows closely, so the gate is
         then stricter than ``q``, never laxer. ``"out_of_fold"``: each real row
         scored by a copy of the oracle fitted on the other two of three stratified
-        folds (three extra fits; needs a scikit-learn estimator, which is cloned).
-        See :mod:`~synthetic_intelligence.core.sampling.gate` for measurements.
+        folds (three extra fits; needs a scikit-learn estimator, which is cloned;
+        in-sample when some class has fewer than 2 rows). ``reference_scores_``
+        says which was used. See :mod:`~synthetic_intelligence.core.sampling.gate`
+        for measurements.
 
     sampling_strategy : float, str, dict or callable, default="auto"
         As in imbalanced-learn over-samplers: ``"auto"`` (= ``"not majority"``),
@@ -362,7 +364,7 @@ class OracleRejectionSampler(BaseOverSampler):
         )
         if self.on_shortfall == "raise":
             raise GenerationError(message)
-        warnings.warn(message, UserWarning, stacklevel=5)
+        warnings.warn(message, UserWarning, stacklevel=7)  # the caller of fit_resample
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
