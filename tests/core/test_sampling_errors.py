@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -133,7 +135,7 @@ def test_fit_like_object_that_is_not_an_estimator_is_used_as_is(toy):
 @pytest.mark.parametrize(
     "fn, message",
     [
-        (lambda X: _proba(np.full(len(X) - 1, 0.9)), r"shape \((\d+), 2\) for (\d+) candidates; expected shape"),
+        (lambda X: _proba(np.full(len(X) - 1, 0.9)), r"shape \((\d+), 2\) for (\d+) rows; expected shape \(\d+, 2\)"),
         (lambda X: np.full((len(X), 3), 0.3), r"shape \(\d+, 3\) .*expected shape \(\d+, 2\)"),
         (lambda X: np.full((len(X), 2, 1), 0.5), r"shape \(\d+, 2, 1\)"),
         (lambda X: _proba(np.where(np.arange(len(X)) % 100 == 0, np.nan, 0.9)), r"NaN for (\d+) of (\d+) rows"),
@@ -148,11 +150,14 @@ def test_bad_oracle_output_is_named(toy, fn, message, gate):
     X, y = toy
     with pytest.raises(ValueError, match=r"Returns\.predict_proba returned") as excinfo:
         _sampler(Returns(fn), gate=gate).fit_resample(X, y)
-    found = pytest.importorskip("re").search(message, str(excinfo.value))
+    found = re.search(message, str(excinfo.value))
     assert found, str(excinfo.value)
     if "NaN" in message:
         n_nan, n_rows = map(int, found.groups())
         assert n_nan == -(-n_rows // 100)  # every 100th row is NaN
+    if "rows; expected" in message:
+        got, n_rows = map(int, found.groups())
+        assert got == n_rows - 1
 
 
 def test_probabilities_within_rounding_of_the_unit_interval_are_accepted(toy):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
@@ -157,8 +158,6 @@ class ProbaScorer:
     def __call__(self, candidates: np.ndarray) -> np.ndarray:
         data = candidates
         if self.feature_names is not None:
-            import pandas as pd
-
             data = pd.DataFrame(candidates, columns=self.feature_names, copy=False)
         proba = np.asarray(self.oracle.predict_proba(data))
         scores = self._column(proba, candidates.shape[0])
@@ -175,8 +174,8 @@ class ProbaScorer:
             return proba if self.column == 1 else 1.0 - proba
         if proba.ndim != 2 or proba.shape[0] != n_rows or proba.shape[1] != self.n_columns:
             raise ValueError(
-                f"{self._where()} returned an array of shape {proba.shape} for {n_rows} candidates; "
-                f"expected shape {(n_rows, self.n_columns)} (one row per candidate, one column per class)."
+                f"{self._where()} returned an array of shape {proba.shape} for {n_rows} rows; "
+                f"expected shape {(n_rows, self.n_columns)} (one row per input row, one column per class)."
             )
         return proba[:, self.column]
 
