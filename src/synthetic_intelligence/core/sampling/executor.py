@@ -32,6 +32,14 @@ the accepted rows (at most ``n_needed``, in generation order), one dict per roun
 totals and, if the target was not met, the reason as a sentence
 (``shortfall``). It never raises for a shortfall: what to do with one is the
 sampler's ``on_shortfall`` policy. :class:`NumpyExecutor` is the in-process one.
+
+The sampler takes an executor as ``backend``: ``"numpy"`` (``BACKENDS`` in
+:mod:`.sampler`) or an instance, e.g. ``OracleRejectionSampler(backend=SparkExecutor(spark))``;
+an executor that needs a session or cluster settings is passed as an instance.
+The accepted rows come back to the sampler as one array per class, in the order
+the executor returns them (:class:`NumpyExecutor`: generation order), so a
+backend that reproduces for a fixed seed and partitioning gives a reproducible
+``fit_resample``.
 """
 
 from __future__ import annotations
@@ -94,7 +102,14 @@ def generate_and_gate(strategy, scorer, cut: float, m: int, rng: np.random.Gener
 
 @dataclass(frozen=True)
 class ClassTask:
-    """Everything an executor needs to oversample one class."""
+    """Everything an executor needs to oversample one class.
+
+    ``label``: the class; ``n_needed``: synthetic rows wanted; ``strategy``: fitted
+    (``strategy.n_features_`` and ``strategy.out_dtype_`` give the rows' shape and
+    dtype); ``scorer``: ``scorer(rows) -> scores``; ``cut``: the gate's cut (see
+    :func:`accept_mask`); ``batch_size`` / ``max_rounds``: the sampler's parameters.
+    Every field pickles when the oracle does (for broadcasting to executors).
+    """
 
     label: Any
     n_needed: int
