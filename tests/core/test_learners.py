@@ -64,7 +64,7 @@ def test_h2o_model_gates_the_sampler_through_the_adapter(h2o_cluster, tiny_world
 
     X, y = learners.split_xy(train)
     oracle = learners.as_oracle(model, list(X.columns))
-    sampler = OracleRejectionSampler(oracle=oracle, threshold=0.6, sampling_strategy=0.3,
+    sampler = OracleRejectionSampler(oracle=oracle, gate="probability", threshold=0.6, sampling_strategy=0.3,
                                      batch_size=4096, random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.oracle_ is oracle  # a fitted adapter is used as is, never refitted

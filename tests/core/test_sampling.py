@@ -1,4 +1,9 @@
-"""Tests for synthetic_intelligence.core.sampling.OracleRejectionSampler."""
+"""Behaviour of OracleRejectionSampler: the gate on a 2-D toy, strategies, pipelines, DataFrames, attributes.
+
+Most tests use the absolute gate (``gate="probability"``) so that "every accepted
+row scores at least THRESHOLD" is a direct check; the prior-aware default gate has
+its own tests in ``test_sampling_gate.py``.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from synthetic_intelligence.sampling import (
 from synthetic_intelligence.sampling import (
     OracleRejectionSampler as ReexportedSampler,
 )
+from tests.core.sampling_cases import ConstantOracle, make_toy, single_thread  # noqa: F401
 
 THRESHOLD = 0.75
 GAP_BAND = 1.5  # |x0| < GAP_BAND is the majority gap between the two clusters
@@ -30,26 +36,9 @@ GAP_BAND = 1.5  # |x0| < GAP_BAND is the majority gap between the two clusters
 # --------------------------------------------------------------------------- #
 # fixtures
 # --------------------------------------------------------------------------- #
-def _toy(seed: int = 0):
-    """Two minority blobs at (-4, 0) and (4, 0) in a majority background that
-    is uniform over a box and denser in the gap around (0, 0)."""
-    rng = np.random.RandomState(seed)
-    minority = np.vstack(
-        [
-            rng.normal((-4.0, 0.0), 0.6, size=(100, 2)),
-            rng.normal((4.0, 0.0), 0.6, size=(100, 2)),
-        ]
-    )
-    background = rng.uniform((-8.0, -4.0), (8.0, 4.0), size=(1200, 2))
-    gap = rng.normal((0.0, 0.0), 1.0, size=(800, 2))
-    X = np.vstack([background, gap, minority])
-    y = np.concatenate([np.zeros(2000, dtype=int), np.ones(200, dtype=int)])
-    return X, y
-
-
 @pytest.fixture(scope="module")
 def toy():
-    return _toy()
+    return make_toy()
 
 
 @pytest.fixture(scope="module")
@@ -59,37 +48,9 @@ def knn_oracle(toy):
 
 
 def _small_sampler(oracle, **kwargs):
-    params = dict(oracle=oracle, threshold=THRESHOLD, batch_size=4096, random_state=0)
+    params = dict(oracle=oracle, gate="probability", threshold=THRESHOLD, batch_size=4096, random_state=0)
     params.update(kwargs)
     return OracleRejectionSampler(**params)
-
-
-class ConstantOracle:
-    """Not a scikit-learn estimator; always predicts P(class 1) = p."""
-
-    def __init__(self, p: float):
-        self.p = p
-
-    def predict_proba(self, X):
-        X = np.asarray(X)
-        return np.column_stack(
-            [np.full(len(X), 1.0 - self.p), np.full(len(X), self.p)]
-        )
-
-
-class HalfOracle:
-    """Accepts candidates with x0 > 0 (about half of them on the toy)."""
-
-    classes_ = np.array([0, 1])
-
-    def predict_proba(self, X):
-        p = (np.asarray(X)[:, 0] > 0).astype(float)
-        return np.column_stack([1 - p, p])
-
-
-class NoProba:
-    def predict(self, X):
-        return np.zeros(len(X))
 
 
 # --------------------------------------------------------------------------- #
@@ -166,12 +127,6 @@ def test_gaussian_perturbs_with_half_the_cluster_std(toy):
         # x_i + N(0, (0.5 * sigma)^2) has variance sigma^2 * (1 + 0.25)
         expected = cluster.std(axis=0) * np.sqrt(1.25)
         np.testing.assert_allclose(syn.std(axis=0), expected, rtol=0.12)
-
-
-def test_unknown_strategy_lists_valid_ones(toy, knn_oracle):
-    X, y = toy
-    with pytest.raises(ValueError, match="interpolate.*cluster_interpolate.*gaussian"):
-        _small_sampler(knn_oracle, candidates="smote").fit_resample(X, y)
 
 
 # --------------------------------------------------------------------------- #
@@ -288,6 +243,9 @@ def test_learned_attributes(toy, knn_oracle):
     assert sampler.seconds_generate_ >= 0.0 and sampler.seconds_score_ > 0.0
     assert dict(sampler.sampling_strategy_) == {1: 1800}
     assert sampler.n_features_in_ == 2
+    assert sampler.thresholds_ == {1: THRESHOLD}  # the absolute gate's cut is the threshold itself
+    assert sampler.reference_scores_ is None
+    assert all(r["class"] == 1 and r["cut"] == THRESHOLD for r in sampler.rounds_)
 
 
 def test_unfitted_oracle_is_cloned_and_fitted(toy):
@@ -300,13 +258,18 @@ def test_unfitted_oracle_is_cloned_and_fitted(toy):
     assert not hasattr(oracle, "classes_")  # the user's object is untouched
 
 
-def test_default_oracle_is_hist_gradient_boosting():
-    X, y = _toy()
+def test_defaults_hist_gradient_boosting_oracle_and_median_quantile_gate():
+    X, y = make_toy()
     X, y = X[::4], y[::4]  # keep the default oracle fit quick
-    sampler = OracleRejectionSampler(threshold=0.6, batch_size=2048, random_state=0)
-    _, y_res = sampler.fit_resample(X, y)
+    sampler = OracleRejectionSampler(batch_size=2048, random_state=0)
+    assert (sampler.gate, sampler.threshold, sampler.candidates, sampler.backend) == (
+        "quantile", 0.5, "interpolate", "numpy")
+    X_res, y_res = sampler.fit_resample(X, y)
     assert isinstance(sampler.oracle_, HistGradientBoostingClassifier)
     assert np.bincount(y_res).tolist() == [500, 500]
+    real = sampler.oracle_.predict_proba(X[y == 1])[:, 1]
+    assert sampler.thresholds_[1] == pytest.approx(np.median(real))
+    assert sampler.oracle_.predict_proba(X_res[len(X):])[:, 1].min() >= sampler.thresholds_[1]
 
 
 def test_non_sklearn_oracle_without_classes_uses_column_one(toy):
@@ -315,89 +278,3 @@ def test_non_sklearn_oracle_without_classes_uses_column_one(toy):
     _, y_res = sampler.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [2000, 2000]
     assert sampler.acceptance_rate_ == 1.0
-
-
-# --------------------------------------------------------------------------- #
-# bad input
-# --------------------------------------------------------------------------- #
-def test_single_class_rejected(knn_oracle):
-    X = np.random.RandomState(0).normal(size=(20, 2))
-    with pytest.raises(ValueError, match="only one class"):
-        _small_sampler(knn_oracle).fit_resample(X, np.zeros(20, dtype=int))
-
-
-def test_minority_with_one_row_rejected():
-    X = np.random.RandomState(0).normal(size=(20, 2))
-    y = np.zeros(20, dtype=int)
-    y[0] = 1
-    with pytest.raises(ValueError, match=r"Class 1 has 1 row.*at least 2"):
-        _small_sampler(ConstantOracle(0.9)).fit_resample(X, y)
-
-
-def test_nan_in_dataframe_names_column(toy, knn_oracle):
-    X, y = toy
-    df = pd.DataFrame(X, columns=["left", "right"])
-    df.loc[5, "right"] = np.nan
-    with pytest.raises(ValueError, match=r"NaN or infinity.*'right'"):
-        _small_sampler(knn_oracle).fit_resample(df, y)
-    X_inf = X.copy()
-    X_inf[3, 0] = np.inf
-    with pytest.raises(ValueError, match="NaN or infinity"):
-        _small_sampler(knn_oracle).fit_resample(X_inf, y)
-
-
-def test_oracle_without_predict_proba_rejected(toy):
-    X, y = toy
-    with pytest.raises(TypeError, match=r"predict_proba; NoProba does not"):
-        _small_sampler(NoProba()).fit_resample(X, y)
-
-
-@pytest.mark.parametrize("threshold", [0, 0.0, 1, 1.0, 1.5, -0.2])
-def test_threshold_outside_open_unit_interval_rejected(toy, knn_oracle, threshold):
-    X, y = toy
-    with pytest.raises(ValueError, match=r"threshold.*open interval \(0, 1\)"):
-        _small_sampler(knn_oracle, threshold=threshold).fit_resample(X, y)
-
-
-@pytest.mark.parametrize(
-    "param, value", [("batch_size", 0), ("max_rounds", 0), ("batch_size", 2.5)]
-)
-def test_bad_batch_size_or_max_rounds_rejected(toy, knn_oracle, param, value):
-    X, y = toy
-    with pytest.raises(ValueError, match=f"{param} must be a positive integer"):
-        _small_sampler(knn_oracle, **{param: value}).fit_resample(X, y)
-
-
-# --------------------------------------------------------------------------- #
-# shortfall
-# --------------------------------------------------------------------------- #
-def test_shortfall_raises_generation_error(toy):
-    X, y = toy
-    sampler = _small_sampler(ConstantOracle(0.1), batch_size=1000, max_rounds=3)
-    with pytest.raises(GenerationError, match=r"threshold=0\.75") as excinfo:
-        sampler.fit_resample(X, y)
-    message = str(excinfo.value)
-    assert "acceptance rate 0" in message
-    assert "0 of 1800" in message
-
-
-def test_shortfall_after_max_rounds(toy):
-    X, y = toy
-    # accepts ~half of the candidates: 2 rounds of 100 cannot give 1800 rows
-    sampler = _small_sampler(HalfOracle(), batch_size=100, max_rounds=2, threshold=0.5)
-    with pytest.raises(GenerationError, match="max_rounds=2|unreachable"):
-        sampler.fit_resample(X, y)
-
-
-def test_shortfall_warn_returns_partial_output(toy):
-    X, y = toy
-    sampler = _small_sampler(
-        HalfOracle(), batch_size=200, max_rounds=2, threshold=0.5, on_shortfall="warn"
-    )
-    with pytest.warns(UserWarning, match=r"threshold=0\.5.*|acceptance rate"):
-        X_res, y_res = sampler.fit_resample(X, y)
-    n_syn = len(X_res) - len(X)
-    assert 0 < n_syn < 1800
-    assert n_syn == sampler.n_synthetic_[1]
-    assert np.all(X_res[len(X) :, 0] > 0)
-    assert np.bincount(y_res).tolist() == [2000, 200 + n_syn]

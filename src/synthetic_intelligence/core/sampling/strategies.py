@@ -1,0 +1,226 @@
+"""Candidate strategies: how synthetic candidates are drawn from the rows of one class.
+
+A strategy is fitted once on the rows ``X_c`` of the class it oversamples and then
+draws batches with :meth:`CandidateStrategy.generate`. It holds no random state of
+its own: every draw takes the caller's ``numpy.random.Generator``, so one fitted
+strategy can be shipped to other processes (for example Spark executors, which
+pickle it) and give reproducible rows from a per-task generator.
+
+Registered strategies (``STRATEGIES``, name -> class):
+
+- ``"interpolate"`` (:class:`Interpolate`): a random pair of distinct rows and a
+  uniform point on the segment between them (SMOTE without neighbour search).
+- ``"cluster_interpolate"`` (:class:`ClusterInterpolate`): the same inside one
+  ``KMeans`` cluster of the class, so segments rarely bridge separate modes.
+- ``"gaussian"`` (:class:`Gaussian`): a random row plus Gaussian noise scaled by
+  half the per-feature standard deviation of its cluster.
+
+A new strategy subclasses :class:`CandidateStrategy`, implements ``_fit`` and
+``_draw`` and is passed as an instance (``OracleRejectionSampler(candidates=MyStrategy())``)
+or added to ``STRATEGIES``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import ClassVar
+
+import numpy as np
+from sklearn.cluster import KMeans
+
+__all__ = [
+    "CANDIDATE_STRATEGIES",
+    "GAUSSIAN_SCALE",
+    "STRATEGIES",
+    "CandidateStrategy",
+    "ClusterInterpolate",
+    "Gaussian",
+    "Interpolate",
+    "make_strategy",
+]
+
+#: Noise scale of the ``"gaussian"`` strategy, relative to the per-cluster std.
+GAUSSIAN_SCALE = 0.5
+
+
+class CandidateStrategy:
+    """Base class: fit on the rows of one class, then draw candidates in batches.
+
+    Subclasses implement ``_fit()`` (read ``self.rows_``) and ``_draw(rng, m)``, which
+    returns a fresh ``(m, n_features)`` array in the dtype of the fitted rows.
+    :meth:`generate` then rounds the integer columns and casts to the output dtype,
+    so the rows it returns are exactly the rows that are scored and kept.
+    """
+
+    name: ClassVar[str] = ""
+
+    @classmethod
+    def from_params(cls, *, n_clusters: int) -> CandidateStrategy:
+        """Instance configured from the sampler's parameters (``n_clusters`` where it applies)."""
+        return cls()
+
+    def fit(self, X_c, *, seed: int = 0, rounded=None, out_dtype=None) -> CandidateStrategy:
+        """Learn what the strategy needs from ``X_c`` (the class rows, in the working dtype).
+
+        ``seed`` seeds any one-time fitting (clustering); ``rounded`` is a boolean mask of
+        columns rounded to integers after each draw (or None); ``out_dtype`` is the dtype
+        of the generated rows (default: the dtype of ``X_c``).
+        """
+        X_c = np.ascontiguousarray(X_c)
+        if X_c.ndim != 2 or X_c.shape[0] < 2:
+            raise ValueError(f"{type(self).__name__} needs at least 2 rows of 2-D data; got shape {X_c.shape}.")
+        self.rows_ = X_c
+        self.n_features_ = X_c.shape[1]
+        self.out_dtype_ = np.dtype(out_dtype if out_dtype is not None else X_c.dtype)
+        self.rounded_ = None if rounded is None or not np.any(rounded) else np.asarray(rounded, dtype=bool)
+        self.seed_ = int(seed)
+        self._fit()
+        return self
+
+    def generate(self, rng: np.random.Generator, m: int) -> np.ndarray:
+        """``m`` candidates of shape ``(m, n_features_)`` in ``out_dtype_``."""
+        cand = self._draw(rng, m)
+        if self.rounded_ is not None:
+            cand[:, self.rounded_] = np.rint(cand[:, self.rounded_])
+        return cand.astype(self.out_dtype_, copy=False)
+
+    def _fit(self) -> None:
+        """One-time preparation from ``self.rows_`` (nothing by default)."""
+
+    def _draw(self, rng: np.random.Generator, m: int) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class Interpolate(CandidateStrategy):
+    """``x_i + u (x_j - x_i)``: a random pair ``i != j`` of class rows, ``u ~ U(0, 1)``."""
+
+    name = "interpolate"
+
+    def _draw(self, rng, m):
+        n_c = self.rows_.shape[0]
+        i = rng.integers(0, n_c, size=m)
+        # distinct partner: shift by 1..n_c-1 (cyclic)
+        j = (i + rng.integers(1, n_c, size=m)) % n_c
+        return _interpolate(self.rows_, i, j, rng.random(m, dtype=self.rows_.dtype))
+
+
+class _Clustered(CandidateStrategy):
+    """Shared one-time ``KMeans`` clustering of the class rows."""
+
+    def __init__(self, n_clusters: int = 8):
+        self.n_clusters = n_clusters
+
+    @classmethod
+    def from_params(cls, *, n_clusters):
+        return cls(n_clusters=n_clusters)
+
+    def _cluster_labels(self) -> np.ndarray:
+        """``min(n_clusters, n_c // 2)`` clusters, capped by the number of distinct rows."""
+        rows = self.rows_
+        n_c = rows.shape[0]
+        k = min(self.n_clusters, max(1, n_c // 2))
+        if k > 1:
+            k = min(k, np.unique(rows, axis=0).shape[0])
+        if k <= 1:
+            return np.zeros(n_c, dtype=np.int64)
+        km = KMeans(n_clusters=k, n_init=3, random_state=self.seed_)
+        return km.fit_predict(rows.astype(np.float64)).astype(np.int64)
+
+
+class ClusterInterpolate(_Clustered):
+    """Interpolation between two distinct members of one cluster, picked by cluster size.
+
+    A singleton cluster yields a copy of its row.
+    """
+
+    name = "cluster_interpolate"
+
+    def _fit(self):
+        labels = self._cluster_labels()
+        k = int(labels.max()) + 1
+        order = np.argsort(labels, kind="stable")
+        self.sizes_ = np.bincount(labels, minlength=k).astype(np.int64)
+        self.starts_ = np.concatenate(([0], np.cumsum(self.sizes_)[:-1])).astype(np.int64)
+        self.sorted_rows_ = self.rows_[order]
+        self.cluster_p_ = self.sizes_ / self.rows_.shape[0]
+        self.k_ = k
+
+    def _draw(self, rng, m):
+        c = rng.choice(self.k_, size=m, p=self.cluster_p_)
+        sizes = self.sizes_[c]
+        pos_i = np.floor(rng.random(m) * sizes).astype(np.int64)
+        # distinct partner inside the cluster; singleton clusters give j == i
+        shift = 1 + np.floor(rng.random(m) * np.maximum(sizes - 1, 1)).astype(np.int64)
+        shift[sizes == 1] = 0
+        pos_j = (pos_i + shift) % sizes
+        starts = self.starts_[c]
+        u = rng.random(m, dtype=self.rows_.dtype)
+        return _interpolate(self.sorted_rows_, starts + pos_i, starts + pos_j, u)
+
+
+class Gaussian(_Clustered):
+    """``x_i + N(0, diag((scale * sigma_k)**2))`` with ``sigma_k`` the std of the cluster of ``x_i``.
+
+    Clusters with fewer than two rows use the standard deviation of the whole class.
+    """
+
+    name = "gaussian"
+
+    def __init__(self, n_clusters: int = 8, scale: float = GAUSSIAN_SCALE):
+        super().__init__(n_clusters=n_clusters)
+        self.scale = scale
+
+    def _fit(self):
+        rows = self.rows_
+        labels = self._cluster_labels()
+        k = int(labels.max()) + 1
+        global_std = rows.std(axis=0)
+        std = np.empty((k, self.n_features_), dtype=rows.dtype)
+        for c in range(k):  # loop over clusters (<= n_clusters), not rows
+            members = rows[labels == c]
+            std[c] = members.std(axis=0) if members.shape[0] > 1 else global_std
+        self.noise_scale_ = (self.scale * std).astype(rows.dtype)
+        self.labels_ = labels
+
+    def _draw(self, rng, m):
+        i = rng.integers(0, self.rows_.shape[0], size=m)
+        noise = rng.standard_normal((m, self.n_features_), dtype=self.rows_.dtype)
+        noise *= self.noise_scale_[self.labels_[i]]
+        noise += self.rows_[i]
+        return noise
+
+
+def _interpolate(rows, i, j, u):
+    """``rows[i] + u * (rows[j] - rows[i])`` computed in place in the rows' dtype."""
+    cand = rows[j]
+    base = rows[i]
+    cand -= base
+    cand *= u[:, None]
+    cand += base
+    return cand
+
+
+#: Registered strategies: the name accepted by ``candidates=`` -> class.
+STRATEGIES: dict[str, type[CandidateStrategy]] = {
+    cls.name: cls for cls in (Interpolate, ClusterInterpolate, Gaussian)
+}
+
+#: Names of the registered candidate strategies (in documentation order).
+CANDIDATE_STRATEGIES = tuple(STRATEGIES)
+
+
+def make_strategy(candidates, *, n_clusters: int) -> CandidateStrategy:
+    """A fresh, unfitted strategy from a registered name or a :class:`CandidateStrategy` instance.
+
+    An instance is deep-copied, so the caller's object is never fitted in place.
+    """
+    if isinstance(candidates, CandidateStrategy):
+        return copy.deepcopy(candidates)
+    try:
+        cls = STRATEGIES[candidates]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown candidates strategy {candidates!r}; valid strategies are "
+            f"{', '.join(map(repr, STRATEGIES))} or a CandidateStrategy instance."
+        ) from None
+    return cls.from_params(n_clusters=n_clusters)
