@@ -57,8 +57,8 @@ def lanes_out(world):
     keys the generation pipeline writes (seconds, n_synthetic).
     """
     train = world["train"]
-    smote_set, smote_report = resample(train, {"sampler": "SMOTE", "kwargs": {"k_neighbors": 5}}, 0)
-    md_set, md_full = resample(train, {"sampler": "RandomOverSampler", "kwargs": {}}, 0)
+    smote_set, smote_report = resample(train, {"name": "SMOTE", "kwargs": {"k_neighbors": 5}, "seed": 0})
+    md_set, md_full = resample(train, {"name": "RandomOverSampler", "kwargs": {}, "seed": 0})
     train_sets = {"baseline": train.assign(is_synthetic=False), "smote": smote_set, "model_driven": md_set}
     reports = {"smote": smote_report, "model_driven": {"seconds": 1.25, "n_synthetic": md_full["n_synthetic"]}}
     out = {}

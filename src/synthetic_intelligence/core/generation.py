@@ -102,6 +102,8 @@ def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_s
         "threshold": float(threshold),
         "ratio": ratio,
         "candidates": sampler.candidates,
+        "gate": sampler.gate,
+        "cuts": {str(k): float(v) for k, v in sampler.thresholds_.items()},
         "sampler_params": {k: v for k, v in sampler.get_params(deep=False).items()
                            if v is None or isinstance(v, (bool, int, float, str))},
         "n_candidates": int(sampler.n_candidates_),

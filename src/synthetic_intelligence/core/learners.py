@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sklearn.base import clone
 
 from synthetic_intelligence.core import h2o_utils
+from synthetic_intelligence.core.errors import check_same_columns
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
 ENGINES = ("h2o_automl", "sklearn")
-__all__ = ["LearnerConfig", "fit_learner", "predict_minority", "split_xy", "as_oracle", "import_estimator", "PROVENANCE"]
+__all__ = ["LearnerConfig", "check_fits", "fit_learner", "predict_minority", "split_xy", "as_oracle", "import_estimator", "PROVENANCE"]
 
 
 class LearnerConfig(BaseModel):
@@ -139,3 +140,15 @@ def as_oracle(model, feature_names: list[str]):
     if h2o_utils.is_h2o_model(model):
         return h2o_utils.H2OProbaAdapter(model, feature_names)
     return model
+
+
+def check_fits(model, model_name: str, data: pd.DataFrame, data_name: str, *, hint: str = "") -> None:
+    """Raise a one-line user error unless ``model`` was trained on ``data``'s feature columns.
+
+    Where outputs of different runs meet (the oracle of an earlier run scoring a new
+    table's candidates, a learner scoring the holdouts) the message names both.
+    """
+    names = h2o_utils.model_feature_names(model)
+    if names is not None:
+        check_same_columns(names, f"{model_name}'s features", [c for c in data.columns if c not in NON_FEATURES],
+                           data_name, hint=hint)

@@ -6,15 +6,17 @@ import logging
 
 import pandas as pd
 
-from synthetic_intelligence.core import generation
+from synthetic_intelligence.core import generation, learners
 from synthetic_intelligence.core.generation import GenerationParams
 
 logger = logging.getLogger(__name__)
+_RERUN = "the oracle was trained on another table: run `kedro run --pipelines data_isolation,oracle` first"
 
 
 def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
                    params: GenerationParams) -> tuple[pd.DataFrame, dict]:
     """The (threshold, ratio) grid scored on validation (never a holdout), or the fixed setting."""
+    learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
     grid, choice = generation.choose(train, validation, oracle, GenerationParams.model_validate(params))
     if choice["tuned"]:
         logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
@@ -25,6 +27,7 @@ def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
 
 def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams) -> tuple[pd.DataFrame, dict]:
     """Train plus accepted candidates (``is_synthetic``) and the generation report."""
+    learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
     params = GenerationParams.model_validate(params)
     train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
                                               random_state=params.seed, **params.sampler)

@@ -35,6 +35,8 @@ def score_sets(model, validation: pd.DataFrame, holdout_iid: pd.DataFrame, holdo
     """P(minority) for every row of validation and both holdouts, long format (set, row, y_true, score)."""
     parts = []
     for name, df in zip(SCORED_SETS, (validation, holdout_iid, holdout_new_world), strict=True):
+        learners.check_fits(model, "the lane's learner", df, name,
+                            hint="the learner comes from another run: re-run the lane with data_isolation")
         parts.append(pd.DataFrame({
             "set": name,
             "row": range(len(df)),
