@@ -98,3 +98,10 @@ def test_typed_lane_settings_name_the_bad_value_before_anything_runs():
         ImblearnSamplerParams(name="SMOOTE")
     with pytest.raises(ValueError, match="extra"):
         ImblearnSamplerParams(name="SMOTE", kwrgs={})
+
+
+def test_too_few_minority_rows_for_the_neighbours_names_the_parameter():
+    params = ImblearnSamplerParams(name="SMOTE", kwargs={"k_neighbors": 5})
+    params.check_fits(6, "smote.sampler")
+    with pytest.raises(ValueError, match=r"smote.sampler.kwargs.k_neighbors is 5 but train holds only 5 minority"):
+        params.check_fits(5, "smote.sampler")

@@ -15,6 +15,8 @@ from imblearn.over_sampling import (
 )
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from synthetic_intelligence.core.errors import DataValidationError
+
 SAMPLERS: dict[str, type] = {
     "SMOTE": SMOTE,
     "BorderlineSMOTE": BorderlineSMOTE,
@@ -70,3 +72,13 @@ class ImblearnSamplerParams(BaseModel):
 
     def build(self):
         return make_sampler(self.name, self.kwargs, random_state=self.seed)
+
+    def check_fits(self, n_minority: int, where: str) -> None:
+        """Refuse a neighbour count the minority rows cannot supply, naming the parameter and the count."""
+        sampler = self.build()
+        k = getattr(sampler, "k_neighbors", None)
+        if isinstance(k, int) and n_minority <= k:
+            raise DataValidationError(
+                f"{where}.kwargs.k_neighbors is {k} but train holds only {n_minority} minority row(s); "
+                f"{self.name} needs at least k_neighbors + 1: lower {where}.kwargs.k_neighbors or raise "
+                "data_isolation.source.min_minority_rows")

@@ -7,6 +7,7 @@ import logging
 import pandas as pd
 
 from synthetic_intelligence.core.resample import resample as resample_train
+from synthetic_intelligence.core.schema import TARGET
 from synthetic_intelligence.core.smote import ImblearnSamplerParams
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ def resample(train: pd.DataFrame, sampler: ImblearnSamplerParams) -> tuple[pd.Da
     """``train`` resampled by the lane's sampler, with ``is_synthetic`` provenance, and its report."""
     if not isinstance(sampler, ImblearnSamplerParams):
         sampler = ImblearnSamplerParams.model_validate(sampler)
+    sampler.check_fits(int((train[TARGET] == 1).sum()), "<lane>.sampler")
     estimator = sampler.build()
     out, report = resample_train(train, estimator)
     report.update(sampler=sampler.name, kwargs=sampler.kwargs, seed=sampler.seed,
