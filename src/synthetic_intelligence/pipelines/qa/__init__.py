@@ -1,3 +1,0 @@
-from synthetic_intelligence.pipelines.qa.pipeline import create_pipeline
-
-__all__ = ["create_pipeline"]
