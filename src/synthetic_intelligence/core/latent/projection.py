@@ -152,7 +152,7 @@ def shared_tsne(model: TrainedAutoencoder, real: pd.DataFrame, y_real: np.ndarra
     groups = real_groups.tolist() + [GROUP_SYNTHETIC] * (len(emb) - len(real_idx))
     return pd.DataFrame({
         "lane": pd.Categorical(lane_labels, categories=[real_lane, *synthetic]),
-        "group": pd.Series(groups, dtype=object),
+        "group": groups,
         "tsne_x": emb[:, 0],
         "tsne_y": emb[:, 1],
     })
