@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import synthetic_intelligence.core.latent as latent
+from synthetic_intelligence.core import latent
 from synthetic_intelligence.core.latent import (
     GROUP_MAJORITY,
     GROUP_MINORITY,

@@ -36,18 +36,18 @@ def test_markdown(card):
         assert lane in md
     assert "AUPRC [lo, hi]" in md and "Δ vs baseline [lo, hi]" in md
     assert "IID holdout" in md and "New-world holdout" in md and "Training" in md
-    verdict_lines = [l for l in md.splitlines() if l.startswith("- **model_driven**")]
+    verdict_lines = [line for line in md.splitlines() if line.startswith("- **model_driven**")]
     assert len(verdict_lines) == 1
     assert "better than baseline" in verdict_lines[0]
     assert "worse" not in verdict_lines[0]
     assert "wins 4, loses 0, ties 0 of 4 comparisons" in verdict_lines[0]
     # the second reference is judged against the first; the first gets no sentence
-    smote_lines = [l for l in md.splitlines() if l.startswith("- **smote**")]
+    smote_lines = [line for line in md.splitlines() if line.startswith("- **smote**")]
     assert len(smote_lines) == 1 and "baseline" in smote_lines[0]
-    assert not any(l.startswith("- **baseline**") for l in md.splitlines())
+    assert not any(line.startswith("- **baseline**") for line in md.splitlines())
     # every table row has the same number of cells as its header
     for block in md.split("\n\n"):
-        rows = [l for l in block.splitlines() if l.startswith("|")]
+        rows = [line for line in block.splitlines() if line.startswith("|")]
         if rows:
             assert len({r.count(" | ") for r in rows}) == 1
 

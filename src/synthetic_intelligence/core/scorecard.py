@@ -8,7 +8,7 @@ Every function returns a table; Markdown and figures are drawn from these tables
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

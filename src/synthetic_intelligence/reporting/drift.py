@@ -31,8 +31,8 @@ def drift_sweep_figure(sweep: pd.DataFrame) -> Figure:
         return message_figure(NOT_APPLICABLE)
     fig = Figure(figsize=(7, 5), layout="constrained")
     ax = fig.subplots()
-    for lane, g in sweep.groupby("lane", sort=False):
-        g = g.sort_values("severity")
+    for lane, rows in sweep.groupby("lane", sort=False):
+        g = rows.sort_values("severity")
         (line,) = ax.plot(g["severity"], g["auprc"], marker="o", label=str(lane))
         ax.fill_between(g["severity"], g["auprc_ci_low"], g["auprc_ci_high"],
                         color=line.get_color(), alpha=0.2, linewidth=0)

@@ -11,10 +11,13 @@ Real majority is light grey, real minority blue, synthetic red.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
+from matplotlib.figure import Figure
 
 from synthetic_intelligence.core.latent.projection import (
     GROUP_MAJORITY,
@@ -121,8 +124,6 @@ def _draw(ax, emb: np.ndarray, groups: pd.Series, title: str, colours: dict | No
 def tsne_scatter(emb: np.ndarray, groups: pd.Series, title: str):
     """Scatter of a 2-D embedding coloured by group (real majority light grey, real minority
     blue, synthetic red). Returns a ``matplotlib.figure.Figure`` built without pyplot."""
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(6, 6), layout="constrained")
     ax = fig.add_subplot(1, 1, 1)
     _draw(ax, emb, groups, title)
@@ -131,8 +132,6 @@ def tsne_scatter(emb: np.ndarray, groups: pd.Series, title: str):
 
 def tsne_panel(embeddings: Mapping[str, tuple[np.ndarray, pd.Series]]):
     """Side-by-side scatters, one axis per entry (e.g. per swimlane), titled by key."""
-    from matplotlib.figure import Figure
-
     n = max(1, len(embeddings))
     fig = Figure(figsize=(5 * n, 5), layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)[0]
@@ -154,8 +153,6 @@ def tsne_panel(embeddings: Mapping[str, tuple[np.ndarray, pd.Series]]):
 
 def tsne_plotly(emb: np.ndarray, groups: pd.Series, title: str):
     """Interactive version of :func:`tsne_scatter`: one trace per group."""
-    import plotly.graph_objects as go
-
     emb = np.asarray(emb, dtype=np.float64).reshape(-1, 2) if np.size(emb) else np.zeros((0, 2))
     g = pd.Series(groups).astype(object).to_numpy()
     if len(g) != len(emb):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -191,7 +192,7 @@ class TrainedAutoencoder:
         }
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> "TrainedAutoencoder":
+    def from_payload(cls, payload: Mapping[str, Any]) -> TrainedAutoencoder:
         fmt = payload.get("format", _PAYLOAD_FORMAT)
         if fmt != _PAYLOAD_FORMAT:
             raise ValueError(f"unknown autoencoder payload format: {fmt!r}")
