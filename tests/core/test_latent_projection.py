@@ -1,16 +1,10 @@
 """Tests for synthetic_intelligence.core.latent.projection (subsampling, groups, one shared t-SNE)
-and for the package's shape (public names, no plotting library in core)."""
+and for the package's public names."""
 
 from __future__ import annotations
 
-import ast
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import pytest
 
 from synthetic_intelligence.core import latent
 from synthetic_intelligence.core.latent import (
@@ -25,7 +19,6 @@ from synthetic_intelligence.core.latent import (
     tsne_2d,
 )
 
-CORE = Path(latent.__file__).resolve().parents[1]
 
 def test_stratified_subsample_keeps_shares_and_small_groups():
     groups = pd.Series(["maj"] * 1000 + ["min"] * 60 + ["syn"] * 3, index=np.arange(1063) + 500)
@@ -106,28 +99,3 @@ def test_public_names_are_exported():
     public = {name for m in modules for name, value in vars(m).items()
               if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == m.__name__}
     assert public <= set(latent.__all__)  # no public function left out of __all__
-
-
-def _imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
-@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
-def test_core_imports_no_plotting_library(path):
-    plotting = {m for m in _imported_modules(path) if m.split(".")[0] in {"matplotlib", "plotly", "seaborn"}}
-    assert not plotting, f"core/{path.relative_to(CORE)} imports {sorted(plotting)}"
-
-
-def test_importing_core_loads_no_plotting_library():
-    modules = sorted(f"synthetic_intelligence.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__")
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules + ["synthetic_intelligence.core.latent"])
-            + "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'plotly')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout
