@@ -13,6 +13,5 @@ DEFAULT = ("data_isolation", "baseline", "oracle", "generation", "model_driven",
 def register_pipelines() -> dict[str, Pipeline]:
     pipelines = find_pipelines(raise_errors=True)
     pipelines.pop("train_evaluate", None)  # a template, instantiated per swimlane
-    pipelines["qa"] = pipelines["scorecard"] + pipelines["latent_qa"]  # the QA's tables (figures: reporting)
     pipelines["__default__"] = sum((pipelines[name] for name in DEFAULT if name in pipelines), Pipeline([]))
     return pipelines

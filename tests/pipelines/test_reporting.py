@@ -137,8 +137,24 @@ def test_registry_runs_reporting_after_the_qa_tables():
     configure_project("synthetic_intelligence")
     pipelines = register_pipelines()
     assert {"scorecard", "latent_qa", "reporting", "qa"} <= set(pipelines)
-    assert {n.name for n in pipelines["qa"].nodes} == (
-        {n.name for n in pipelines["scorecard"].nodes} | {n.name for n in pipelines["latent_qa"].nodes})
     default = pipelines["__default__"]
     assert FIGURES <= default.all_outputs()
     assert TABLES <= default.all_outputs()  # every table the reporting pipeline reads is made by the default run
+
+
+@pytest.mark.parametrize("name", ["reporting", "qa", "scorecard", "latent_qa"])
+def test_each_pipeline_loads_alone(name):
+    """``kedro run --pipeline <name>`` loads only that pipeline's folder (Kedro's selective loading)."""
+    from kedro.framework.project import configure_project, pipelines
+
+    configure_project("synthetic_intelligence")
+    try:
+        pipelines.set_requested([name])
+        assert name in pipelines and pipelines[name].nodes
+    finally:
+        pipelines.set_requested(None)
+    if name == "qa":
+        configure_project("synthetic_intelligence")
+        everything = dict(pipelines)
+        assert {n.name for n in everything["qa"].nodes} == (
+            {n.name for n in everything["scorecard"].nodes} | {n.name for n in everything["latent_qa"].nodes})

@@ -1,0 +1,3 @@
+from synthetic_intelligence.pipelines.qa.pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]
