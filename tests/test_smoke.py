@@ -57,6 +57,11 @@ def test_kedro_run_quick_end_to_end(project):
     assert latest(reporting / "drift_sweep.png").stat().st_size > 0
     fidelity = pd.read_csv(latest(reporting / "fidelity.csv"))
     assert set(fidelity["lane"]) == {"smote", "model_driven"}
+    assert {"dcr_ratio", "dcr_share_below_heldout_p5", "memorised"} <= set(fidelity.columns)
+    # tables first, then the reporting pipeline's pictures drawn from them
+    assert latest(reporting / "pr_curve_points.parquet").stat().st_size > 0
+    assert latest(reporting / "scorecard.md").read_text().startswith("# Swimlane scorecard")
+    assert latest(reporting / "latent_tsne_panel.png").stat().st_size > 0
     assert (project / "data" / "06_models" / "oracle").exists()
     assert list((project / "data" / "06_models" / "baseline" / "learner").iterdir())
 

@@ -1,49 +1,19 @@
+"""Tests for synthetic_intelligence.core.scorecard: the scorecard table, verdicts and PR-curve points."""
+
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
-from synthetic_intelligence.core.metrics import choose_threshold, evaluate_scores
-from synthetic_intelligence.core.scorecard import (
-    build_scorecard,
-    drift_sweep_figure,
-    pr_curve_figure,
-    scorecard_markdown,
-)
-
-HOLDOUTS = ("holdout_iid", "holdout_new_world")
-N_BOOT = 100
+from synthetic_intelligence.core.scorecard import PR_CURVE_COLUMNS, build_scorecard, pr_curve_points
+from tests.golden_numbers import assert_unchanged
+from tests.scorecard_data import HOLDOUTS, N_BOOT, three_lanes
 
 
 @pytest.fixture(scope="module")
 def lanes():
-    """baseline and smote are equally weak; model_driven is clearly better."""
-    rng = np.random.default_rng(0)
-    scores, metrics = {}, {}
-    ys = {}
-    for i, h in enumerate(HOLDOUTS):
-        n = 2000
-        y = np.zeros(n, dtype=int)
-        y[rng.choice(n, size=150, replace=False)] = 1
-        ys[h] = y
-    signal = {"baseline": 0.4, "smote": 0.4, "model_driven": 2.0}
-    for lane, strength in signal.items():
-        scores[lane], metrics[lane] = {}, {}
-        for h, y in ys.items():
-            z = strength * y + rng.normal(size=y.size)
-            s = 1 / (1 + np.exp(-z))
-            scores[lane][h] = pd.DataFrame({"y_true": y, "score": s})
-            metrics[lane][h] = evaluate_scores(y, s, choose_threshold(y, s), n_boot=N_BOOT)
-        metrics[lane]["train"] = {
-            "rows": 1000 if lane == "baseline" else 1500,
-            "minority_share": 0.1 if lane == "baseline" else 0.4,
-            "synthetic_share": 0.0 if lane == "baseline" else 0.33,
-            "resample_seconds": None if lane == "baseline" else 0.12,
-        }
-        metrics[lane]["fit_seconds"] = 1.5
-    return scores, metrics
+    return three_lanes()
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +62,6 @@ def test_worse_verdict(lanes):
         assert c.loc["smote", f"{h}_vs_model_driven"] == "worse"
         assert c.loc["baseline", f"{h}_diff_vs_model_driven_ci_high"] < 0
     assert "holdout_iid_diff_vs_baseline" not in card.columns
-    md = scorecard_markdown(card)
-    assert "worse than model_driven" in md
 
 
 def test_misaligned_rows_raise(lanes):
@@ -104,53 +72,25 @@ def test_misaligned_rows_raise(lanes):
         build_scorecard(bad, metrics, n_boot=10)
 
 
-def test_markdown(card):
-    md = scorecard_markdown(card, title="Test card")
-    assert md.startswith("# Test card")
-    for lane in ("baseline", "smote", "model_driven"):
-        assert lane in md
-    assert "AUPRC [lo, hi]" in md and "Δ vs baseline [lo, hi]" in md
-    assert "IID holdout" in md and "New-world holdout" in md and "Training" in md
-    verdict_lines = [l for l in md.splitlines() if l.startswith("- **model_driven**")]
-    assert len(verdict_lines) == 1
-    assert "better than baseline" in verdict_lines[0]
-    assert "worse" not in verdict_lines[0]
-    assert "wins 4, loses 0, ties 0 of 4 comparisons" in verdict_lines[0]
-    # the second reference is judged against the first; the first gets no sentence
-    smote_lines = [l for l in md.splitlines() if l.startswith("- **smote**")]
-    assert len(smote_lines) == 1 and "baseline" in smote_lines[0]
-    assert not any(l.startswith("- **baseline**") for l in md.splitlines())
-    # every table row has the same number of cells as its header
-    for block in md.split("\n\n"):
-        rows = [l for l in block.splitlines() if l.startswith("|")]
-        if rows:
-            assert len({r.count(" | ") for r in rows}) == 1
+def test_scorecard_numbers_unchanged_by_the_split(card):
+    assert_unchanged(card, "core_scorecard")
+    assert card["threshold_source"].tolist() == ["unknown"] * 3  # these metrics do not say
 
 
-def test_pr_curve_figure(lanes):
+def test_pr_curve_points(lanes):
     scores, _ = lanes
-    fig = pr_curve_figure(scores)
-    assert isinstance(fig, Figure)
-    assert len(fig.axes) == 2
-    for ax in fig.axes:
-        # one curve per lane + a prevalence reference line
-        assert len(ax.get_lines()) == 3 + 1
-        labels = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert any(l.startswith("model_driven (AUPRC=") for l in labels)
-    fig.canvas.draw()
-
-
-def test_drift_sweep_figure():
-    rows = []
-    for lane, base in (("baseline", 0.5), ("smote", 0.55), ("model_driven", 0.7)):
-        for sev in (0.0, 0.5, 1.0):
-            a = base - 0.2 * sev
-            rows.append({"lane": lane, "severity": sev, "auprc": a,
-                         "auprc_ci_low": a - 0.05, "auprc_ci_high": a + 0.05})
-    fig = drift_sweep_figure(pd.DataFrame(rows))
-    assert len(fig.axes) == 1
-    ax = fig.axes[0]
-    assert len(ax.get_lines()) == 3
-    assert len(ax.collections) == 3  # one CI band per lane
-    assert list(ax.get_lines()[2].get_ydata()) == pytest.approx([0.7, 0.6, 0.5])
-    fig.canvas.draw()
+    points = pr_curve_points(scores)
+    assert list(points.columns) == PR_CURVE_COLUMNS
+    assert list(pd.unique(points["lane"])) == ["baseline", "smote", "model_driven"]
+    assert list(pd.unique(points["holdout"])) == list(HOLDOUTS)
+    for (lane, h), curve in points.groupby(["lane", "holdout"], sort=False):
+        y, s = scores[lane][h]["y_true"].to_numpy(), scores[lane][h]["score"].to_numpy()
+        assert curve["recall"].iloc[0] == 1.0 and curve["recall"].iloc[-1] == 0.0
+        assert curve["precision"].iloc[-1] == 1.0 and math.isnan(curve["threshold"].iloc[-1])
+        assert curve["threshold"].iloc[:-1].is_monotonic_increasing
+        # the step area under the points is the AUPRC (average precision) carried by every row
+        ap = -np.sum(np.diff(curve["recall"].to_numpy()) * curve["precision"].to_numpy()[:-1])
+        assert curve["auprc"].nunique() == 1 and curve["auprc"].iloc[0] == pytest.approx(ap)
+        assert curve["prevalence"].iloc[0] == pytest.approx(y.mean())
+        assert len(curve) == len(np.unique(s)) + 1
+    assert pr_curve_points({}).empty

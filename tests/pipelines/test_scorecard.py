@@ -1,4 +1,4 @@
-"""qa scorecard nodes (build_scorecard, drift_sweep) with sklearn learners on tiny data, and a sliced run."""
+"""scorecard pipeline nodes (build_scorecard, drift_sweep) with sklearn learners on tiny data, and a sliced run."""
 
 from __future__ import annotations
 
@@ -9,19 +9,17 @@ import pandas as pd
 import pytest
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
-from matplotlib.figure import Figure
 
+from synthetic_intelligence import lanes
 from synthetic_intelligence.core import isolation, learners, metrics
-from synthetic_intelligence.core.synthetic import TARGET, WorldSpec, apply_drift, make_world
-from synthetic_intelligence.core.schema import H2O_TAG
-from synthetic_intelligence.pipelines.qa import scorecard_nodes as sc
-from synthetic_intelligence.pipelines.qa.scorecard_pipeline import (
-    create_scorecard_pipeline,
-    drift_sweep_inputs,
-    scorecard_inputs,
-)
+from synthetic_intelligence.core.schema import H2O_TAG, TARGET
+from synthetic_intelligence.core.scorecard import PR_CURVE_COLUMNS
+from synthetic_intelligence.core.synthetic import WorldSpec, apply_drift, make_world
+from synthetic_intelligence.pipelines.scorecard import nodes as sc
+from synthetic_intelligence.pipelines.scorecard.pipeline import create_pipeline, drift_sweep_inputs, scorecard_inputs
 from synthetic_intelligence.pipelines.smote.nodes import resample
 from synthetic_intelligence.pipelines.train_evaluate import nodes as te
+from tests.golden_numbers import assert_unchanged
 
 LANES = ["baseline", "smote", "model_driven"]
 SKLEARN_LEARNER = {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression",
@@ -32,7 +30,6 @@ SEVERITIES = [0.0, 0.25, 0.5, 0.75, 1.0]
 SWEEP = {"severities": SEVERITIES, "n_boot": 50, "alpha": 0.05, "seed": 0}
 DRIFT = {"severity": 0.5, "shift_scale": 2.0, "relabel_share": 0.3, "seed": 11}
 SYNTHETIC_SOURCE = {"kind": "synthetic"}
-PARAMS = {"smote": {"lanes": {"smote": {"sampler": "SMOTE", "kwargs": {}}}}}
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +81,9 @@ def _scorecard_kwargs(lanes_out) -> dict:
 def test_build_scorecard_one_row_per_lane(lanes_out):
     kwargs = _scorecard_kwargs(lanes_out)
     before = copy.deepcopy({k: v for k, v in kwargs.items() if k.startswith("metrics__")})
-    card, markdown, fig = sc.build_scorecard(**kwargs)
+    card, points = sc.build_scorecard(**kwargs)
     assert list(card["lane"]) == LANES
     for lane in LANES:
-        assert f"**{lane}**" in markdown or f"| {lane} |" in markdown
         m = lanes_out[lane]["metrics"]
         row = card.set_index("lane").loc[lane]
         for h in ("holdout_iid", "holdout_new_world"):
@@ -101,20 +97,30 @@ def test_build_scorecard_one_row_per_lane(lanes_out):
     # references: comparisons vs baseline and smote, none vs model_driven
     assert "holdout_iid_diff_vs_baseline" in card and "holdout_iid_diff_vs_smote" in card
     assert not any("vs_model_driven" in c for c in card.columns)
-    assert "## IID holdout" in markdown and "## New-world holdout" in markdown
-    assert "validation" in markdown
-    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert card["threshold_source"].tolist() == ["validation"] * 3
+    assert list(points.columns) == PR_CURVE_COLUMNS
+    assert points.groupby(["lane", "holdout"], sort=False).ngroups == 3 * 2
+    for lane in LANES:
+        for h in ("holdout_iid", "holdout_new_world"):
+            curve = points[(points["lane"] == lane) & (points["holdout"] == h)]
+            assert curve["auprc"].iloc[0] == pytest.approx(lanes_out[lane]["metrics"][h]["auprc"])
     after = {k: v for k, v in kwargs.items() if k.startswith("metrics__")}
     assert after == before  # inputs not mutated (resample_seconds only in the copy)
 
 
 def test_build_scorecard_is_order_invariant_in_scores(lanes_out):
     kwargs = _scorecard_kwargs(lanes_out)
-    card, _, _ = sc.build_scorecard(**kwargs)
+    card, points = sc.build_scorecard(**kwargs)
     shuffled = dict(kwargs)
     shuffled["scores__smote"] = kwargs["scores__smote"].sample(frac=1.0, random_state=0)
-    card2, _, _ = sc.build_scorecard(**shuffled)
+    card2, points2 = sc.build_scorecard(**shuffled)
     pd.testing.assert_frame_equal(card, card2)
+    pd.testing.assert_frame_equal(points, points2)
+
+
+def test_scorecard_numbers_unchanged_by_the_split(lanes_out):
+    card, _ = sc.build_scorecard(**_scorecard_kwargs(lanes_out))
+    assert_unchanged(card, "scorecard")  # every recorded column but the timings
 
 
 def test_build_scorecard_rejects_a_lane_without_metrics(lanes_out):
@@ -135,8 +141,10 @@ def _sweep_kwargs(world, lanes_out, source=SYNTHETIC_SOURCE) -> dict:
 
 def test_drift_sweep_table(world, lanes_out):
     base_before = world["new_world_base"].copy()
-    table, fig = sc.drift_sweep(**_sweep_kwargs(world, lanes_out))
+    table = sc.drift_sweep(**_sweep_kwargs(world, lanes_out))
     pd.testing.assert_frame_equal(world["new_world_base"], base_before)
+    assert_unchanged(table, "drift_sweep")
+    assert (table["holdout_new_world_severity"] == DRIFT["severity"]).all()
     assert len(table) == len(LANES) * len(SEVERITIES)
     assert list(table.columns) == sc.SWEEP_COLUMNS
     assert list(table["lane"].unique()) == LANES
@@ -154,32 +162,40 @@ def test_drift_sweep_table(world, lanes_out):
     # drift hurts: full drift scores below no drift for every lane
     pivot = table.pivot(index="lane", columns="severity", values="auprc")
     assert (pivot[1.0] < pivot[0.0]).all()
-    assert isinstance(fig, Figure)
 
 
 def test_drift_sweep_does_not_apply_to_a_user_table(world, lanes_out):
-    table, fig = sc.drift_sweep(**_sweep_kwargs(world, lanes_out, source={"kind": "table"}))
+    table = sc.drift_sweep(**_sweep_kwargs(world, lanes_out, source={"kind": "table"}))
     assert table.empty and list(table.columns) == sc.SWEEP_COLUMNS
-    assert isinstance(fig, Figure)
-    assert any("not applicable" in t.get_text() for ax in fig.axes for t in ax.texts)
+
+
+def test_drift_sweep_reads_typed_parameter_objects(world, lanes_out):
+    """data_isolation's settings may arrive as typed objects (attributes) instead of dicts."""
+    from types import SimpleNamespace
+
+    kwargs = _sweep_kwargs(world, lanes_out)
+    typed = {**kwargs, "drift": SimpleNamespace(**DRIFT), "source": SimpleNamespace(kind="synthetic")}
+    pd.testing.assert_frame_equal(sc.drift_sweep(**typed), sc.drift_sweep(**kwargs))
 
 
 # ------------------------------------------------------------- pipeline --
 
 def test_pipeline_inputs_follow_the_declared_lanes():
-    params = {"smote": {"lanes": {"smote": {}, "smote_borderline": {}}}}
-    pipe = create_scorecard_pipeline(params)
-    lanes = ["baseline", "smote", "smote_borderline", "model_driven"]
+    lane_names = ["baseline", "smote", "smote_borderline", "model_driven"]
+    pipe = create_pipeline(lane_names)
     by_name = {n.name: n for n in pipe.nodes}
     assert set(by_name) == {"build_scorecard", "drift_sweep"}
     card_inputs = set(by_name["build_scorecard"].inputs)
-    for lane in lanes:
+    for lane in lane_names:
         assert {f"{lane}.scores", f"{lane}.metrics"} <= card_inputs
         assert (f"{lane}.resample_report" in card_inputs) == (lane != "baseline")
         assert f"{lane}.learner" in by_name["drift_sweep"].inputs
-    assert set(by_name["build_scorecard"].outputs) == {"scorecard", "scorecard_md", "pr_curves"}
-    assert set(by_name["drift_sweep"].outputs) == {"drift_sweep", "drift_sweep_plot"}
+    assert by_name["build_scorecard"].outputs == ["scorecard", "pr_curve_points"]
+    assert by_name["drift_sweep"].outputs == ["drift_sweep"]
     assert H2O_TAG in by_name["drift_sweep"].tags and H2O_TAG not in by_name["build_scorecard"].tags
+    assert all({"qa", "scorecard"} <= n.tags for n in pipe.nodes)
+    default = create_pipeline()  # the project's swimlanes
+    assert {f"{lane}.metrics" for lane in lanes.swimlanes()} <= default.inputs()
 
 
 def test_sliced_scorecard_pipeline_runs_on_memory_catalog(world, lanes_out):
@@ -191,9 +207,7 @@ def test_sliced_scorecard_pipeline_runs_on_memory_catalog(world, lanes_out):
             if d[kind] is not None:
                 datasets[f"{lane}.{kind}"] = d[kind]
     catalog = DataCatalog(datasets={k: MemoryDataset(v) for k, v in datasets.items()})
-    SequentialRunner().run(create_scorecard_pipeline(PARAMS), catalog)
+    SequentialRunner().run(create_pipeline(LANES), catalog)
     assert list(catalog.load("scorecard")["lane"]) == LANES
-    assert catalog.load("scorecard_md").startswith("# Swimlane scorecard")
+    assert set(catalog.load("pr_curve_points")["lane"]) == set(LANES)
     assert len(catalog.load("drift_sweep")) == len(LANES) * len(SEVERITIES)
-    assert isinstance(catalog.load("pr_curves"), Figure)
-    assert isinstance(catalog.load("drift_sweep_plot"), Figure)

@@ -1,14 +1,15 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.latent`: latent-space manifold QA.
+"""Thin nodes over :mod:`synthetic_intelligence.core.latent`: latent-space manifold QA (tables only).
 
 * :func:`train_autoencoder` - an autoencoder fitted on the REAL ``train`` rows only,
   early-stopped on ``validation``.
 * :func:`latent_projection` - real majority, real minority and every synthetic lane's
   synthetic rows encoded, subsampled (seeded) and laid out by ONE t-SNE fit shared by all
-  lanes, so the per-lane pictures are comparable (the real points sit at the same place
-  in every panel).
+  lanes, returned as the table ``latent_embedding`` (the reporting pipeline draws it, so
+  restyling a picture never re-runs t-SNE).
 * :func:`fidelity_table` - one row per synthetic lane: no-man's-land rate, detection AUC
-  (independent RandomForest judge), distance ratio and cluster coverage, all in latent
-  space. The held-out real minority is ``validation``'s minority (never a holdout).
+  (independent RandomForest judge), distance ratio, cluster coverage and the
+  memorisation check (distance to closest record), all in latent space. The held-out
+  real minority is ``validation``'s minority (never a holdout).
   Context columns say how to read them: the held-out real minority's own no-man's-land
   rate, and whether the latent space keeps the class signal at all (k-NN class AUC in
   latent vs input space; an autoencoder keeps variance, not labels).
@@ -29,19 +30,17 @@ from typing import Any
 import pandas as pd
 
 from synthetic_intelligence.core import latent
-from synthetic_intelligence.core.latent import AutoencoderConfig, TrainedAutoencoder
-from synthetic_intelligence.core.learners import PROVENANCE
-from synthetic_intelligence.core.synthetic import TARGET
+from synthetic_intelligence.core.latent import REAL_LANE, AutoencoderConfig, TrainedAutoencoder
+from synthetic_intelligence.core.schema import PROVENANCE, TARGET
 
 logger = logging.getLogger(__name__)
 
-#: ``lane`` value of the real (shared) points in ``latent_embedding``; no lane name can
-#: contain parentheses, so it never collides with one.
-REAL_LANE = "(real)"
-#: Lane whose picture goes to ``latent_tsne_plotly`` when present (else the last lane).
-PLOTLY_LANE = "model_driven"
+__all__ = ["REAL_LANE", "FIDELITY_COLUMNS", "ProjectionParams", "FidelityParams",
+           "train_autoencoder", "latent_projection", "fidelity_table"]
+
 FIDELITY_COLUMNS = [
     "lane", "n_synthetic", "n_evaluated", "no_mans_land_rate", "detection_auc", "distance_ratio", "cluster_coverage",
+    "dcr_synthetic_median", "dcr_heldout_median", "dcr_ratio", "dcr_share_below_heldout_p5", "memorised",
     "reference_no_mans_land_rate", "latent_class_auc", "input_class_auc",
 ]
 
@@ -64,6 +63,7 @@ class FidelityParams:
     n_clusters: int = 8  # real-minority KMeans clusters for the coverage
     max_synthetic: int | None = 20000  # seeded cap on the synthetic rows scored per lane (None: all)
     class_auc_rows: int = 20000  # real train rows (class-stratified) for the latent_class_auc diagnostic
+    memorisation_ratio: float = latent.MEMORISATION_RATIO  # dcr_ratio below it: the lane is flagged ``memorised``
     seed: int = 0
 
 
@@ -129,45 +129,31 @@ def train_autoencoder(
 
 def latent_projection(
     autoencoder: dict, train: pd.DataFrame, params: ProjectionParams, **lane_sets: pd.DataFrame
-):
-    """One t-SNE of the latent codes of real rows and every lane's synthetic rows.
+) -> pd.DataFrame:
+    """One t-SNE of the latent codes of real rows and every lane's synthetic rows, as a table.
 
     Real rows: a seeded class-stratified subsample of ``train`` of ``size * real_share``
-    rows, shared by every panel. Each lane: a seeded random subsample of its synthetic rows
+    rows, shared by every lane. Each lane: a seeded random subsample of its synthetic rows
     of ``(size - n_real) / n_lanes`` rows. All are embedded by ONE t-SNE fit, so the
-    panels are comparable.
-
-    Returns ``(panel, figures, plotly_figure, embedding)``: a matplotlib figure with one
-    axis per lane (real majority grey, real minority blue, that lane's synthetic red), a
-    dict ``{"<lane>.png": figure}``, a plotly figure of the ``model_driven`` lane (else the
-    last lane) and a table ``lane, group, tsne_x, tsne_y`` (real rows have lane ``(real)``).
+    per-lane pictures are comparable. Returns ``lane, group, tsne_x, tsne_y`` (real rows
+    have lane ``(real)``; ``lane`` is categorical in lane order); the figures are drawn by
+    :func:`synthetic_intelligence.reporting.latent.latent_figures`.
     """
     p = _as(ProjectionParams, params)
     model = _model(autoencoder)
     start = time.perf_counter()
-    panels, embedding, real_emb, real_groups = latent.shared_tsne(
+    embedding = latent.shared_tsne(
         model, train, train[TARGET].astype(int).to_numpy(),
         {lane: _synthetic_rows(lane, train_set) for lane, train_set in lane_sets.items()},
         size=int(p.size), real_share=float(p.real_share), perplexity=float(p.perplexity), seed=int(p.seed),
         real_lane=REAL_LANE,
     )
-    lanes_meta = [(lane, int((embedding["lane"] == lane).sum())) for lane in panels]
-
-    panel = latent.tsne_panel(panels)
-    panel.suptitle(f"latent t-SNE, one shared fit (perplexity {p.perplexity:g}, seed {p.seed})", fontsize="medium")
-    figures = {
-        f"{lane}.png": latent.tsne_scatter(e, g, f"{lane}: latent t-SNE") for lane, (e, g) in panels.items()
-    }
-    plotly_lane = PLOTLY_LANE if PLOTLY_LANE in panels else (list(panels)[-1] if panels else None)
-    if plotly_lane is None:
-        plotly_fig = latent.tsne_plotly(real_emb, real_groups, "real rows: latent t-SNE")
-    else:
-        plotly_fig = latent.tsne_plotly(*panels[plotly_lane], f"{plotly_lane}: latent t-SNE (shared fit)")
+    counts = embedding["lane"].value_counts(sort=False)
     logger.info(
-        "latent t-SNE: %d real + %s synthetic points in %.1f s",
-        len(real_emb), ", ".join(f"{lane} {n}" for lane, n in lanes_meta) or "no", time.perf_counter() - start,
+        "latent t-SNE: %d real + %s synthetic points in %.1f s", int(counts.get(REAL_LANE, 0)),
+        ", ".join(f"{lane} {int(counts[lane])}" for lane in lane_sets) or "no", time.perf_counter() - start,
     )
-    return panel, figures, plotly_fig, embedding
+    return embedding
 
 
 def fidelity_table(
@@ -181,6 +167,15 @@ def fidelity_table(
     real side of the detection test and the distance ratio's denominator). Each lane's
     synthetic rows are scored in full or, above ``max_synthetic``, on a seeded subsample
     (``n_evaluated``); ``n_synthetic`` is the lane's full count.
+
+    Memorisation check (distance to closest record, in latent space): each lane's
+    ``dcr_synthetic_median`` (median distance of its synthetic rows to the nearest real
+    ``train`` row, either class) against ``dcr_heldout_median`` (the same for
+    ``validation``'s real minority), their ``dcr_ratio`` (~1 faithful, 0 copies), the
+    ``dcr_share_below_heldout_p5`` (share of synthetic rows closer than the 5th percentile
+    of the held-out distances; ~0.05 faithful, 1 copies) and ``memorised``
+    (``dcr_ratio < memorisation_ratio``); see
+    :func:`~synthetic_intelligence.core.latent.distance_to_closest_record`.
 
     Context columns, the same in every row: ``reference_no_mans_land_rate`` is the rate of
     the held-out real minority itself (what a faithful generator scores; the detection
@@ -216,14 +211,22 @@ def fidelity_table(
         syn = _synthetic_rows(lane, train_set)
         idx = latent.seeded_sample(len(syn), p.max_synthetic, p.seed, salt)
         report = latent.fidelity_report(
-            model.encode(syn.iloc[idx]), Z_real, y, Z_held, k=p.k, n_clusters=p.n_clusters, random_state=p.seed
+            model.encode(syn.iloc[idx]), Z_real, y, Z_held, k=p.k, n_clusters=p.n_clusters, random_state=p.seed,
+            memorisation_ratio=float(p.memorisation_ratio),
         )
         report.update(lane=lane, n_synthetic=int(len(syn)), n_evaluated=int(len(idx)), **context)
         records.append(report)
         logger.info(
             "fidelity %s: %d synthetic (%d scored) no_mans_land=%.3f detection_auc=%.3f distance_ratio=%.3f "
-            "coverage=%.3f in %.1f s",
+            "coverage=%.3f dcr_ratio=%.3f in %.1f s",
             lane, report["n_synthetic"], report["n_evaluated"], report["no_mans_land_rate"],
-            report["detection_auc"], report["distance_ratio"], report["cluster_coverage"], time.perf_counter() - start,
+            report["detection_auc"], report["distance_ratio"], report["cluster_coverage"], report["dcr_ratio"],
+            time.perf_counter() - start,
         )
+        if report["memorised"]:
+            logger.warning(
+                "fidelity %s: synthetic rows sit %.2fx as close to a training row as held-out real rows do "
+                "(%.0f%% closer than the held-out 5th percentile): the sampler copies its training rows",
+                lane, report["dcr_ratio"], 100 * report["dcr_share_below_heldout_p5"],
+            )
     return pd.DataFrame.from_records(records, columns=FIDELITY_COLUMNS)

@@ -1,9 +1,10 @@
-"""Latent-space manifold QA: autoencoder on real train rows -> t-SNE pictures + fidelity table.
+"""latent_qa: autoencoder on real train rows -> t-SNE embedding table + fidelity table.
 
 The synthetic lanes (every swimlane but ``baseline``) are read from
-:func:`synthetic_intelligence.lanes.swimlanes` when the pipeline is created; each lane's
-``<lane>.train_set`` is passed to the projection and fidelity nodes as a keyword
-argument named after the lane.
+:func:`synthetic_intelligence.lanes.swimlanes` when the pipeline is created (or given as
+``lane_names``); each lane's ``<lane>.train_set`` is passed to the projection and
+fidelity nodes as a keyword argument named after the lane. The pictures are drawn by the
+reporting pipeline from ``latent_embedding``.
 """
 
 from __future__ import annotations
@@ -11,21 +12,22 @@ from __future__ import annotations
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.pipelines.qa import latent_nodes
+from synthetic_intelligence.pipelines.latent_qa import nodes
 
 TAGS = ["qa", "latent_qa"]
 _RESERVED = {"autoencoder", "train", "validation", "params"}  # the nodes' own argument names
 
 
-def synthetic_lanes(params: dict | None = None) -> list[str]:
+def synthetic_lanes(lane_names: list[str] | None = None) -> list[str]:
     """Swimlanes that add synthetic rows: all but ``baseline``, in swimlane order."""
-    return lanes.synthetic_lanes()
+    names = lanes.swimlanes() if lane_names is None else lane_names
+    return [lane for lane in names if lane not in lanes.REAL_LANES]
 
 
-def create_latent_pipeline(params: dict | None = None) -> Pipeline:
-    """``train``/``validation``/``<lane>.train_set`` -> ``autoencoder``, ``latent_tsne_*``,
-    ``latent_embedding``, ``fidelity`` (``params`` defaults to the project's parameters)."""
-    synthetic = synthetic_lanes(params)
+def create_pipeline(lane_names: list[str] | None = None, **kwargs) -> Pipeline:
+    """``train``/``validation``/``<lane>.train_set`` -> ``autoencoder``, ``autoencoder_history``,
+    ``latent_embedding``, ``fidelity`` (``lane_names`` defaults to the project's swimlanes)."""
+    synthetic = synthetic_lanes(lane_names)
     clash = sorted(_RESERVED & set(synthetic))
     if clash:
         raise ValueError(f"lane name(s) {clash} clash with the latent QA nodes' arguments; rename the lane(s)")
@@ -33,19 +35,19 @@ def create_latent_pipeline(params: dict | None = None) -> Pipeline:
     return Pipeline(
         [
             node(
-                latent_nodes.train_autoencoder,
+                nodes.train_autoencoder,
                 ["train", "validation", "params:qa.autoencoder"],
                 ["autoencoder", "autoencoder_history"],
                 name="train_autoencoder",
             ),
             node(
-                latent_nodes.latent_projection,
+                nodes.latent_projection,
                 {"autoencoder": "autoencoder", "train": "train", "params": "params:qa.projection", **lane_inputs},
-                ["latent_tsne_panel", "latent_tsne_figures", "latent_tsne_plotly", "latent_embedding"],
+                "latent_embedding",
                 name="latent_projection",
             ),
             node(
-                latent_nodes.fidelity_table,
+                nodes.fidelity_table,
                 {
                     "autoencoder": "autoencoder", "train": "train", "validation": "validation",
                     "params": "params:qa.fidelity", **lane_inputs,

@@ -1,4 +1,4 @@
-"""Latent-space QA (pipelines/qa/latent_*.py): node tests, pipeline structure, config, sliced run.
+"""Latent-space QA (pipelines/latent_qa): node tests, pipeline structure, config, sliced run.
 
 The tiny world is the two_clusters demonstration world with its two informative features
 only (``n_features=2``): with many equal-variance noise features an autoencoder has no
@@ -11,23 +11,18 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 import torch
 import yaml
+from imblearn.over_sampling import SMOTE, RandomOverSampler
 from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset, Version
 from kedro.runner import SequentialRunner
 from kedro.validation.parameter_validator import ParameterValidator
-from matplotlib.figure import Figure
 
-from synthetic_intelligence import settings
+from synthetic_intelligence import lanes, settings
 from synthetic_intelligence.core import isolation
 from synthetic_intelligence.core.latent import (
     GROUP_MAJORITY,
@@ -36,20 +31,19 @@ from synthetic_intelligence.core.latent import (
     AutoencoderConfig,
     TrainedAutoencoder,
 )
-from synthetic_intelligence.core.learners import PROVENANCE
-from synthetic_intelligence.core.synthetic import TARGET, make_two_clusters
+from synthetic_intelligence.core.schema import PROVENANCE, TARGET
+from synthetic_intelligence.core.synthetic import make_two_clusters
 from synthetic_intelligence.datasets import TorchPayloadDataset
-from synthetic_intelligence.pipelines.qa import latent_nodes as ln
-from synthetic_intelligence.pipelines.qa.latent_pipeline import create_latent_pipeline, synthetic_lanes
+from synthetic_intelligence.pipelines.latent_qa import nodes as ln
+from synthetic_intelligence.pipelines.latent_qa.pipeline import create_pipeline, synthetic_lanes
+from tests.golden_numbers import assert_unchanged, needs_recording_torch
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
 TINY_AE = {"hidden": [16, 8], "latent_dim": 2, "epochs": 20, "batch_size": 128, "lr": 3e-3,
            "patience": 5, "seed": 0, "device": "cpu"}
 TINY_PROJECTION = {"size": 400, "real_share": 0.5, "perplexity": 15.0, "seed": 0}
 TINY_FIDELITY = {"k": 10, "n_clusters": 4, "max_synthetic": None, "class_auc_rows": 2000, "seed": 0}
-SMOTE_LANE = {"sampler": "SMOTE", "kwargs": {"k_neighbors": 5}}
-OUTPUTS = {"autoencoder", "autoencoder_history", "latent_tsne_panel", "latent_tsne_figures",
-           "latent_tsne_plotly", "latent_embedding", "fidelity"}
+OUTPUTS = {"autoencoder", "autoencoder_history", "latent_embedding", "fidelity"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -146,6 +140,41 @@ def test_fidelity_ranks_faithful_above_no_mans_land(splits, trained, fake_lanes)
     assert good["latent_class_auc"] > 0.85 and good["input_class_auc"] > 0.85
     assert good["no_mans_land_rate"] < good["reference_no_mans_land_rate"] < bad["no_mans_land_rate"]
     assert (table["latent_class_auc"].nunique(), table["reference_no_mans_land_rate"].nunique()) == (1, 1)
+    # memorisation: jittered copies sit closer to train rows than held-out rows do, but are not exact copies;
+    # relabelled majority rows ARE training rows (the reference is every train row, either class)
+    assert bad["dcr_synthetic_median"] == 0.0 and bad["dcr_ratio"] == 0.0 and bool(bad["memorised"])
+    assert 0.25 < good["dcr_ratio"] < 1.0 and not good["memorised"]
+    assert good["dcr_heldout_median"] == bad["dcr_heldout_median"] > 0
+
+
+def test_fidelity_numbers_unchanged_by_the_split(splits, trained, fake_lanes):
+    needs_recording_torch()
+    full = ln.fidelity_table(trained[0], splits["train"], splits["validation"], dict(TINY_FIDELITY), **fake_lanes)
+    assert_unchanged(full, "fidelity")
+    capped = ln.fidelity_table(trained[0], splits["train"], splits["validation"], {**TINY_FIDELITY, "max_synthetic": 60},
+                               copies=fake_lanes["copies"])
+    assert_unchanged(capped, "fidelity_capped")
+
+
+def test_memorisation_flags_a_copying_sampler_not_smote(splits, trained):
+    """imbalanced-learn's RandomOverSampler duplicates train rows: memorised; SMOTE interpolates: not."""
+    train = splits["train"]
+    features = [c for c in train.columns if c != TARGET]
+    lane_sets = {}
+    for lane, sampler in (("ros", RandomOverSampler(random_state=0)), ("smote", SMOTE(random_state=0))):
+        X_res, y_res = sampler.fit_resample(train[features], train[TARGET])
+        resampled = X_res.assign(**{TARGET: y_res.to_numpy()}).iloc[len(train):]
+        lane_sets[lane] = _lane_set(train, resampled)
+    table = ln.fidelity_table(trained[0], train, splits["validation"], dict(TINY_FIDELITY), **lane_sets).set_index("lane")
+    assert bool(table.loc["ros", "memorised"]) and table.loc["ros", "dcr_ratio"] == 0.0
+    assert table.loc["ros", "dcr_share_below_heldout_p5"] == 1.0
+    assert not table.loc["smote", "memorised"]
+    assert 0.25 < table.loc["smote", "dcr_ratio"] < 1.0
+    assert table.loc["smote", "dcr_share_below_heldout_p5"] < table.loc["ros", "dcr_share_below_heldout_p5"]
+    # the limit is a parameter: above SMOTE's ratio, SMOTE is flagged too
+    strict = ln.fidelity_table(trained[0], train, splits["validation"],
+                               {**TINY_FIDELITY, "memorisation_ratio": 1.5}, smote=lane_sets["smote"])
+    assert bool(strict.loc[0, "memorised"])
 
 
 def test_fidelity_caps_synthetic_rows_with_a_seed(splits, trained, fake_lanes):
@@ -169,16 +198,10 @@ def test_unknown_parameter_key_is_refused(splits, trained, fake_lanes):
 
 # ----------------------------------------------------------------- projection --
 
-def test_projection_one_shared_fit_one_axis_per_lane(splits, trained, fake_lanes):
-    panel, figures, plotly_fig, embedding = ln.latent_projection(
-        trained[0], splits["train"], dict(TINY_PROJECTION), **fake_lanes)
-    assert isinstance(panel, Figure)
-    axes = panel.get_axes()
-    assert [ax.get_title() for ax in axes] == ["copies", "relabelled"]
-    assert sorted(figures) == ["copies.png", "relabelled.png"]
-    assert all(isinstance(f, Figure) and len(f.get_axes()) == 1 for f in figures.values())
-
+def test_projection_one_shared_fit_is_one_table(splits, trained, fake_lanes):
+    embedding = ln.latent_projection(trained[0], splits["train"], dict(TINY_PROJECTION), **fake_lanes)
     assert list(embedding.columns) == ["lane", "group", "tsne_x", "tsne_y"]
+    assert list(embedding["lane"].cat.categories) == [ln.REAL_LANE, "copies", "relabelled"]
     real = embedding[embedding["lane"] == ln.REAL_LANE]
     assert set(real["group"]) == {GROUP_MAJORITY, GROUP_MINORITY}
     assert len(real) == 200  # size * real_share, class-stratified
@@ -189,11 +212,7 @@ def test_projection_one_shared_fit_one_axis_per_lane(splits, trained, fake_lanes
         assert len(rows) == 100 and set(rows["group"]) == {GROUP_SYNTHETIC}  # (size - real) / lanes
     assert np.isfinite(embedding[["tsne_x", "tsne_y"]].to_numpy()).all()
 
-    # one fit: the shared real points sit at the same place in every panel
-    def real_offsets(ax):
-        return np.vstack([c.get_offsets() for c in ax.collections[:2]])
-    np.testing.assert_array_equal(real_offsets(axes[0]), real_offsets(axes[1]))
-    # in the picture, the relabelled rows lie among the majority, the copies among the minority
+    # in the embedding, the relabelled rows lie among the majority, the copies among the minority
     centre = {g: real.loc[real["group"] == g, ["tsne_x", "tsne_y"]].to_numpy() for g in (GROUP_MAJORITY, GROUP_MINORITY)}
 
     def nearest_real_is_minority(lane):
@@ -204,25 +223,23 @@ def test_projection_one_shared_fit_one_axis_per_lane(splits, trained, fake_lanes
     # (real minority is 8% of the real points: at random about 0.08 of them would be nearest)
     assert nearest_real_is_minority("copies") > 0.3 > 0.15 > nearest_real_is_minority("relabelled")
 
-    assert isinstance(plotly_fig, go.Figure)  # no model_driven lane here: the last lane
-    assert "relabelled" in plotly_fig.layout.title.text
-    assert [t.name.split(" (")[0] for t in plotly_fig.data] == [GROUP_MAJORITY, GROUP_MINORITY, GROUP_SYNTHETIC]
-
 
 def test_projection_is_seeded(splits, trained, fake_lanes):
     params = {**TINY_PROJECTION, "size": 150}
-    *_, a = ln.latent_projection(trained[0], splits["train"], params, copies=fake_lanes["copies"])
-    *_, b = ln.latent_projection(trained[0], splits["train"], ln.ProjectionParams(**params),
-                                 copies=fake_lanes["copies"])
+    a = ln.latent_projection(trained[0], splits["train"], params, copies=fake_lanes["copies"])
+    b = ln.latent_projection(trained[0], splits["train"], ln.ProjectionParams(**params), copies=fake_lanes["copies"])
     pd.testing.assert_frame_equal(a, b)
+    needs_recording_torch()
+    assert_unchanged(a, "embedding_small")  # the same points as before the split
 
 
 # ------------------------------------------------------------ pipeline object --
 
 def test_pipeline_reads_the_synthetic_lanes():
-    params = None
-    assert synthetic_lanes(params) == ["smote", "model_driven"]  # lanes are static: lanes.py
-    pipe = create_latent_pipeline(params)
+    lane_names = ["baseline", "class_weighted", "smote", "smote_b", "model_driven"]
+    assert synthetic_lanes(lane_names) == ["smote", "smote_b", "model_driven"]
+    assert synthetic_lanes() == lanes.synthetic_lanes()
+    pipe = create_pipeline(lane_names)
     by_name = {n.name: n for n in pipe.nodes}
     assert set(by_name) == {"train_autoencoder", "latent_projection", "fidelity_table"}
     assert all({"qa", "latent_qa"} <= n.tags for n in pipe.nodes)
@@ -236,12 +253,9 @@ def test_pipeline_reads_the_synthetic_lanes():
     assert not {"holdout_iid", "holdout_new_world"} & pipe.all_inputs()  # holdouts are for scoring only
 
 
-def test_lane_name_clashing_with_an_argument_is_refused(monkeypatch):
-    from synthetic_intelligence import lanes
-
-    monkeypatch.setattr(lanes, "SWIMLANES", ("baseline", "train", "model_driven"))
+def test_lane_name_clashing_with_an_argument_is_refused():
     with pytest.raises(ValueError, match="clash"):
-        create_latent_pipeline()
+        create_pipeline(["baseline", "train", "model_driven"])
 
 
 # --------------------------------------------------------------------- config --
@@ -253,7 +267,7 @@ def _loader(env: str) -> OmegaConfigLoader:
 @pytest.mark.parametrize("env", ["base", "quick"])
 def test_parameters_become_typed_configs(env):
     params = _loader(env)["parameters"]
-    validated = ParameterValidator({"qa": create_latent_pipeline(params)}).validate_raw_params(params)
+    validated = ParameterValidator({"latent_qa": create_pipeline()}).validate_raw_params(params)
     qa = validated["qa"]
     assert isinstance(qa["autoencoder"], AutoencoderConfig)
     assert isinstance(qa["projection"], ln.ProjectionParams)
@@ -261,11 +275,12 @@ def test_parameters_become_typed_configs(env):
     # quick shrinks budgets, never the architecture
     assert list(qa["autoencoder"].hidden) == [256, 128, 64] and qa["autoencoder"].latent_dim == 8
     assert qa["autoencoder"].device == "auto"
+    assert qa["fidelity"].memorisation_ratio == 0.25
 
 
 def test_quick_only_shrinks_budgets():
-    base = yaml.safe_load((CONF / "base" / "parameters_qa_latent.yml").read_text())["qa"]
-    quick = yaml.safe_load((CONF / "quick" / "parameters_qa_latent.yml").read_text())["qa"]
+    base = yaml.safe_load((CONF / "base" / "parameters_latent_qa.yml").read_text())["qa"]
+    quick = yaml.safe_load((CONF / "quick" / "parameters_latent_qa.yml").read_text())["qa"]
     assert not {"hidden", "latent_dim"} & set(quick.get("autoencoder", {}))
     for section, values in quick.items():
         assert set(values) <= set(base[section]), section
@@ -276,9 +291,9 @@ def test_quick_only_shrinks_budgets():
 # ----------------------------------------------------------------- sliced run --
 
 def test_sliced_pipeline_runs_with_the_real_catalog_entries(splits, fake_lanes, tmp_path):
-    """The pipeline on a catalog made of this project's catalog_qa_latent.yml entries (files
-    under tmp_path) plus in-memory inputs; lanes fixed by the params given to the pipeline."""
-    entries = yaml.safe_load((CONF / "base" / "catalog_qa_latent.yml").read_text())
+    """The pipeline on a catalog made of this project's catalog_latent_qa.yml entries (files
+    under tmp_path) plus in-memory inputs; lanes given to the pipeline."""
+    entries = yaml.safe_load((CONF / "base" / "catalog_latent_qa.yml").read_text())
     assert set(entries) == OUTPUTS
     for entry in entries.values():
         entry["filepath"] = str(tmp_path / entry["filepath"])
@@ -292,22 +307,19 @@ def test_sliced_pipeline_runs_with_the_real_catalog_entries(splits, fake_lanes, 
     for name, value in inputs.items():
         catalog[name] = MemoryDataset(value)
 
-    pipe = create_latent_pipeline({"smote": {"lanes": {"smote": SMOTE_LANE}}})
+    pipe = create_pipeline(["baseline", "smote", "model_driven"])
     SequentialRunner().run(pipe, catalog)
 
-    reporting = tmp_path / "data" / "08_reporting"
     for name, entry in entries.items():
         assert catalog.exists(name), name
         versions = list(Path(entry["filepath"]).iterdir())
         assert len(versions) == 1 and versions[0].is_dir(), name  # versioned
-    pngs = sorted(p.name for p in (reporting / "latent_tsne").rglob("*.png"))
-    assert pngs == ["model_driven.png", "smote.png"]
-    assert next((reporting / "latent_tsne_panel.png").rglob("*.png")).stat().st_size > 10_000
 
     fidelity = catalog.load("fidelity")
     assert fidelity["lane"].tolist() == ["smote", "model_driven"]
     assert fidelity.loc[0, "no_mans_land_rate"] < fidelity.loc[1, "no_mans_land_rate"]
     assert catalog.load("autoencoder_history")["best"].sum() == 1
     assert TrainedAutoencoder.from_payload(catalog.load("autoencoder")).latent_dim == 2
-    assert set(catalog.load("latent_embedding")["lane"]) == {ln.REAL_LANE, "smote", "model_driven"}
-    assert "model_driven" in catalog.load("latent_tsne_plotly").layout.title.text
+    assert fidelity["memorised"].tolist() == [False, True]  # relabelled majority rows are train rows
+    embedding = catalog.load("latent_embedding")
+    assert list(embedding["lane"].cat.categories) == [ln.REAL_LANE, "smote", "model_driven"]  # parquet keeps them

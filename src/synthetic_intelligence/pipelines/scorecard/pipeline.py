@@ -1,16 +1,19 @@
-"""The scorecard part of the qa pipeline: scorecard + PR curves, and the drift sweep.
+"""scorecard: the swimlane scorecard with its PR-curve points, and the drift sweep (tables only).
 
-``create_scorecard_pipeline()`` reads the lanes from
-:func:`synthetic_intelligence.lanes.swimlanes` when it is called, so an extra
-SMOTE lane declared in ``parameters_smote.yml`` joins the scorecard with no
-code change.
+The lanes come from :func:`synthetic_intelligence.lanes.swimlanes` when the pipeline
+is created (or from ``lane_names``), so an extra SMOTE-family lane joins the scorecard
+with no code change. The reporting pipeline draws the Markdown and the figures.
 """
+
+from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
 from synthetic_intelligence.core.schema import H2O_TAG
-from synthetic_intelligence.pipelines.qa import scorecard_nodes as nodes
+from synthetic_intelligence.pipelines.scorecard import nodes
+
+TAGS = ["qa", "scorecard"]
 
 
 def scorecard_inputs(lane_names: list[str]) -> dict[str, str]:
@@ -34,15 +37,18 @@ def drift_sweep_inputs(lane_names: list[str]) -> dict[str, str]:
     return inputs
 
 
-def create_scorecard_pipeline(params: dict | None = None) -> Pipeline:
-    """``build_scorecard`` -> scorecard, scorecard_md, pr_curves; ``drift_sweep`` -> drift_sweep, drift_sweep_plot."""
-    lane_names = lanes.swimlanes()
+def create_pipeline(lane_names: list[str] | None = None, **kwargs) -> Pipeline:
+    """``build_scorecard`` -> scorecard, pr_curve_points; ``drift_sweep`` -> drift_sweep.
+
+    ``lane_names`` defaults to :func:`synthetic_intelligence.lanes.swimlanes`.
+    """
+    lane_names = list(lanes.swimlanes() if lane_names is None else lane_names)
     return Pipeline(
         [
             node(nodes.build_scorecard, scorecard_inputs(lane_names),
-                 ["scorecard", "scorecard_md", "pr_curves"], name="build_scorecard"),
+                 ["scorecard", "pr_curve_points"], name="build_scorecard"),
             node(nodes.drift_sweep, drift_sweep_inputs(lane_names),
-                 ["drift_sweep", "drift_sweep_plot"], name="drift_sweep", tags=H2O_TAG),
+                 "drift_sweep", name="drift_sweep", tags=H2O_TAG),
         ],
-        tags=["qa", "scorecard"],
+        tags=TAGS,
     )

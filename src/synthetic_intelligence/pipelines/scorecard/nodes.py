@@ -1,5 +1,7 @@
 """Thin nodes over :mod:`synthetic_intelligence.core.scorecard`: the swimlane scorecard and the drift sweep.
 
+They emit tables only (``scorecard``, ``pr_curve_points``, ``drift_sweep``); the
+reporting pipeline draws the Markdown and the figures from them.
 Both nodes take one input per swimlane.  Node inputs must be fixed when the
 pipeline is built, so the lanes are passed as keyword arguments named
 ``<kind>__<lane>`` (see :func:`input_key`); the pipeline builds that mapping
@@ -10,10 +12,9 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from synthetic_intelligence.core import learners, scorecard
 
@@ -24,6 +25,13 @@ _SEP = "__"
 DEFAULT_REFERENCES = ("baseline", "smote")
 DEFAULT_SEVERITIES = (0.0, 0.25, 0.5, 0.75, 1.0)
 SWEEP_COLUMNS = scorecard.SWEEP_COLUMNS
+
+
+def _get(params, key: str, default=None):
+    """``params[key]`` of a dict, or ``params.key`` of a typed parameter object."""
+    if isinstance(params, Mapping):
+        return params.get(key, default)
+    return getattr(params, key, default)
 
 
 def input_key(kind: str, lane: str) -> str:
@@ -52,8 +60,8 @@ def _holdout_scores(scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def build_scorecard(scorecard_params: dict, **lane_inputs) -> tuple[pd.DataFrame, str, Figure]:
-    """The scorecard (one row per lane), its Markdown and the PR curves.
+def build_scorecard(scorecard_params: dict, **lane_inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scorecard (one row per lane) and the points of every lane's PR curve per holdout.
 
     ``lane_inputs``: ``scores__<lane>`` and ``metrics__<lane>`` for every lane,
     ``resample_report__<lane>`` for lanes that resample (its ``seconds`` becomes
@@ -80,61 +88,34 @@ def build_scorecard(scorecard_params: dict, **lane_inputs) -> tuple[pd.DataFrame
         scores, lane_metrics, references=references,
         n_boot=n_boot, alpha=alpha, random_state=int(scorecard_params["seed"]),
     )
-    sources = sorted({str(m.get("threshold_source", "unknown")) for m in lane_metrics.values()})
-    notes = [
-        "## How to read this", "",
-        f"- AUPRC intervals are each lane's stratified-bootstrap {1 - alpha:.0%} intervals from its metrics.",
-        f"- Δ columns: paired stratified bootstrap of the AUPRC difference on the same holdout rows "
-        f"({n_boot} replicates, {1 - alpha:.0%} interval).",
-        f"- Precision, recall and F1 use each lane's threshold chosen on: {', '.join(sources)}; "
-        "no holdout feeds any fit or threshold.",
-        "",
-    ]
-    markdown = scorecard.scorecard_markdown(card, title="Swimlane scorecard") + "\n" + "\n".join(notes)
     logger.info("Scorecard for lanes %s (references %s)", list(card["lane"]), [r for r in references if r in scores])
-    return card, markdown, scorecard.pr_curve_figure(scores)
-
-
-def _message_figure(text: str) -> Figure:
-    fig = Figure(figsize=(7, 3), layout="constrained")
-    ax = fig.subplots()
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True)
-    return fig
+    return card, scorecard.pr_curve_points(scores)
 
 
 def drift_sweep(new_world_base: pd.DataFrame, sweep: dict, drift: dict, source: dict,
-                **lane_learners) -> tuple[pd.DataFrame, Figure]:
+                **lane_learners) -> pd.DataFrame:
     """AUPRC (bootstrap CI) of every lane's trained learner on the new world at each drift severity.
 
     The undrifted new-world rows go through :func:`~.core.synthetic.apply_drift`
     at each ``sweep["severities"]`` value with the other drift settings of
     ``data_isolation.drift`` (same seed, so severity ``drift["severity"]``
-    reproduces ``holdout_new_world``).  Nothing is refitted.  With a user table
+    reproduces ``holdout_new_world``; that severity is repeated in the column
+    ``holdout_new_world_severity``).  Nothing is refitted.  With a user table
     (``source.kind == "table"``) the new world is real, not a drifted copy: the
     sweep does not apply and an empty table is returned.
     """
     models = {lane: d[LEARNER] for lane, d in _by_lane(lane_learners, (LEARNER,)).items()}
-    if source.get("kind", "synthetic") == "table":
+    if _get(source, "kind", "synthetic") == "table":
         logger.info("Drift sweep skipped: the data source is a user table")
-        return pd.DataFrame(columns=SWEEP_COLUMNS), _message_figure(
-            "Drift sweep not applicable:\nthe data source is a user table, whose new world is real data,\n"
-            "not a drifted copy of the training world."
-        )
+        return pd.DataFrame(columns=SWEEP_COLUMNS)
     severities = [float(s) for s in (sweep.get("severities") or DEFAULT_SEVERITIES)]
     table = scorecard.drift_sweep_table(
         new_world_base,
         {lane: (lambda X, m=model: learners.predict_minority(m, X)) for lane, model in models.items()},
         severities,
-        drift={k: drift[k] for k in ("shift_scale", "relabel_share", "seed")},
+        drift={k: _get(drift, k) for k in ("shift_scale", "relabel_share", "seed")},
+        holdout_severity=float(_get(drift, "severity")),
         n_boot=int(sweep["n_boot"]), alpha=float(sweep["alpha"]), random_state=int(sweep["seed"]),
     )
-    fig = scorecard.drift_sweep_figure(table)
-    ax = fig.axes[0]
-    ax.axvline(float(drift["severity"]), color="grey", linestyle=":", linewidth=1,
-               label=f"holdout_new_world (severity {float(drift['severity']):g})")
-    ax.axhline(float(np.mean(table["prevalence"])), color="grey", linestyle="--", linewidth=1,
-               label="prevalence (chance AUPRC)")
-    ax.legend(fontsize="small")
     logger.info("Drift sweep: %d lanes x %d severities", len(models), len(severities))
-    return table, fig
+    return table

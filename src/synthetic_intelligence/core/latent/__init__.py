@@ -1,0 +1,73 @@
+"""Model-independent view of synthetic minority points in an autoencoder's latent space.
+
+Three modules, one concern each (plain library code: no Kedro, no plotting):
+
+* :mod:`.autoencoder` - the autoencoder trained on real rows, its payload, encoding;
+* :mod:`.projection` - seeded subsampling, group labels, one t-SNE shared by every lane,
+  returned as a table (figures: :mod:`synthetic_intelligence.reporting.latent`);
+* :mod:`.fidelity` - fidelity numbers (no-man's-land rate, detection AUC, distance ratio,
+  cluster coverage, distance to closest record) and the k-NN class-AUC diagnostic.
+
+The public names of all three are importable from here.
+"""
+
+from synthetic_intelligence.core.latent.autoencoder import (
+    Autoencoder,
+    AutoencoderConfig,
+    TrainedAutoencoder,
+    train_autoencoder,
+)
+from synthetic_intelligence.core.latent.fidelity import (
+    DCR_QUANTILE,
+    MEMORISATION_RATIO,
+    cluster_coverage,
+    detection_auc,
+    distance_ratio,
+    distance_to_closest_record,
+    fidelity_report,
+    knn_class_auc,
+    no_mans_land_rate,
+)
+from synthetic_intelligence.core.latent.projection import (
+    EMBEDDING_COLUMNS,
+    GROUP_MAJORITY,
+    GROUP_MINORITY,
+    GROUP_SYNTHETIC,
+    GROUPS,
+    REAL_LANE,
+    make_groups,
+    seeded_sample,
+    shared_tsne,
+    stratified_subsample,
+    tsne_2d,
+)
+
+__all__ = [
+    # autoencoder
+    "AutoencoderConfig",
+    "Autoencoder",
+    "TrainedAutoencoder",
+    "train_autoencoder",
+    # projection
+    "GROUP_MAJORITY",
+    "GROUP_MINORITY",
+    "GROUP_SYNTHETIC",
+    "GROUPS",
+    "REAL_LANE",
+    "EMBEDDING_COLUMNS",
+    "tsne_2d",
+    "stratified_subsample",
+    "make_groups",
+    "seeded_sample",
+    "shared_tsne",
+    # fidelity
+    "DCR_QUANTILE",
+    "MEMORISATION_RATIO",
+    "no_mans_land_rate",
+    "detection_auc",
+    "distance_ratio",
+    "cluster_coverage",
+    "distance_to_closest_record",
+    "fidelity_report",
+    "knn_class_auc",
+]

@@ -1,0 +1,3 @@
+from synthetic_intelligence.pipelines.reporting.pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

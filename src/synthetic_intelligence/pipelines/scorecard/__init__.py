@@ -1,0 +1,3 @@
+from synthetic_intelligence.pipelines.scorecard.pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]
