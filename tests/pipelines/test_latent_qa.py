@@ -243,7 +243,7 @@ def test_pipeline_reads_the_synthetic_lanes():
     by_name = {n.name: n for n in pipe.nodes}
     assert set(by_name) == {"train_autoencoder", "latent_projection", "fidelity_table"}
     assert all({"qa", "latent_qa"} <= n.tags for n in pipe.nodes)
-    lane_sets = ["smote.train_set", "model_driven.train_set"]
+    lane_sets = ["smote.train_set", "smote_b.train_set", "model_driven.train_set"]
     assert by_name["train_autoencoder"].inputs == ["train", "validation", "params:qa.autoencoder"]
     assert by_name["latent_projection"].inputs == ["autoencoder", "train", "params:qa.projection", *lane_sets]
     assert by_name["fidelity_table"].inputs == [
