@@ -45,7 +45,8 @@ def test_build_source_user_table_cut_and_canonical():
 def test_table_kind_without_table_is_a_clear_error():
     with pytest.raises(DataValidationError, match="raw_table"):
         nodes.build_source(None, TABLE_SOURCE, GENERATORS)
-    with pytest.raises(ValueError, match="data_isolation.source.kind: Input should be 'synthetic', 'two_clusters' or 'table' \\(got 'csv'\\)"):
+    with pytest.raises(ValueError, match="data_isolation.source.kind: Input should be 'synthetic', 'two_clusters' "
+                                         "or 'table' \\(got 'csv'\\)"):
         nodes.build_source(None, {"kind": "csv"}, GENERATORS)
 
 
@@ -173,7 +174,8 @@ def test_table_with_tz_aware_cut_column_works():
 
 @pytest.mark.parametrize("bad", [0, "many", 2.5])
 def test_min_minority_rows_is_checked_for_every_kind(bad):
-    with pytest.raises(isolation.ConfigurationError, match="data_isolation.source.min_minority_rows: must be an integer >= 1 .*got"):
+    with pytest.raises(isolation.ConfigurationError,
+                       match="data_isolation.source.min_minority_rows: must be an integer >= 1 .*got"):
         nodes.build_source(None, {"kind": "synthetic", "min_minority_rows": bad}, GENERATORS)
 
 

@@ -15,15 +15,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from synthetic_intelligence.core import synthetic
 from synthetic_intelligence.core.errors import ConfigurationError
-from synthetic_intelligence.core.new_world import NEW_WORLD_KINDS, ClusterWorld, CutWorld, NewWorld, NoNewWorld, \
-    QuantileWorld
+from synthetic_intelligence.core.new_world import (
+    NEW_WORLD_KINDS,
+    ClusterWorld,
+    CutWorld,
+    NewWorld,
+    NoNewWorld,
+    QuantileWorld,
+)
 
 __all__ = ["SourceParams", "GeneratorsParams", "SyntheticGeneratorParams", "TwoClustersGeneratorParams",
            "SplitParams", "DriftParams", "SOURCE_KINDS", "parse", "ClusterWorld", "CutWorld", "NoNewWorld",
            "QuantileWorld"]
 
 SOURCE_KINDS: tuple[str, ...] = ("synthetic", "two_clusters", "table")
-_VARIANTS = {"cut": CutWorld, "quantile": QuantileWorld, "cluster": ClusterWorld, "none": NoNewWorld}
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -42,18 +47,15 @@ class SourceParams(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _new_world_defaults(cls, data: Any) -> Any:
-        """``new_world.kind`` defaults to ``cut``; keys set to null that the kind does not have are dropped.
+        """``new_world.kind`` defaults to ``cut``; a key set to null is unset.
 
         Kedro merges environments key by key, so ``conf/base``'s ``column: null, cut:
-        null`` reach a ``kind: quantile`` set in another environment: null means unset.
+        null`` reach a ``kind: quantile`` set in another environment.
         """
         if not isinstance(data, dict) or not isinstance(data.get("new_world"), dict):
             return data
-        new_world = dict(data["new_world"])
-        kind = new_world.get("kind") or "cut"
-        fields = _VARIANTS[kind].model_fields if kind in _VARIANTS else {}
-        new_world = {k: v for k, v in new_world.items() if v is not None or k in fields}
-        return {**data, "new_world": {**new_world, "kind": kind}}
+        new_world = {k: v for k, v in data["new_world"].items() if v is not None}
+        return {**data, "new_world": {"kind": "cut", **new_world}}
 
     @field_validator("min_minority_rows", mode="before")
     @classmethod

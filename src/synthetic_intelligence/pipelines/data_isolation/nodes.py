@@ -7,8 +7,7 @@ import logging
 import pandas as pd
 
 from synthetic_intelligence.core import isolation, new_world, synthetic
-from synthetic_intelligence.core.isolation_params import DriftParams, GeneratorsParams, SourceParams, \
-    SplitParams, parse
+from synthetic_intelligence.core.isolation_params import DriftParams, GeneratorsParams, SourceParams, SplitParams, parse
 from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, TARGET, TRAIN, VALIDATION
 
 logger = logging.getLogger(__name__)
