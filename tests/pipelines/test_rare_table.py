@@ -22,7 +22,8 @@ from synthetic_intelligence.pipelines.oracle import create_pipeline as oracle
 CONF = Path(__file__).resolve().parents[2] / "conf"
 HGB = {"engine": "sklearn", "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
        "estimator_kwargs": {"max_iter": 50, "random_state": 0}}
-LR = {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression", "estimator_kwargs": {"max_iter": 500}}
+LR = {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression",
+      "estimator_kwargs": {"max_iter": 500}}
 
 
 def rare_table(n=8000, seed=0) -> pd.DataFrame:
@@ -37,9 +38,9 @@ def rare_table(n=8000, seed=0) -> pd.DataFrame:
 def quick_parameters() -> dict:
     """conf/quick as Kedro loads it, pointed at a user table; oracle and learner from scikit-learn."""
     params = OmegaConfigLoader(conf_source=str(CONF), env="quick", **settings.CONFIG_LOADER_ARGS)["parameters"]
-    params["data_isolation"]["source"].update(
-        kind="table", target="is_fraud", positive_label=1, min_minority_rows=5,
-        new_world={**params["data_isolation"]["source"]["new_world"], "kind": "quantile", "column": "tenure", "q": 0.75})
+    source = params["data_isolation"]["source"]
+    source.update(kind="table", target="is_fraud", positive_label=1, min_minority_rows=5,
+                  new_world={**source["new_world"], "kind": "quantile", "column": "tenure", "q": 0.75})
     params["oracle"], params["learner"] = HGB, LR
     return params
 
