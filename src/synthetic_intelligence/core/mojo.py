@@ -102,6 +102,20 @@ class MojoOracle:
         self._models = None  # Java models (one per thread for the Java loop)
         self._scorer = None  # Java helper instance, or None for the Python loop
 
+    @classmethod
+    def from_h2o(cls, model, **kwargs) -> MojoOracle:
+        """The MOJO of a fitted H2O model (downloaded from its cluster once), scored in this process.
+
+        The genmodel classes come from the installed ``h2o`` package's jar.
+        """
+        if not getattr(model, "have_mojo", False):
+            raise ValueError(f"H2O model {model.model_id!r} ({model.algo}) has no MOJO export")
+        with tempfile.TemporaryDirectory(prefix="si-mojo-") as tmp:
+            path = Path(model.download_mojo(path=tmp))
+            oracle = cls(path, **kwargs)
+        oracle.mojo_path = f"{model.model_id}.zip (from the H2O cluster)"
+        return oracle
+
     # -- pickling: the MOJO's bytes travel, the JVM does not ------------------
     def __getstate__(self) -> dict:
         return {"mojo": self._mojo, "mojo_path": self.mojo_path, "genmodel_jar": self.genmodel_jar,
