@@ -65,12 +65,13 @@ def main() -> None:
         py = MojoOracle(path, loop="python")
         sub = X64.iloc[: args.python_rows]
         py.predict_proba(sub.iloc[:5000])
-        rows.append(("Python loop over score0", len(sub), best(lambda: py.predict_proba(sub), args.reps)))
+        rows.append(("Python loop over score0", len(sub), best(lambda o=py, d=sub: o.predict_proba(d), args.reps)))
         import h2o
 
         few = X64.iloc[: args.pandas_rows]
         jar = str(Path(path).parent / "h2o-genmodel.jar")
-        seconds = best(lambda: h2o.mojo_predict_pandas(few, path, genmodel_jar_path=jar, verbose=False), args.reps)
+        seconds = best(lambda d=few, m=path, j=jar: h2o.mojo_predict_pandas(d, m, genmodel_jar_path=j, verbose=False),
+                       args.reps)
         rows.append(("h2o.mojo_predict_pandas", len(few), seconds))
         print(f"\n{warm.algo} MOJO {Path(path).name} ({Path(path).stat().st_size / 1e6:.1f} MB)")
         print(f"  {'':45s} {'rows':>9s} {'wall s':>8s} {'rows/s':>9s} {'CPU s':>8s} {'rows/CPU-s':>10s}")
