@@ -12,9 +12,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import precision_recall_curve, roc_auc_score
-
 from pydantic import Field, field_validator
+from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from synthetic_intelligence.core.metrics import (
     EvaluationParams,
