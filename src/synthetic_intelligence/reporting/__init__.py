@@ -1,0 +1,1 @@
+"""Figure and markdown builders from tables (pipelines and dashboard share them)."""
