@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split
@@ -136,7 +135,8 @@ class BenchmarkConfig:
             raise ValueError(f"benchmark.model_driven: unknown key(s) {bad_md}")
         md_cfg = ModelDrivenConfig(
             strategies=list(md.get("strategies", CANDIDATE_STRATEGIES)),
-            oracle=_spec(md["oracle"], "benchmark.model_driven.oracle") if "oracle" in md else ModelDrivenConfig().oracle,
+            oracle=(_spec(md["oracle"], "benchmark.model_driven.oracle") if "oracle" in md
+                    else ModelDrivenConfig().oracle),
             sampler_kwargs=dict(md.get("sampler_kwargs") or {}),
             grid={k: list(v) for k, v in (md.get("grid") or ModelDrivenConfig().grid).items()},
         )
@@ -189,7 +189,7 @@ class BenchmarkConfig:
 
     def grid_points(self) -> list[dict]:
         keys = list(self.model_driven.grid)
-        return [dict(zip(keys, values)) for values in itertools.product(*self.model_driven.grid.values())]
+        return [dict(zip(keys, values, strict=True)) for values in itertools.product(*self.model_driven.grid.values())]
 
     def lanes(self) -> list[str]:
         return [BASELINE, *([CLASS_WEIGHTED] if self.class_weighted else []), *self.samplers,
@@ -242,13 +242,13 @@ class _Split:
         row = {**self.info, "repeat": self.repeat, "seed": self.seed, "lane": lane, "learner": learner,
                "learner_params": _json(self.config.learners[learner].__dict__), "sampler": sampler,
                "sampler_params": _json(sampler_params or {}), "status": status, "error": error,
-               "n_train": int(len(self.y_tr)), "n_train_out": np.nan, "n_synthetic": int(n_synthetic),
-               "synthetic_share": np.nan, "n_test": int(len(self.y_te)), "n_test_minority": int(self.y_te.sum()),
+               "n_train": len(self.y_tr), "n_train_out": np.nan, "n_synthetic": int(n_synthetic),
+               "synthetic_share": np.nan, "n_test": len(self.y_te), "n_test_minority": int(self.y_te.sum()),
                "auprc": np.nan, "roc_auc": np.nan, "resample_seconds": float(resample_seconds),
                "fit_seconds": np.nan, **(extra or {})}
         if status == OK:
             X, y = X_train
-            row["n_train_out"] = int(len(y))
+            row["n_train_out"] = len(y)
             row["synthetic_share"] = float(n_synthetic / len(y))
             try:
                 start = time.perf_counter()
@@ -392,7 +392,9 @@ def _cost(table: pd.DataFrame) -> float:
     return float(len(table) * np.sqrt(max(1, table.shape[1] - 1)))
 
 
-def run_benchmark(tables: dict[str, pd.DataFrame], config: BenchmarkConfig, *, log=logger) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_benchmark(
+    tables: dict[str, pd.DataFrame], config: BenchmarkConfig, *, log=logger
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All tables x repeats, ``config.n_jobs`` splits at a time; logs tables done, elapsed and ETA."""
     if not tables:
         raise ValueError("no benchmark tables to run")

@@ -25,7 +25,7 @@ def _module():
 
 def available_tables() -> list[str]:
     """Names of every binary table the installed package can load."""
-    return sorted(name[len("load_"):] for name in _module().__all__ if name.startswith("load_"))
+    return sorted(name[len("load_"):] for name in dir(_module()) if name.startswith("load_"))
 
 
 def load_table(name: str) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def load_table(name: str) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the loaders build frames column by column
             raw = loader()
-    except Exception as exc:  # noqa: BLE001 - some loaders break on newer pandas; name the table
+    except Exception as exc:
         raise ValueError(f"benchmark table {name!r}: its {SOURCE} loader failed: {type(exc).__name__}: {exc}") from exc
     try:
         X = np.asarray(raw["data"], dtype=np.float64)
@@ -70,7 +70,7 @@ def describe(name: str, table: pd.DataFrame) -> dict:
     return {
         "table": name,
         "source": f"{SOURCE}.load_{name}",
-        "n_rows": int(len(table)),
+        "n_rows": len(table),
         "n_features": int(table.shape[1] - 1),
         "n_minority": int(y.sum()),
         "minority_share": float(y.mean()),

@@ -80,7 +80,7 @@ def per_table(scored: pd.DataFrame, references=(BASELINE, "smote"), alpha: float
         mean, low, high = _interval(g["score"].to_numpy(float), alpha)
         errors = sorted({e for e in g.loc[g["status"] != "ok", "error"].astype(str) if e})
         row = {"table": table, "learner": learner, "lane": lane, **g.iloc[0][TABLE_INFO].to_dict(),
-               "n_repeats": int(len(g)), "n_failed": int((g["status"] != "ok").sum()),
+               "n_repeats": len(g), "n_failed": int((g["status"] != "ok").sum()),
                "error": errors[0] if errors else "", "auprc_mean": mean, "auprc_ci_low": low, "auprc_ci_high": high,
                "auprc_sd": float(g["score"].std(ddof=1)) if g["score"].notna().sum() > 1 else np.nan}
         if "synthetic_share" in g:
@@ -178,7 +178,7 @@ def by_table_kind(table_stats: pd.DataFrame, references=(BASELINE, "smote")) -> 
                     continue
                 verdict = g[f"verdict_vs_{ref}"]
                 rows.append({"learner": learner, "lane": lane, "reference": ref, "band_of": by, "band": band,
-                             "n_tables": int(len(g)), "wins": int((verdict == "win").sum()),
+                             "n_tables": len(g), "wins": int((verdict == "win").sum()),
                              "ties": int((verdict == "tie").sum()), "losses": int((verdict == "loss").sum()),
                              "mean_diff": float(g[f"diff_vs_{ref}"].mean())})
     return pd.DataFrame(rows)

@@ -26,7 +26,7 @@ def cd_diagram(ranks: pd.DataFrame, posthoc: pd.DataFrame, friedman: pd.DataFram
     learners = list(friedman["learner"])
     fig = Figure(figsize=(10, 2.6 * max(1, len(learners))), layout="constrained")
     axes = fig.subplots(max(1, len(learners)), 1, squeeze=False)[:, 0]
-    for ax, (_, f) in zip(axes, friedman.iterrows()):
+    for ax, (_, f) in zip(axes, friedman.iterrows(), strict=False):
         learner = f["learner"]
         r = ranks[ranks["learner"] == learner].set_index("lane")["mean_rank"]
         p = posthoc[posthoc["learner"] == learner]
@@ -99,8 +99,8 @@ def summary_markdown(tables: pd.DataFrame, ranks: pd.DataFrame, friedman: pd.Dat
                    f"over {int(f['n_tables'])} tables and {int(f['n_lanes'])} lanes; Nemenyi critical difference "
                    f"{_fmt(f['critical_difference'], 2)} (alpha {f['alpha']}).")
     out += ["", "## Wins / ties / losses across tables", "",
-            "A win or loss needs the 95% interval of the paired difference over repeats to exclude 0; "
-            "`higher`/`lower` count the sign of the mean difference only.", ""]
+            ("A win or loss needs the 95% interval of the paired difference over repeats to exclude 0; "
+            "`higher`/`lower` count the sign of the mean difference only."), ""]
     view = wtl[["learner", "lane", "reference", "wins", "ties", "losses", "higher", "lower", "mean_diff",
                 "failed_tables"]]
     out.append(_md_table(view))
