@@ -24,7 +24,8 @@ def _message(fig: Figure, ax, text: str) -> None:
 def cd_diagram(ranks: pd.DataFrame, posthoc: pd.DataFrame, friedman: pd.DataFrame) -> Figure:
     """One critical-difference diagram per learner (rows of ``friedman``)."""
     learners = list(friedman["learner"])
-    fig = Figure(figsize=(10, 2.6 * max(1, len(learners))), layout="constrained")
+    fig = Figure(figsize=(12, 2.8 * max(1, len(learners))))
+    fig.subplots_adjust(left=0.25, right=0.75, top=0.9, bottom=0.05, hspace=0.6)  # room for the lane labels
     axes = fig.subplots(max(1, len(learners)), 1, squeeze=False)[:, 0]
     for ax, (_, f) in zip(axes, friedman.iterrows(), strict=False):
         learner = f["learner"]
@@ -35,10 +36,10 @@ def cd_diagram(ranks: pd.DataFrame, posthoc: pd.DataFrame, friedman: pd.DataFram
             continue
         sig = p.pivot(index="lane_a", columns="lane_b", values="p_value").reindex(index=r.index, columns=r.index)
         sig = sig.fillna(1.0)
-        scikit_posthocs.critical_difference_diagram(r, sig, ax=ax, alpha=float(f["alpha"]),
-                                                    cd=float(f["critical_difference"]))
+        scikit_posthocs.critical_difference_diagram(r, sig, ax=ax, alpha=float(f["alpha"]))
         ax.set_title(f"{learner}: mean rank over {int(f['n_tables'])} tables (1 = best AUPRC); "
-                     f"Friedman p = {f['p_value']:.2g}; CD = {f['critical_difference']:.2f}", fontsize=10, pad=28)
+                     f"Friedman p = {f['p_value']:.2g}; Nemenyi CD = {f['critical_difference']:.2f}; "
+                     "a bar joins lanes not significantly different", fontsize=10, pad=22)
     return fig
 
 
@@ -58,12 +59,12 @@ def rank_plot(ranks: pd.DataFrame, friedman: pd.DataFrame) -> Figure:
             best = g["mean_rank"].min()
             ax.errorbar([best + cd.iloc[0] / 2], [-0.8 + offset], xerr=[[cd.iloc[0] / 2], [cd.iloc[0] / 2]],
                         capsize=3, fmt="none", color=f"C{k}")
-            ax.annotate(f"CD {cd.iloc[0]:.2f}", (best, -0.8 + offset), xytext=(0, 4), textcoords="offset points",
-                        fontsize=8, color=f"C{k}")
+            ax.annotate(f"CD {cd.iloc[0]:.2f} ({learner})", (best + cd.iloc[0], -0.8 + offset), xytext=(4, -3),
+                        textcoords="offset points", fontsize=8, color=f"C{k}")
     ax.set_yticks(range(len(order)), order)
     ax.set_ylim(-1.3, len(order) - 0.5)
     ax.set_xlim(0.5, len(order) + 0.5)
-    ax.set_xlabel("mean rank over tables (1 = highest AUPRC); bars: Nemenyi critical difference from the best lane")
+    ax.set_xlabel("mean rank over tables (1 = highest AUPRC)\nbars: Nemenyi critical difference from each learner's best lane")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(title="learner", loc="best")
     return fig
