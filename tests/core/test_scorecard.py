@@ -94,3 +94,13 @@ def test_pr_curve_points(lanes):
         assert curve["prevalence"].iloc[0] == pytest.approx(y.mean())
         assert len(curve) == len(np.unique(s)) + 1
     assert pr_curve_points({}).empty
+
+
+def test_scorecard_and_sweep_parameters_are_checked():
+    from synthetic_intelligence.core.scorecard import DriftSweepParams, ScorecardParams
+
+    assert ScorecardParams().references == ["baseline", "smote"]
+    with pytest.raises(ValueError, match="severity"):
+        DriftSweepParams(severities=[0.5, 1.5])
+    with pytest.raises(ValueError, match="alpha"):
+        ScorecardParams(alpha=0.9)

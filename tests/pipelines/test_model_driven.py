@@ -5,10 +5,10 @@ from kedro.runner import SequentialRunner
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from synthetic_intelligence.core import learners
-from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.pipelines.model_driven import nodes as gen_nodes
+from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.pipelines.model_driven import create_pipeline as model_driven_pipeline
+from synthetic_intelligence.pipelines.model_driven import nodes as gen_nodes
 from synthetic_intelligence.pipelines.oracle import create_pipeline as oracle_pipeline
 from synthetic_intelligence.pipelines.oracle.nodes import train_oracle
 

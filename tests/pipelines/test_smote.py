@@ -16,8 +16,8 @@ from synthetic_intelligence.core import isolation
 from synthetic_intelligence.core.schema import PROVENANCE
 from synthetic_intelligence.core.synthetic import TARGET, WorldSpec, make_world
 from synthetic_intelligence.pipelines.smote import create_pipeline
-from synthetic_intelligence.pipelines.smote.pipeline import lane_pipeline
 from synthetic_intelligence.pipelines.smote.nodes import resample
+from synthetic_intelligence.pipelines.smote.pipeline import lane_pipeline
 from synthetic_intelligence.pipelines.train_evaluate import nodes as te_nodes
 
 CONF = Path(__file__).resolve().parents[2] / "conf"

@@ -7,7 +7,7 @@ stratified bootstrap, and lane-vs-lane comparisons use a *paired* bootstrap
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,8 +36,8 @@ def _validate(y_true, *score_arrays) -> tuple[np.ndarray, ...]:
     if y.size == 0:
         raise ValueError("y_true is empty")
     arrays = []
-    for i, s in enumerate(score_arrays):
-        s = np.asarray(s, dtype=float).ravel()
+    for i, raw in enumerate(score_arrays):
+        s = np.asarray(raw, dtype=float).ravel()
         if s.shape[0] != y.shape[0]:
             raise ValueError(
                 f"length mismatch: y_true has {y.shape[0]} rows but scores"

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from pydantic import Field, field_validator
 from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from synthetic_intelligence.core.metrics import (
+    EvaluationParams,
     auprc,
     bootstrap_ci,
     paired_bootstrap_diff,
@@ -23,8 +25,28 @@ from synthetic_intelligence.core.schema import HOLDOUTS, TARGET
 
 __all__ = [
     "BETTER", "WORSE", "TIE", "THRESHOLD_METRICS", "PR_CURVE_COLUMNS", "SWEEP_COLUMNS",
-    "build_scorecard", "pr_curve_points", "drift_sweep_table",
+    "build_scorecard", "pr_curve_points", "drift_sweep_table", "ScorecardParams", "DriftSweepParams",
 ]
+
+
+class ScorecardParams(EvaluationParams):
+    """``qa.scorecard``: paired-bootstrap settings and the reference lanes every lane is compared with."""
+
+    references: list[str] = Field(default_factory=lambda: ["baseline", "smote"], min_length=1)
+
+
+class DriftSweepParams(EvaluationParams):
+    """``qa.drift_sweep``: the new-world drift severities (each in [0, 1]) the learners are re-scored at."""
+
+    severities: list[float] = Field(default_factory=lambda: [0.0, 0.25, 0.5, 0.75, 1.0], min_length=1)
+
+    @field_validator("severities")
+    @classmethod
+    def _in_unit_interval(cls, values: list[float]) -> list[float]:
+        bad = [s for s in values if not 0.0 <= s <= 1.0]
+        if bad:
+            raise ValueError(f"every drift severity must lie in [0, 1]; got {bad}")
+        return values
 
 BETTER, WORSE, TIE = "better", "worse", "no clear difference"
 #: Threshold-dependent metrics copied per holdout from each lane's metrics.

@@ -17,13 +17,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from synthetic_intelligence.core import learners, scorecard
+from synthetic_intelligence.core.scorecard import DriftSweepParams, ScorecardParams
 
 logger = logging.getLogger(__name__)
 
 SCORES, METRICS, RESAMPLE_REPORT, LEARNER = "scores", "metrics", "resample_report", "learner"
 _SEP = "__"
-DEFAULT_REFERENCES = ("baseline", "smote")
-DEFAULT_SEVERITIES = (0.0, 0.25, 0.5, 0.75, 1.0)
 SWEEP_COLUMNS = scorecard.SWEEP_COLUMNS
 
 
@@ -60,7 +59,7 @@ def _holdout_scores(scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def build_scorecard(scorecard_params: dict, **lane_inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_scorecard(scorecard_params: ScorecardParams, **lane_inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The scorecard (one row per lane) and the points of every lane's PR curve per holdout.
 
     ``lane_inputs``: ``scores__<lane>`` and ``metrics__<lane>`` for every lane,
@@ -82,17 +81,17 @@ def build_scorecard(scorecard_params: dict, **lane_inputs) -> tuple[pd.DataFrame
         if report.get("seconds") is not None:
             m["train"] = {**(m.get("train") or {}), "resample_seconds": float(report["seconds"])}
         lane_metrics[lane] = m
-    n_boot, alpha = int(scorecard_params["n_boot"]), float(scorecard_params["alpha"])
-    references = tuple(scorecard_params.get("references") or DEFAULT_REFERENCES)
+    params = ScorecardParams.model_validate(scorecard_params)
+    references = tuple(params.references)
     card = scorecard.build_scorecard(
         scores, lane_metrics, references=references,
-        n_boot=n_boot, alpha=alpha, random_state=int(scorecard_params["seed"]),
+        n_boot=params.n_boot, alpha=params.alpha, random_state=params.seed,
     )
     logger.info("Scorecard for lanes %s (references %s)", list(card["lane"]), [r for r in references if r in scores])
     return card, scorecard.pr_curve_points(scores)
 
 
-def drift_sweep(new_world_base: pd.DataFrame, sweep: dict, drift: dict, source: dict,
+def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: dict, source: dict,
                 **lane_learners) -> pd.DataFrame:
     """AUPRC (bootstrap CI) of every lane's trained learner on the new world at each drift severity.
 
@@ -108,14 +107,15 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: dict, drift: dict, source: 
     if _get(source, "kind", "synthetic") == "table":
         logger.info("Drift sweep skipped: the data source is a user table")
         return pd.DataFrame(columns=SWEEP_COLUMNS)
-    severities = [float(s) for s in (sweep.get("severities") or DEFAULT_SEVERITIES)]
+    sweep = DriftSweepParams.model_validate(sweep)
+    severities = list(sweep.severities)
     table = scorecard.drift_sweep_table(
         new_world_base,
         {lane: (lambda X, m=model: learners.predict_minority(m, X)) for lane, model in models.items()},
         severities,
         drift={k: _get(drift, k) for k in ("shift_scale", "relabel_share", "seed")},
         holdout_severity=float(_get(drift, "severity")),
-        n_boot=int(sweep["n_boot"]), alpha=float(sweep["alpha"]), random_state=int(sweep["seed"]),
+        n_boot=sweep.n_boot, alpha=sweep.alpha, random_state=sweep.seed,
     )
     logger.info("Drift sweep: %d lanes x %d severities", len(models), len(severities))
     return table
