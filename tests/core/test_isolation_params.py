@@ -67,8 +67,8 @@ def test_quantile_keeps_its_feature_and_cut_drops_its_column_by_default():
     ({"kind": "quantile", "column": "amount", "q": 0},
      "data_isolation.source.new_world.quantile.q: Input should be greater than 0 (got 0)"),
     ({"kind": "quantile", "column": "amount"}, "data_isolation.source.new_world.quantile.q: Field required"),
-    ({"kind": "quantile", "column": "amount", "q": 0.5, "cut": 3},
-     "data_isolation.source.new_world.quantile.cut: Extra inputs are not permitted (got 3)"),
+    ({"kind": "quantile", "column": "amount", "q": 0.5, "quantile": 3},
+     "data_isolation.source.new_world.quantile.quantile: Extra inputs are not permitted (got 3)"),
     ({"kind": "cluster", "n_clusters": 3, "cluster_id": 3},
      "data_isolation.source.new_world.cluster: new_world.cluster_id must be < n_clusters (3), got 3"),
     ({"kind": "cluster", "n_clusters": 1}, "new_world.cluster.n_clusters: Input should be greater than or equal to 2"),
@@ -78,6 +78,15 @@ def test_quantile_keeps_its_feature_and_cut_drops_its_column_by_default():
         "n-clusters", "cut-no-column", "cut-no-cut"])
 def test_bad_new_world_is_named(new_world, message):
     assert message in problems({**TABLE, "new_world": new_world})
+
+
+def test_keys_of_another_kind_are_dropped_with_a_warning():
+    # e.g. --params data_isolation.source.new_world.kind=none over an environment's quantile settings
+    with pytest.warns(UserWarning, match="new_world: column, q ignored: not a key of kind 'none'"):
+        source = parse(SourceParams, {**TABLE, "new_world": {"kind": "none", "column": "amount", "q": 0.75}}, KEY)
+    assert isinstance(source.new_world, NoNewWorld)
+    with pytest.warns(UserWarning, match="new_world: cut ignored: not a key of kind 'quantile'"):
+        parse(SourceParams, {**TABLE, "new_world": {"kind": "quantile", "column": "amount", "q": 0.5, "cut": 3}}, KEY)
 
 
 def test_new_world_applies_to_tables_only():

@@ -9,6 +9,7 @@ which raises :class:`~.errors.ConfigurationError` with the same key names.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -29,6 +30,8 @@ __all__ = ["SourceParams", "GeneratorsParams", "SyntheticGeneratorParams", "TwoC
            "QuantileWorld"]
 
 SOURCE_KINDS: tuple[str, ...] = ("synthetic", "two_clusters", "table")
+_VARIANTS = {"cut": CutWorld, "quantile": QuantileWorld, "cluster": ClusterWorld, "none": NoNewWorld}
+_VARIANT_KEYS = {k for v in _VARIANTS.values() for k in v.model_fields}
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -47,15 +50,26 @@ class SourceParams(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _new_world_defaults(cls, data: Any) -> Any:
-        """``new_world.kind`` defaults to ``cut``; a key set to null is unset.
+        """``new_world.kind`` defaults to ``cut``; a key set to null is unset; a key of another kind is dropped
+        with a warning.
 
-        Kedro merges environments key by key, so ``conf/base``'s ``column: null, cut:
-        null`` reach a ``kind: quantile`` set in another environment.
+        Kedro merges environments (and ``--params``) key by key, so ``conf/base``'s
+        ``column: null, cut: null`` reach a ``kind: quantile`` set in another
+        environment, and ``--params data_isolation.source.new_world.kind=none`` over an
+        environment's ``{kind: quantile, column: amount, q: 0.75}`` keeps ``column`` and
+        ``q``.  A key no kind has stays an error.
         """
         if not isinstance(data, dict) or not isinstance(data.get("new_world"), dict):
             return data
-        new_world = {k: v for k, v in data["new_world"].items() if v is not None}
-        return {**data, "new_world": {"kind": "cut", **new_world}}
+        new_world = {"kind": "cut", **{k: v for k, v in data["new_world"].items() if v is not None}}
+        variant = _VARIANTS.get(new_world["kind"])
+        if variant is not None:
+            other = sorted(k for k in new_world if k not in variant.model_fields and k in _VARIANT_KEYS)
+            if other:
+                warnings.warn(f"data_isolation.source.new_world: {', '.join(other)} ignored: not a key of kind "
+                              f"{new_world['kind']!r}", UserWarning, stacklevel=2)
+                new_world = {k: v for k, v in new_world.items() if k not in other}
+        return {**data, "new_world": new_world}
 
     @field_validator("min_minority_rows", mode="before")
     @classmethod
