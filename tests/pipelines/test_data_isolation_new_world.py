@@ -159,3 +159,12 @@ def test_kedro_refuses_bad_data_isolation_parameters_and_the_cli_names_each_key(
                  "data_isolation.source.new_world.quantile.q: Input should be less than 1 (got 1.5)",
                  "data_isolation.split.holdout_share: Input should be greater than 0 (got 0)"):
         assert part in line, line
+
+
+def test_example_rare_environment_is_valid():
+    """conf/example_rare (a 0.8%-minority table, quantile new world) passes Kedro's checks and names its table."""
+    loader = OmegaConfigLoader(conf_source=str(CONF), env="example_rare", **settings.CONFIG_LOADER_ARGS)
+    validated = ParameterValidator({"data_isolation": create_pipeline()}).validate_raw_params(loader["parameters"])
+    src = validated["data_isolation"]["source"]
+    assert src.kind == "table" and src.new_world.kind == "quantile" and src.new_world.column == "amount"
+    assert loader["catalog"]["raw_table"]["filepath"] == "data/01_raw/rare_0p8.csv"
