@@ -30,3 +30,49 @@ def tiny_world():
     new_world = synthetic.apply_drift(new_base, 0.5, seed=2)
     return {"train": train, "validation": validation, "holdout_iid": holdout,
             "holdout_new_world": new_world, "new_world_base": new_base}
+
+
+@pytest.fixture(scope="session")
+def tiny_h2o_models(h2o_cluster, tmp_path_factory):
+    """A tiny GBM and a tiny StackedEnsemble (GBM + DRF + GLM) on 400 rows x 5 features, with their MOJOs.
+
+    Returns a dict: ``train`` and ``score`` (DataFrames; ``score`` has NaN cells),
+    ``features``, and per model name (``gbm``, ``se``) the ``model``, its ``mojo``
+    path (the genmodel jar beside it) and H2O's own ``p`` (n x 2) on ``score``.
+    """
+    import numpy as np
+    import pandas as pd
+    from h2o.estimators import (
+        H2OGeneralizedLinearEstimator,
+        H2OGradientBoostingEstimator,
+        H2ORandomForestEstimator,
+        H2OStackedEnsembleEstimator,
+    )
+    from sklearn.datasets import make_classification
+
+    from synthetic_intelligence.core import h2o_utils
+
+    X, y = make_classification(n_samples=700, n_features=5, n_informative=3, n_redundant=1,
+                               weights=[0.85], random_state=4)
+    features = [f"x{i}" for i in range(5)]
+    frame = pd.DataFrame(X, columns=features)
+    train = frame.iloc[:400].assign(target=y[:400])
+    score = frame.iloc[400:].reset_index(drop=True)
+    score.iloc[::17, 1] = np.nan  # missing values take the models' NA paths
+    train_h2o = h2o_utils.to_h2o(train, target="target")
+    score_h2o = h2o_utils.to_h2o(score)
+    cv = {"nfolds": 3, "fold_assignment": "Modulo", "keep_cross_validation_predictions": True, "seed": 1}
+    gbm = H2OGradientBoostingEstimator(ntrees=10, max_depth=3, **cv)
+    drf = H2ORandomForestEstimator(ntrees=10, max_depth=5, **cv)
+    glm = H2OGeneralizedLinearEstimator(family="binomial", **cv)
+    for base in (gbm, drf, glm):
+        base.train(x=features, y="target", training_frame=train_h2o)
+    se = H2OStackedEnsembleEstimator(base_models=[gbm, drf, glm], seed=1)
+    se.train(x=features, y="target", training_frame=train_h2o)
+    out = {"train": train, "score": score, "features": features}
+    for name, model in (("gbm", gbm), ("se", se)):
+        folder = tmp_path_factory.mktemp(f"mojo_{name}")
+        mojo = model.download_mojo(path=str(folder), get_genmodel_jar=True)
+        pred = model.predict(score_h2o).as_data_frame(use_pandas=True)
+        out[name] = {"model": model, "mojo": mojo, "p": pred[["p0", "p1"]].to_numpy(dtype=np.float64)}
+    return out

@@ -136,9 +136,27 @@ def predict_minority(model, X: pd.DataFrame) -> np.ndarray:
 
 
 def as_oracle(model, feature_names: list[str]):
-    """An object with scikit-learn ``predict_proba`` for :class:`OracleRejectionSampler`."""
+    """An object with scikit-learn ``predict_proba`` for :class:`OracleRejectionSampler`.
+
+    An H2O model is scored through its MOJO in this process
+    (:class:`~synthetic_intelligence.core.mojo.MojoOracle`; the cluster only
+    hands over the MOJO), or through the cluster where it has no MOJO.  A
+    ``MojoOracle`` (the ``oracle`` dataset loaded ``as: mojo``) or a
+    scikit-learn estimator passes through.  An oracle whose features are not
+    among ``feature_names`` is refused, naming the missing ones.
+    """
+    from synthetic_intelligence.core.mojo import MojoOracle
+
     if h2o_utils.is_h2o_model(model):
-        return h2o_utils.H2OProbaAdapter(model, feature_names)
+        if not getattr(model, "have_mojo", False):
+            return h2o_utils.H2OProbaAdapter(model, feature_names)
+        model = MojoOracle.from_h2o(model, n_threads=-1)
+    expected = getattr(model, "feature_names_in_", None)
+    if expected is not None and feature_names is not None:
+        missing = [str(c) for c in expected if str(c) not in {str(f) for f in feature_names}]
+        if missing:
+            raise ValueError(f"the oracle was trained on columns this table lacks: {missing[:10]}; "
+                             f"the table has {list(feature_names)[:10]}")
     return model
 
 

@@ -1,7 +1,8 @@
 """Versioned Kedro dataset for a PyTorch payload (a plain dict of tensors, lists and numbers).
 
 Saved with ``torch.save`` and loaded with ``torch.load(weights_only=True)``, so
-loading needs none of the training code's globals.
+loading needs none of the training code's globals.  A save is atomic: the
+version folder appears complete, or not at all.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kedro.io import AbstractVersionedDataset, DatasetError, Version
+
+from synthetic_intelligence.datasets._atomic import atomic_save
 
 
 class TorchPayloadDataset(AbstractVersionedDataset[dict, dict]):
@@ -23,11 +26,8 @@ class TorchPayloadDataset(AbstractVersionedDataset[dict, dict]):
     def save(self, data: dict) -> None:
         import torch
 
-        path = Path(self._get_save_path().as_posix())
-        if path.exists():
-            raise DatasetError(f"refusing to overwrite {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(data, path)
+        with atomic_save(Path(self._get_save_path().as_posix()), versioned=self._version is not None) as target:
+            torch.save(data, target)
 
     def load(self) -> dict:
         import torch
