@@ -81,6 +81,8 @@ def get_or_create(settings: Mapping | None = None):
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     conf = session_settings(settings)
+    if _is_local(conf["spark.master"]):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # every local endpoint on the loopback interface
     builder = SparkSession.builder
     for key, value in conf.items():
         builder = builder.config(key, value)
