@@ -11,8 +11,16 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
-from synthetic_intelligence.core.sampling import ClassTask, GenerationError, OracleRejectionSampler, ProbaScorer
-from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor, split_frame
+from synthetic_intelligence.core.sampling import (
+    ClassTask,
+    GenerationError,
+    OracleRejectionSampler,
+    ProbaScorer,
+)
+from synthetic_intelligence.core.sampling.spark_executor import (
+    SparkExecutor,
+    split_frame,
+)
 from synthetic_intelligence.core.sampling.strategies import make_strategy
 
 pytestmark = pytest.mark.spark
@@ -79,7 +87,7 @@ def test_quotas_partition_order_and_every_row_at_or_above_the_cut(spark, data, o
 
 def test_numpy_and_spark_backends_accept_statistically_the_same_set(spark, data, oracle):
     X, y = data
-    kwargs = dict(oracle=oracle, gate="probability", threshold=0.6, batch_size=4096, random_state=5)
+    kwargs = {"oracle": oracle, "gate": "probability", "threshold": 0.6, "batch_size": 4096, "random_state": 5}
     numpy_sampler = OracleRejectionSampler(backend="numpy", **kwargs)
     spark_sampler = OracleRejectionSampler(backend=SparkExecutor(spark, n_partitions=3), **kwargs)
     X_n, y_n = numpy_sampler.fit_resample(X, y)
@@ -153,9 +161,9 @@ def test_mojo_oracle_is_scored_inside_executors(spark, tiny_h2o_models):
     X = train[tiny_h2o_models["features"]]
     y = train["target"].to_numpy()
     mojo = MojoOracle(tiny_h2o_models["se"]["mojo"], n_threads=-1)
-    kwargs = dict(oracle=mojo, gate="probability", threshold=0.5, batch_size=2048, random_state=2)
+    kwargs = {"oracle": mojo, "gate": "probability", "threshold": 0.5, "batch_size": 2048, "random_state": 2}
     spark_sampler = OracleRejectionSampler(backend=SparkExecutor(spark, n_partitions=2), **kwargs)
-    X_s, y_s = spark_sampler.fit_resample(X, y)
+    X_s, _ = spark_sampler.fit_resample(X, y)
     numpy_sampler = OracleRejectionSampler(**kwargs)
     numpy_sampler.fit_resample(X, y)
     synthetic = X_s.iloc[len(X):]

@@ -10,9 +10,13 @@ import pandas as pd
 import pytest
 
 from synthetic_intelligence.core import scaling
-from synthetic_intelligence.core.scaling_report import ScalingParams, measure_all, plan, summarise
-from synthetic_intelligence.pipelines.scaling import create_pipeline
-from synthetic_intelligence.pipelines.scaling import nodes
+from synthetic_intelligence.core.scaling_report import (
+    ScalingParams,
+    measure_all,
+    plan,
+    summarise,
+)
+from synthetic_intelligence.pipelines.scaling import create_pipeline, nodes
 from synthetic_intelligence.reporting.scaling import scaling_figure
 
 TINY = {"sizes": [3000, 6000], "n_features": 6, "sklearn_fit_rows": 3000, "oracles": ["sklearn"],

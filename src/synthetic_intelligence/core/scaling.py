@@ -233,7 +233,7 @@ def _smote(X, y, spec):
     from imblearn.over_sampling import SMOTE
 
     start = time.perf_counter()
-    X_res, y_res = SMOTE(k_neighbors=spec.get("k_neighbors", 5), random_state=spec["seed"]).fit_resample(X, y)
+    X_res, _ = SMOTE(k_neighbors=spec.get("k_neighbors", 5), random_state=spec["seed"]).fit_resample(X, y)
     wall = time.perf_counter() - start
     return {"seconds_wall": wall, "seconds_generate": wall, "seconds_score": 0.0,
             "n_synthetic": int(len(X_res) - len(X)), "n_candidates": int(len(X_res) - len(X))}
@@ -257,8 +257,17 @@ def _numpy(X, y, oracle, spec):
 def _spark(X, y, oracle, spec):
     """The sampler's steps with the class task run by Spark executors that write the accepted rows as Parquet."""
     from synthetic_intelligence.core import spark_session
-    from synthetic_intelligence.core.sampling import ClassTask, ProbaScorer, class_cut, make_strategy
-    from synthetic_intelligence.core.sampling.spark_executor import STATS_COLUMN, SparkExecutor, split_frame
+    from synthetic_intelligence.core.sampling import (
+        ClassTask,
+        ProbaScorer,
+        class_cut,
+        make_strategy,
+    )
+    from synthetic_intelligence.core.sampling.spark_executor import (
+        STATS_COLUMN,
+        SparkExecutor,
+        split_frame,
+    )
 
     start = time.perf_counter()
     spark = spark_session.get_or_create(spec.get("spark") or {})
