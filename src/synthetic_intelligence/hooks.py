@@ -44,7 +44,7 @@ class H2OHook:
         self._config = dict(conf.get("h2o", conf) or {})
 
     @hook_impl
-    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:  # noqa: ARG002
         if not any(H2O_TAG in n.tags for n in pipeline.nodes):
             return
         url = self._config.get("url")
@@ -61,11 +61,11 @@ class H2OHook:
         h2o_utils.stop(handle)  # also removes the run's H2O temporary folder
 
     @hook_impl
-    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:
+    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:  # noqa: ARG002
         self._stop()
 
     @hook_impl
-    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
+    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:  # noqa: ARG002
         self._stop()
 
 
@@ -103,16 +103,16 @@ class SparkHook:
         return True
 
     @hook_impl
-    def before_node_run(self, node, catalog, inputs, is_async, run_id) -> None:
+    def before_node_run(self, node, catalog, inputs, is_async, run_id) -> None:  # noqa: ARG002
         if self.wants_spark(node, inputs):
             spark_session.get_or_create(self._settings)
 
     @hook_impl
-    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:
+    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:  # noqa: ARG002
         spark_session.stop()
 
     @hook_impl
-    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:
+    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:  # noqa: ARG002
         spark_session.stop()
 
 
@@ -120,7 +120,7 @@ class EnvironmentHook:
     """Keep telemetry off and make Spark executors use this interpreter."""
 
     @hook_impl
-    def after_context_created(self, context) -> None:
+    def after_context_created(self, context) -> None:  # noqa: ARG002
         os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)

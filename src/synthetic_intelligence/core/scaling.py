@@ -257,17 +257,8 @@ def _numpy(X, y, oracle, spec):
 def _spark(X, y, oracle, spec):
     """The sampler's steps with the class task run by Spark executors that write the accepted rows as Parquet."""
     from synthetic_intelligence.core import spark_session
-    from synthetic_intelligence.core.sampling import (
-        ClassTask,
-        ProbaScorer,
-        class_cut,
-        make_strategy,
-    )
-    from synthetic_intelligence.core.sampling.spark_executor import (
-        STATS_COLUMN,
-        SparkExecutor,
-        split_frame,
-    )
+    from synthetic_intelligence.core.sampling import ClassTask, ProbaScorer, class_cut, make_strategy
+    from synthetic_intelligence.core.sampling.spark_executor import STATS_COLUMN, SparkExecutor, split_frame
 
     start = time.perf_counter()
     spark = spark_session.get_or_create(spec.get("spark") or {})

@@ -44,12 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from synthetic_intelligence.core.sampling.executor import (
-    _CHUNK_ELEMENTS,
-    ClassResult,
-    ClassTask,
-    NumpyExecutor,
-)
+from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask, NumpyExecutor, _CHUNK_ELEMENTS
 
 __all__ = ["PARTITION_COLUMN", "STATS_COLUMN", "SparkExecutor", "feature_columns", "split_frame"]
 

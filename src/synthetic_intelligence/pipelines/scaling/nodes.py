@@ -9,11 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthetic_intelligence.core import scaling
-from synthetic_intelligence.core.scaling_report import (
-    ScalingParams,
-    measure_all,
-    summarise,
-)
+from synthetic_intelligence.core.scaling_report import ScalingParams, measure_all, summarise
 from synthetic_intelligence.reporting.scaling import scaling_figure as _figure
 
 logger = logging.getLogger(__name__)
