@@ -52,7 +52,8 @@ def make_world(folder: str | Path, *, n_rows: int, n_features: int = 40, minorit
     folder.mkdir(parents=True, exist_ok=True)
     informative, redundant = max(2, n_features * 2 // 5), n_features // 5  # 16 + 8 of 40, as the project's world
     X, y = make_classification(n_samples=n_rows, n_features=n_features, n_informative=informative,
-                               n_redundant=redundant, n_clusters_per_class=min(3, 2 ** informative // 2), weights=[1 - minority_share], flip_y=0.01,
+                               n_redundant=redundant, n_clusters_per_class=min(3, 2 ** informative // 2),
+                               weights=[1 - minority_share], flip_y=0.01,
                                shuffle=True, random_state=seed)
     X = X.astype(np.float32)
     np.save(folder / "X.npy", X)
@@ -250,7 +251,8 @@ def _numpy(X, y, oracle, spec):
     start = time.perf_counter()
     X_res, _ = sampler.fit_resample(X, y)
     wall = time.perf_counter() - start
-    return {"seconds_wall": wall, "seconds_generate": sampler.seconds_generate_, "seconds_score": sampler.seconds_score_,
+    return {"seconds_wall": wall, "seconds_generate": sampler.seconds_generate_,
+            "seconds_score": sampler.seconds_score_,
             "n_synthetic": int(len(X_res) - len(X)), "n_candidates": int(sampler.n_candidates_)}
 
 
@@ -305,7 +307,7 @@ def predicted_seconds(sizes, seconds, n_rows: int) -> tuple[float, float]:
     (1.86 from 1M to 4M rows): the latest slope is the least optimistic one. NaN with
     fewer than two measured sizes.
     """
-    pairs = sorted((float(n), float(t)) for n, t in zip(sizes, seconds) if n > 0 and t > 0)
+    pairs = sorted((float(n), float(t)) for n, t in zip(sizes, seconds, strict=True) if n > 0 and t > 0)
     if len(pairs) < 2:
         return float("nan"), float("nan")
     (n0, t0), (n1, t1) = pairs[-2], pairs[-1]

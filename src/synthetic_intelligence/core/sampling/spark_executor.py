@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask, NumpyExecutor, _CHUNK_ELEMENTS
+from synthetic_intelligence.core.sampling.executor import _CHUNK_ELEMENTS, ClassResult, ClassTask, NumpyExecutor
 
 __all__ = ["PARTITION_COLUMN", "STATS_COLUMN", "SparkExecutor", "feature_columns", "split_frame"]
 
