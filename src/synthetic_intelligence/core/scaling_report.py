@@ -92,9 +92,10 @@ def measure_all(world: dict, oracles: dict, params: ScalingParams, *, run=scalin
         row.update({k: v for k, v in result.items() if k != "traceback"})
         if result["status"] == "ok":
             done.append((step["n_rows"], result["seconds_wall"]))
-            logger.info("[scaling %d/%d] %s at %d rows: %.1f s, peak %.2f GiB, %d synthetic rows", i, len(steps),
-                        series, step["n_rows"], result["seconds_wall"], result["peak_rss_bytes"] / _GIB,
-                        result.get("n_synthetic", 0))
+            logger.info("[scaling %d/%d] %s at %d rows: %.1f s (generate %.1f, score %.1f task-seconds), peak %.2f "
+                        "GiB, %d synthetic rows from %d candidates", i, len(steps), series, step["n_rows"],
+                        result["seconds_wall"], result.get("seconds_generate", 0.0), result.get("seconds_score", 0.0),
+                        result["peak_rss_bytes"] / _GIB, result.get("n_synthetic", 0), result.get("n_candidates", 0))
         else:
             if result["status"] == "timeout" and not np.isnan(predicted):
                 row.update(extrapolated=True, seconds_wall=max(predicted, params.time_budget_s),
