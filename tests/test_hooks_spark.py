@@ -63,3 +63,61 @@ def test_the_end_of_the_run_stops_only_registered_spark_sessions(monkeypatch):
     SparkHook().on_pipeline_error(RuntimeError("boom"), {}, None, None)
     assert stopped == ["spark"] and lifecycle.registered() == ["h2o:x"]
     lifecycle.close_all()
+
+
+_RUN = r'''
+import sys
+from kedro.framework.hooks.manager import _create_hook_manager, _register_hooks
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.pipeline import Pipeline, node
+from kedro.runner import SequentialRunner
+from pyspark import SparkContext
+from synthetic_intelligence.hooks import SparkHook
+
+def numpy_step(params):
+    assert SparkContext._active_spark_context is None, "a numpy node started Spark"
+    return 1
+
+def spark_step(x, params):
+    from pyspark.sql import SparkSession
+    spark = SparkSession.getActiveSession()
+    print("MASTER", spark.sparkContext.master, spark.conf.get("spark.ui.enabled"))
+    if sys.argv[1] == "fail":
+        raise RuntimeError("node failed (test)")
+    return spark.range(5).count()
+
+hook = SparkHook()
+hook._settings = {"spark.master": "local[1]", "spark.driver.memory": "512m"}
+manager = _create_hook_manager()
+_register_hooks(manager, [hook])
+pipeline = Pipeline([
+    node(numpy_step, "params:numpy", "x", name="numpy_step", tags="spark"),
+    node(spark_step, ["x", "params:spark"], "y", name="spark_step", tags="spark"),
+])
+catalog = DataCatalog({"params:numpy": MemoryDataset({"backend": "numpy"}),
+                       "params:spark": MemoryDataset({"backend": "spark"})})
+try:
+    SequentialRunner().run(pipeline, catalog, manager)
+    manager.hook.after_pipeline_run(run_params={}, run_result={}, pipeline=pipeline, catalog=catalog)
+except RuntimeError as exc:
+    manager.hook.on_pipeline_error(error=exc, run_params={}, pipeline=pipeline, catalog=catalog)
+    print("ERROR", exc)
+print("STOPPED", SparkContext._active_spark_context is None)
+'''
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("outcome", ["ok", "fail"])
+def test_a_real_run_starts_spark_only_for_the_spark_node_and_stops_it_after(outcome, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "run.py"
+    script.write_text(_RUN)
+    done = subprocess.run([sys.executable, str(script), outcome], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYSPARK_PYTHON": sys.executable})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "MASTER local[1] false" in done.stdout
+    assert ("ERROR node failed (test)" in done.stdout) == (outcome == "fail")
+    assert "STOPPED True" in done.stdout
