@@ -33,8 +33,10 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
     """Train plus accepted candidates (``is_synthetic``) and the generation report."""
     learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
     params = GenerationParams.model_validate(params)
+    backend = generation.make_backend(params.backend, spark_partitions=params.spark_partitions)
     train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
-                                              random_state=params.seed, **params.sampler)
-    logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s",
-                report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"])
+                                              random_state=params.seed, backend=backend, **params.sampler)
+    logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s (backend %s)",
+                report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"],
+                params.backend)
     return train_set, report
