@@ -307,10 +307,12 @@ def model_feature_names(model) -> list[str] | None:
     if is_h2o_model(model):
         output = (getattr(model, "_model_json", None) or {}).get("output") or {}
         names = list(output.get("names") or [])
-        response = (getattr(model, "actual_params", None) or {}).get("response_column")
-        if isinstance(response, dict):
-            response = response.get("column_name")
-        return [n for n in names if n != response] or None
+        params = getattr(model, "actual_params", None) or {}
+        special = set()  # the response, and the weights / offset / fold columns: not features
+        for key in ("response_column", "weights_column", "offset_column", "fold_column"):
+            value = params.get(key)
+            special.add(value.get("column_name") if isinstance(value, dict) else value)
+        return [n for n in names if n not in special] or None
     names = getattr(model, "feature_names_in_", None)
     return [str(n) for n in names] if names is not None else None
 

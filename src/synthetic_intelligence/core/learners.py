@@ -248,6 +248,12 @@ _RUN_PARAMS = frozenset({
 })
 
 
+#: XGBoost's parameter aliases (alias -> H2O's name): H2O warns when both are set, so the alias is dropped.
+_ALIASES = {"subsample": "sample_rate", "colsample_bylevel": "col_sample_rate",
+            "colsample_bytree": "col_sample_rate_per_tree", "min_child_weight": "min_rows", "eta": "learn_rate",
+            "max_delta_step": "max_abs_leafnode_pred", "gamma": "min_split_improvement"}
+
+
 def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
@@ -268,10 +274,14 @@ def leader_params(model) -> dict:
         raise ValueError("a StackedEnsemble cannot be refitted from parameters: exclude it from the selection")
     params = {k: _plain(p["actual"]) for k, p in model.params.items()
               if k not in _RUN_PARAMS and p["actual"] != p["default"] and not isinstance(p["actual"], dict)}
+    for alias, name in _ALIASES.items():
+        if alias in params and params.get(name) == params[alias]:
+            del params[alias]
     output = model._model_json["output"]
     if model.algo in ("gbm", "drf", "xgboost"):
         params["ntrees"] = int(output["model_summary"]["number_of_trees"][0])
         params["stopping_rounds"] = 0
+        params.pop("stopping_metric", None)
     if model.algo == "glm":
         for key in ("lambda", "nlambdas", "lambda_min_ratio"):
             params.pop(key, None)
