@@ -32,7 +32,10 @@ def lane_catalog(world: dict, lanes: list[str], learners: dict | None = None, *,
     data = {name: world[name] for name in SPLITS if name in world}
     data["params:evaluation"] = dict(EVALUATION)
     for name, config in learners.items():
-        data[f"learners.{name}.spec" if specs else f"params:learners.{name}"] = spec(config) if specs else copy.deepcopy(config)
+        if specs:
+            data[f"learners.{name}.spec"] = spec(config)
+        else:
+            data[f"params:learners.{name}"] = copy.deepcopy(config)
     for lane in lanes:
         data[f"{lane}.versions"] = {}
     data.update(extra)

@@ -89,7 +89,9 @@ class H2OHandle:
         if code is not None and code < 0:
             sig = -code
             name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
-            how = f"its JVM was killed by {name}" + (": the system's out-of-memory killer or a kill -9" if sig == 9 else "")
+            how = f"its JVM was killed by {name}"
+            if sig == 9:
+                how += ": the system's out-of-memory killer or a kill -9"
         hint = "Re-run; if memory is short, lower h2o.max_mem_size in conf/<env>/h2o.yml or use smaller data"
         if "OutOfMemoryError" in _jvm_output_tail(self.tmpdir):
             how += "; it ran out of Java heap (java.lang.OutOfMemoryError)"

@@ -285,7 +285,8 @@ def leader_params(model) -> dict:
     if model.algo == "glm":
         for key in ("lambda", "nlambdas", "lambda_min_ratio"):
             params.pop(key, None)
-        params.update(lambda_search=False, alpha=[float(output["alpha_best"])], **{"lambda": [float(output["lambda_best"])]})
+        params.update(lambda_search=False, alpha=[float(output["alpha_best"])])
+        params["lambda"] = [float(output["lambda_best"])]
     return params
 
 

@@ -12,7 +12,7 @@ learners with 1,000 replicates per comparison stays within the run's time budget
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field

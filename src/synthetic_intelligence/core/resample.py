@@ -105,7 +105,8 @@ def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tup
         "minority_rows_out": int((out[TARGET] == 1).sum()),
         "minority_share_in": float(y.mean()) if len(y) else 0.0,
         "minority_share_out": float(out[TARGET].mean()) if len(out) else 0.0,
-        "class_weights": {str(k): float(v) for k, v in out.groupby(TARGET)[WEIGHT].first().items()} if weights else None,
+        "class_weights": ({str(k): float(v) for k, v in out.groupby(TARGET)[WEIGHT].first().items()}
+                          if weights else None),
     }
     return out, info
 

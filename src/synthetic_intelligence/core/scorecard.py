@@ -152,7 +152,7 @@ def build_scorecard(
     """
     lanes_info = lanes_info or {}
     lanes = _ordered([list(scores), list(metrics), list(lanes_info)])
-    learners = _ordered([list((metrics.get(lane) or {})) + list((scores.get(lane) or {})) for lane in lanes])
+    learners = _ordered([list(metrics.get(lane) or {}) + list(scores.get(lane) or {}) for lane in lanes])
     scores = {lane: {lr: dict((scores.get(lane) or {}).get(lr) or {}) for lr in learners} for lane in lanes}
     holdouts = _holdouts_in(scores)
 
@@ -173,7 +173,9 @@ def build_scorecard(
             m = (metrics.get(lane) or {}).get(learner) or {}
             info = lanes_info.get(lane) or {}
             is_failed = failed(lane, learner)
-            reason = ((info.get("failure") or {}).get("reason") or m.get("reason") or "no scores") if is_failed else None
+            reason = None
+            if is_failed:
+                reason = (info.get("failure") or {}).get("reason") or m.get("reason") or "no scores"
             row: dict = {"lane": lane, "learner": learner, "status": FAILED if is_failed else OK,
                          "failure_reason": reason}
             for h in holdouts:
@@ -287,14 +289,15 @@ def drift_sweep_table(new_world_base: pd.DataFrame, predictors: Mapping, severit
             lane, learner = key if isinstance(key, tuple) else (key, None)
             s = predict(X)
             ci = bootstrap_ci(y, s, auprc, n_boot=n_boot, alpha=alpha, random_state=random_state)
-            rows.append({"lane": lane, "learner": learner, "severity": float(severity), "n_rows": int(y.size), "n_minority": int(y.sum()),
-                         "prevalence": float(y.mean()), "auprc": ci["point"], "auprc_ci_low": ci["ci_low"],
-                         "auprc_ci_high": ci["ci_high"], "roc_auc": float(roc_auc_score(y, s)),
+            rows.append({"lane": lane, "learner": learner, "severity": float(severity), "n_rows": int(y.size),
+                         "n_minority": int(y.sum()), "prevalence": float(y.mean()), "auprc": ci["point"],
+                         "auprc_ci_low": ci["ci_low"], "auprc_ci_high": ci["ci_high"],
+                         "roc_auc": float(roc_auc_score(y, s)),
                          "holdout_new_world_severity": math.nan if holdout_severity is None
                          else float(holdout_severity)})
     keys = [key if isinstance(key, tuple) else (key, None) for key in predictors]
     order = {"lane": {lane: i for i, lane in enumerate(dict.fromkeys(k[0] for k in keys))},
              "learner": {learner: i for i, learner in enumerate(dict.fromkeys(k[1] for k in keys))}}
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-    return table.sort_values(["learner", "lane", "severity"], key=lambda c: c.map(order[c.name]) if c.name in order else c,
-                             kind="stable").reset_index(drop=True)
+    return table.sort_values(["learner", "lane", "severity"], kind="stable",
+                             key=lambda c: c.map(order[c.name]) if c.name in order else c).reset_index(drop=True)

@@ -173,10 +173,17 @@ def _training_section(df: pd.DataFrame, learners: list) -> list[str]:
     return ["## Training", "", _pipe_table(first + [name for _, name, _ in train_cols], rows), ""]
 
 
+def _text(v) -> str:
+    """A cell as written: whole numbers (seeds read back from CSV as floats) without a decimal point."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _unique(df: pd.DataFrame, column: str) -> str:
     if column not in df.columns:
         return "—"
-    values = [str(v) for v in pd.unique(df[column]) if not _isnan(v)]
+    values = [_text(v) for v in pd.unique(df[column]) if not _isnan(v)]
     return ", ".join(values) or "—"
 
 
@@ -186,10 +193,8 @@ def _provenance_section(df: pd.DataFrame) -> list[str]:
         return []
     lane_rows = []
     for lane, rows in df.groupby("lane", sort=False):
-        row = rows.iloc[0]
-        seed = row.get("sampler_seed")
         lane_rows.append([lane, _unique(rows, "sampler"), _unique(rows, "sampler_params"),
-                          "—" if _isnan(seed) else str(seed), _unique(rows, "train_set_version")])
+                          _unique(rows, "sampler_seed"), _unique(rows, "train_set_version")])
     out = ["## Provenance", "",
            _pipe_table(["Lane", "Sampler", "Sampler parameters", "Seed", "Training set version"], lane_rows), ""]
     if "learner" in df.columns and "learner_model" in df.columns:

@@ -60,9 +60,9 @@ def _holdout_scores(scores: pd.DataFrame) -> dict[str, dict[str, pd.DataFrame]]:
                          "learners; re-run the lanes")
     for learner, part in scores.groupby("learner", sort=False):
         for h in scorecard.HOLDOUTS:
-            rows = part[part["set"] == h]
+            rows = part[part["set"] == h].sort_values("row")
             if len(rows):
-                out.setdefault(str(learner), {})[h] = rows.sort_values("row")[["y_true", "score"]].reset_index(drop=True)
+                out.setdefault(str(learner), {})[h] = rows[["y_true", "score"]].reset_index(drop=True)
     return out
 
 

@@ -51,11 +51,13 @@ def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, spec: dict):
     model, info = learners.fit_learner(train_set, validation, config)
     leaderboard = info.pop("leaderboard", pd.DataFrame({"model_id": [info["model_id"]]}))
     info.update(learner=described, train=_train_facts(train_set))
-    logger.info("Fitted %s (%s) in %.1f s on %d rows", info["model_id"], config.engine, info["fit_seconds"], len(train_set))
+    logger.info("Fitted %s (%s) in %.1f s on %d rows", info["model_id"], config.engine, info["fit_seconds"],
+                len(train_set))
     return model, leaderboard, info
 
 
-def score_sets(model, validation: pd.DataFrame, holdout_iid: pd.DataFrame, holdout_new_world: pd.DataFrame) -> pd.DataFrame:
+def score_sets(model, validation: pd.DataFrame, holdout_iid: pd.DataFrame,
+               holdout_new_world: pd.DataFrame) -> pd.DataFrame:
     """P(minority) for every row of validation and both holdouts, long format (set, row, y_true, score);
     no row for :class:`NoModel`."""
     if isinstance(model, NoModel):
@@ -90,11 +92,10 @@ def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: EvaluationParams)
             part["y_true"].to_numpy(), part["score"].to_numpy(), out["threshold"],
             n_boot=evaluation.n_boot, alpha=evaluation.alpha, random_state=evaluation.seed,
         )
-    logger.info(
-        "%s: AUPRC holdout_iid=%.4f [%.4f, %.4f], holdout_new_world=%.4f [%.4f, %.4f]", out["model_id"],
-        out["holdout_iid"]["auprc"], out["holdout_iid"]["auprc_ci_low"], out["holdout_iid"]["auprc_ci_high"],
-        out["holdout_new_world"]["auprc"], out["holdout_new_world"]["auprc_ci_low"], out["holdout_new_world"]["auprc_ci_high"],
-    )
+    iid, new = out["holdout_iid"], out["holdout_new_world"]
+    logger.info("%s: AUPRC holdout_iid=%.4f [%.4f, %.4f], holdout_new_world=%.4f [%.4f, %.4f]", out["model_id"],
+                iid["auprc"], iid["auprc_ci_low"], iid["auprc_ci_high"],
+                new["auprc"], new["auprc_ci_low"], new["auprc_ci_high"])
     return out
 
 
