@@ -33,7 +33,8 @@ def project(tmp_path):
 
 def kedro(project, *args, timeout=900):
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "PYSPARK_PYTHON": sys.executable, "MPLBACKEND": "Agg"}
-    return subprocess.run([KEDRO, *args], cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([KEDRO, *args], cwd=project, env=env, capture_output=True, text=True, timeout=timeout,
+                          check=False)
 
 
 def latest(path: Path) -> Path:

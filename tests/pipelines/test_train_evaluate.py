@@ -159,26 +159,26 @@ def test_learners_and_baseline_lanes_on_a_memory_catalog(tiny_world):
 
 
 @pytest.mark.h2o
-def test_baseline_with_the_automl_leader_and_per_lane_automl(h2o_cluster, tiny_world):
-    """h2o_leader: chosen once (learners pipeline), refitted in the lane as a fixed H2O estimator;
-    h2o_automl: AutoML inside the lane with its leaderboard."""
+def test_real_lanes_with_the_automl_leader_and_per_lane_automl(h2o_cluster, tiny_world):
+    """h2o_leader: chosen once (learners pipeline), refitted in each lane as a fixed H2O estimator;
+    h2o_automl: AutoML inside the lane with its leaderboard.  The class-weighted lane passes its weights
+    as H2O's weights_column, which is no feature when the holdouts are scored."""
     automl = {"max_models": 2, "nfolds": 0, "seed": 1, "exclude_algos": ["DeepLearning", "XGBoost"]}
     learners = {"leader": {"engine": "h2o_leader", **automl}, "automl": {"engine": "h2o_automl", **automl}}
-    from kedro.pipeline import Pipeline, node
-
-    from synthetic_intelligence.pipelines.baseline.nodes import raw_train_set
-
-    lane = swimlane("baseline", Pipeline([node(raw_train_set, "train", ["train_set", "resample_report"],
-                                               name="training_set")]), inputs={"train"}, learner_names=list(learners))
-    catalog = lane_catalog(tiny_world, ["baseline"], learners)
-    outputs = SequentialRunner().run(learners_pipeline(list(learners)) + lane, catalog)
-    metrics = outputs["baseline.metrics"].load()["learners"]
-    leader = metrics["leader"]["learner"]
-    assert leader["engine"] == "h2o" and leader["model"] in {"gbm", "glm", "drf"}
-    assert "StackedEnsemble" in leader["selection"]["excluded_algos"]
-    for name in learners:
-        check_metrics(metrics[name], tiny_world)
-    assert metrics["leader"]["engine"] == "h2o" and leader["selection"]["algo"] == leader["model"]
-    leaderboard = outputs["baseline.automl.leaderboard"].load()
-    assert len(leaderboard) >= 1 and "aucpr" in leaderboard.columns
-    assert not leaderboard["model_id"].str.contains("DeepLearning").any()
+    lanes = ["baseline", "class_weighted"]
+    catalog = lane_catalog(tiny_world, lanes, learners)
+    outputs = SequentialRunner().run(learners_pipeline(list(learners)) + baseline_pipeline(list(learners)), catalog)
+    for lane in lanes:
+        metrics = outputs[f"{lane}.metrics"].load()["learners"]
+        leader = metrics["leader"]["learner"]
+        assert leader["engine"] == "h2o" and leader["model"] in {"gbm", "glm", "drf"}
+        assert "StackedEnsemble" in leader["selection"]["excluded_algos"]
+        for name in learners:
+            check_metrics(metrics[name], tiny_world)
+        assert metrics["leader"]["engine"] == "h2o" and leader["selection"]["algo"] == leader["model"]
+        leaderboard = outputs[f"{lane}.automl.leaderboard"].load()
+        assert len(leaderboard) >= 1 and "aucpr" in leaderboard.columns
+        assert not leaderboard["model_id"].str.contains("DeepLearning").any()
+    # the same leader (algorithm and parameters) in both lanes
+    specs = [outputs[f"{lane}.metrics"].load()["learners"]["leader"]["learner"] for lane in lanes]
+    assert specs[0]["params"] == specs[1]["params"] and specs[0]["selection"] == specs[1]["selection"]

@@ -89,9 +89,7 @@ class H2OHandle:
         if code is not None and code < 0:
             sig = -code
             name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
-            how = f"its JVM was killed by {name}"
-            if sig == 9:
-                how += ": the system's out-of-memory killer or a kill -9"
+            how = f"its JVM was killed by {name}" + (": the system's out-of-memory killer or a kill -9" if sig == 9 else "")
         hint = "Re-run; if memory is short, lower h2o.max_mem_size in conf/<env>/h2o.yml or use smaller data"
         if "OutOfMemoryError" in _jvm_output_tail(self.tmpdir):
             how += "; it ran out of Java heap (java.lang.OutOfMemoryError)"
@@ -296,10 +294,15 @@ def is_h2o_model(obj) -> bool:
     return isinstance(obj, ModelBase)
 
 
+def _column_name(value) -> str | None:
+    """An H2O column parameter as a name (``actual_params`` gives ``{"column_name": ...}`` or a string)."""
+    return value.get("column_name") if isinstance(value, dict) else value
+
+
 def model_feature_names(model) -> list[str] | None:
     """The feature columns a fitted model was trained on, or ``None`` if it does not say.
 
-    H2O models (binary or MOJO): the training frame's columns less the response;
+    H2O models (binary or MOJO): the training frame's columns less the response and weights;
     :class:`H2OProbaAdapter`: its ``feature_names``; scikit-learn: ``feature_names_in_``.
     Pair it with :func:`~synthetic_intelligence.core.errors.check_same_columns` where
     a saved model meets data of another run.
@@ -310,11 +313,9 @@ def model_feature_names(model) -> list[str] | None:
         output = (getattr(model, "_model_json", None) or {}).get("output") or {}
         names = list(output.get("names") or [])
         params = getattr(model, "actual_params", None) or {}
-        special = set()  # the response, and the weights / offset / fold columns: not features
-        for key in ("response_column", "weights_column", "offset_column", "fold_column"):
-            value = params.get(key)
-            special.add(value.get("column_name") if isinstance(value, dict) else value)
-        return [n for n in names if n not in special] or None
+        # neither the response nor the weights column (the class-weighted lane) is a feature
+        not_features = {_column_name(params.get(key)) for key in ("response_column", "weights_column")}
+        return [n for n in names if n not in not_features] or None
     names = getattr(model, "feature_names_in_", None)
     return [str(n) for n in names] if names is not None else None
 

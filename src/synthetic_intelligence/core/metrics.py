@@ -41,8 +41,8 @@ def _validate(y_true, *score_arrays) -> tuple[np.ndarray, ...]:
     if y.size == 0:
         raise ValueError("y_true is empty")
     arrays = []
-    for i, s in enumerate(score_arrays):
-        s = np.asarray(s, dtype=float).ravel()
+    for i, raw in enumerate(score_arrays):
+        s = np.asarray(raw, dtype=float).ravel()
         if s.shape[0] != y.shape[0]:
             raise ValueError(
                 f"length mismatch: y_true has {y.shape[0]} rows but scores"

@@ -225,7 +225,11 @@ def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
         rows = [[lane, str(rows["failure_reason"].iloc[0])] for lane, rows in failed.groupby("lane", sort=False)]
         out += ["## Failed lanes", "", "These lanes could not build their training set on this data; "
                 "the other lanes completed.", "", _pipe_table(["Lane", "Reason"], rows), ""]
-    for h in holdouts:
+    for h in HOLDOUTS:
+        if h not in holdouts:  # no rows to score, e.g. data_isolation.source.new_world.kind: none
+            out += [f"## {_label(h)}", "", f"n/a: {h} has no rows, so no lane is scored on it "
+                    "(data_isolation.source.new_world.kind: none means in-distribution only).", ""]
+            continue
         out += _holdout_section(df, h, refs_by_h[h], learners)
     out += _training_section(df, learners)
     out += _provenance_section(df)

@@ -230,7 +230,7 @@ def _mean_loss(model: nn.Module, X: torch.Tensor, batch_size: int) -> float:
     return total / max(1, X.numel())
 
 
-def train_autoencoder(
+def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so seeded numbers stay identical
     X_train: pd.DataFrame,
     X_val: pd.DataFrame,
     config: AutoencoderConfig,

@@ -29,6 +29,10 @@ def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
         logger.warning("No generation setting works on this data (%s: %s); the lane is reported as failed and "
                        "the other lanes go on", type(exc).__name__, exc)
         return pd.DataFrame({"error": [str(exc)]}), {"failed": True, "reason": str(exc), "error": type(exc).__name__}
+    if choice.get("no_oversampling_better_on_validation"):
+        logger.warning("On validation no oversampling (AUPRC %.4f) beat every grid point (best %.4f): the "
+                       "model_driven lane uses the best grid point; expect it to tie or lose to baseline",
+                       choice["validation_auprc_no_oversampling"], choice["validation_auprc"])
     if choice["tuned"]:
         logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
                     choice["threshold"], choice["ratio"], choice["validation_auprc"],

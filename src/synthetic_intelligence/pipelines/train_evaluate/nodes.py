@@ -20,7 +20,7 @@ from synthetic_intelligence.core import learners, metrics
 from synthetic_intelligence.core.learners import LearnerConfig, NoModel
 from synthetic_intelligence.core.metrics import EvaluationParams
 from synthetic_intelligence.core.resample import is_failed, lane_provenance
-from synthetic_intelligence.core.schema import PROVENANCE, SCORED_SETS, TARGET
+from synthetic_intelligence.core.schema import HOLDOUTS, PROVENANCE, SCORED_SETS, TARGET
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +59,16 @@ def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, spec: dict):
 def score_sets(model, validation: pd.DataFrame, holdout_iid: pd.DataFrame,
                holdout_new_world: pd.DataFrame) -> pd.DataFrame:
     """P(minority) for every row of validation and both holdouts, long format (set, row, y_true, score);
-    no row for :class:`NoModel`."""
+    no row for :class:`NoModel`.
+
+    A set without rows (holdout_new_world with ``data_isolation.source.new_world.kind: none``) is not scored.
+    """
     if isinstance(model, NoModel):
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(SCORE_COLUMNS, (str, "int64", "int64", float))})
     parts = []
     for name, df in zip(SCORED_SETS, (validation, holdout_iid, holdout_new_world), strict=True):
+        if df.empty:
+            continue
         learners.check_fits(model, "the lane's learner", df, name,
                             hint="the learner comes from another run: re-run the lane with data_isolation")
         parts.append(pd.DataFrame({
@@ -88,14 +93,16 @@ def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: EvaluationParams)
     out["threshold"] = float(metrics.choose_threshold(val["y_true"].to_numpy(), val["score"].to_numpy()))
     for name in SCORED_SETS:
         part = scores[scores["set"] == name]
+        if part.empty:  # not scored (no rows): not applicable
+            out[name] = None
+            continue
         out[name] = metrics.evaluate_scores(
             part["y_true"].to_numpy(), part["score"].to_numpy(), out["threshold"],
             n_boot=evaluation.n_boot, alpha=evaluation.alpha, random_state=evaluation.seed,
         )
-    iid, new = out["holdout_iid"], out["holdout_new_world"]
-    logger.info("%s: AUPRC holdout_iid=%.4f [%.4f, %.4f], holdout_new_world=%.4f [%.4f, %.4f]", out["model_id"],
-                iid["auprc"], iid["auprc_ci_low"], iid["auprc_ci_high"],
-                new["auprc"], new["auprc_ci_low"], new["auprc_ci_high"])
+    logger.info("%s: AUPRC %s", out["model_id"], ", ".join(
+        f"{h}=n/a" if out[h] is None else
+        f"{h}={out[h]['auprc']:.4f} [{out[h]['auprc_ci_low']:.4f}, {out[h]['auprc_ci_high']:.4f}]" for h in HOLDOUTS))
     return out
 
 
