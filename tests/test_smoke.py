@@ -61,7 +61,7 @@ def test_kedro_run_quick_end_to_end(project):
     scorecard = pd.read_csv(latest(reporting / "scorecard.csv"))
     assert set(scorecard["lane"]) == set(lanes.swimlanes()) and set(scorecard["learner"]) == set(lanes.learners())
     assert len(scorecard) == len(lanes.swimlanes()) * len(lanes.learners()) and (scorecard["status"] == "ok").all()
-    assert scorecard["train_version"].notna().all() and scorecard["model_version"].notna().all()
+    assert scorecard["version_train"].notna().all() and scorecard["version_model"].notna().all()
     manifest = json.loads(latest(reporting / "run_manifest.json").read_text())
     assert manifest["status"] == "completed" and manifest["datasets"]["train"]["saved"]
     spec = json.loads(latest(project / "data" / "06_models" / "learners" / "automl" / "spec.json").read_text())

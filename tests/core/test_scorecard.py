@@ -140,6 +140,6 @@ def test_a_failed_lane_gets_rows_without_numbers_and_no_comparison():
         assert pd.isna(c.loc["model_driven", f"{h}_vs_smote"])
         assert c.loc["model_driven", f"{h}_vs_baseline"] == "better"
     assert (c.loc["smote", "sampler"], c.loc["smote", "sampler_seed"]) == ("SMOTE", 3)
-    assert (c.loc["smote", "train_version"], c.loc["smote", "train_set_version"]) == ("v1", "v2")
+    assert (c.loc["smote", "version_train"], c.loc["smote", "version_train_set"]) == ("v1", "v2")
     assert c.loc["smote", "threshold_source"] == "none"
     assert "smote" not in set(pr_curve_points(scores)["lane"])

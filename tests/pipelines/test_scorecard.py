@@ -145,8 +145,8 @@ def test_scorecard_rows_carry_provenance(lanes_out):
     assert '"k_neighbors": 5' in smote["sampler_params"]
     assert smote["learner_engine"] == "sklearn" and smote["learner_model"] == HGB["estimator"]
     assert smote["learner_seed"] == 0 and smote["evaluation_seed"] == EVALUATION["seed"]
-    assert (smote["run_id"], smote["train_version"], smote["holdout_iid_version"]) == ("run-1", "v-train", "v-iid")
-    assert (smote["train_set_version"], smote["model_version"]) == ("v-set", "v-model")
+    assert (smote["run_id"], smote["version_train"], smote["version_holdout_iid"]) == ("run-1", "v-train", "v-iid")
+    assert (smote["version_train_set"], smote["version_model"]) == ("v-set", "v-model")
     assert rows.loc[("baseline", "logreg"), "sampler"] == "none"
     assert rows.loc[("baseline", "logreg"), "synthetic_share"] == 0.0
     assert rows.loc[("smote", "logreg"), "synthetic_share"] == pytest.approx(

@@ -60,8 +60,8 @@ THRESHOLD_METRICS = ("roc_auc", "precision", "recall", "f1")
 #: Where a row comes from: the lane's sampler, the learner, the seeds and the dataset versions.
 PROVENANCE_COLUMNS = (
     "sampler", "sampler_params", "sampler_seed", "learner_engine", "learner_model", "learner_params",
-    "learner_seed", "evaluation_seed", "run_id", *(f"{split}_version" for split in SPLITS),
-    "train_set_version", "model_version", "learner_spec_version",
+    "learner_seed", "evaluation_seed", "run_id", *(f"version_{split}" for split in SPLITS),
+    "version_train_set", "version_model", "version_learner_spec",
 )
 
 
@@ -121,10 +121,10 @@ def _provenance(lane: str, learner: str, info: Mapping, m: Mapping) -> dict:
         "learner_seed": described.get("seed"),
         "evaluation_seed": m.get("evaluation_seed"),
         "run_id": prov.get("run_id"),
-        **{f"{split}_version": versions.get(split) for split in SPLITS},
-        "train_set_version": versions.get(f"{lane}.train_set"),
-        "model_version": versions.get(f"{lane}.{learner}.model"),
-        "learner_spec_version": versions.get(f"learners.{learner}.spec"),
+        **{f"version_{split}": versions.get(split) for split in SPLITS},
+        "version_train_set": versions.get(f"{lane}.train_set"),
+        "version_model": versions.get(f"{lane}.{learner}.model"),
+        "version_learner_spec": versions.get(f"learners.{learner}.spec"),
     }
     return row
 

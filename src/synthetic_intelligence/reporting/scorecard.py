@@ -194,7 +194,7 @@ def _provenance_section(df: pd.DataFrame) -> list[str]:
     lane_rows = []
     for lane, rows in df.groupby("lane", sort=False):
         lane_rows.append([lane, _unique(rows, "sampler"), _unique(rows, "sampler_params"),
-                          _unique(rows, "sampler_seed"), _unique(rows, "train_set_version")])
+                          _unique(rows, "sampler_seed"), _unique(rows, "version_train_set")])
     out = ["## Provenance", "",
            _pipe_table(["Lane", "Sampler", "Sampler parameters", "Seed", "Training set version"], lane_rows), ""]
     if "learner" in df.columns and "learner_model" in df.columns:
@@ -203,8 +203,8 @@ def _provenance_section(df: pd.DataFrame) -> list[str]:
             learner_rows.append([learner, _unique(rows, "learner_engine"), _unique(rows, "learner_model"),
                                  _unique(rows, "learner_params"), _unique(rows, "learner_seed")])
         out += [_pipe_table(["Learner", "Engine", "Model", "Parameters", "Seed"], learner_rows), ""]
-    versions = [f"{split} {_unique(df, f'{split}_version')}" for split in
-                ("train", "validation", "holdout_iid", "holdout_new_world") if f"{split}_version" in df.columns]
+    versions = [f"{split} {_unique(df, f'version_{split}')}" for split in
+                ("train", "validation", "holdout_iid", "holdout_new_world") if f"version_{split}" in df.columns]
     if versions:
         out += [f"Run {_unique(df, 'run_id')}; input versions: " + "; ".join(versions) + ".", ""]
     return out
