@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from synthetic_intelligence.core import h2o_utils, learners
+from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.sampling import OracleRejectionSampler
 
 
@@ -108,7 +109,7 @@ def test_describe_names_engine_model_params_and_seed():
 def test_configured_learners_resolve_to_themselves_and_a_leader_is_not_fitted_directly(tiny_world):
     config = learners.LearnerConfig(engine="sklearn", estimator="sklearn.linear_model.LogisticRegression")
     assert learners.resolve(config, tiny_world["train"], tiny_world["validation"]) == (config, {"selected": False})
-    with pytest.raises(ValueError, match="h2o_leader learner is chosen once"):
+    with pytest.raises(ConfigurationError, match="h2o_leader is chosen once by the learners pipeline"):
         learners.fit_learner(tiny_world["train"], tiny_world["validation"], {"engine": "h2o_leader"})
 
 

@@ -32,7 +32,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from synthetic_intelligence.core import h2o_utils
-from synthetic_intelligence.core.errors import check_same_columns
+from synthetic_intelligence.core.errors import ConfigurationError, check_same_columns
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
 ENGINES = ("sklearn", "h2o", "h2o_leader", "h2o_automl")
@@ -203,8 +203,8 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
     if not isinstance(config, LearnerConfig):
         config = LearnerConfig.model_validate(config)
     if config.engine == "h2o_leader":
-        raise ValueError("an h2o_leader learner is chosen once by resolve() (the learners pipeline) and refitted "
-                         "as an h2o learner; to run AutoML here use engine h2o_automl")
+        raise ConfigurationError("engine h2o_leader is chosen once by the learners pipeline and refitted on every "
+                                 "lane; here (the oracle, the generation tuning) use h2o_automl, h2o or sklearn")
     X, y = split_xy(train)
     weights = train[WEIGHT].to_numpy(dtype=np.float64) if WEIGHT in train.columns else None
     start = time.perf_counter()
