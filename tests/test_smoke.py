@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthetic_intelligence import lanes
+
 ROOT = Path(__file__).resolve().parents[1]
 KEDRO = str(Path(sys.executable).with_name("kedro"))
 
@@ -47,13 +49,23 @@ def test_kedro_run_quick_end_to_end(project):
     result = kedro(project, "run", "--env", "quick")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     reporting = project / "data" / "08_reporting"
-    for lane in ("baseline", "smote", "model_driven"):
+    for lane in lanes.swimlanes():
         metrics = json.loads(latest(reporting / lane / "metrics.json").read_text())
-        for holdout in ("holdout_iid", "holdout_new_world"):
-            m = metrics[holdout]
-            assert m["auprc_ci_low"] <= m["auprc"] <= m["auprc_ci_high"]
+        assert metrics["status"] == "ok" and metrics["provenance"]["run_id"]
+        assert metrics["provenance"]["versions"]["train"] == metrics["provenance"]["run_id"]  # made by this run
+        assert list(metrics["learners"]) == lanes.learners()
+        for learner_metrics in metrics["learners"].values():
+            for holdout in ("holdout_iid", "holdout_new_world"):
+                m = learner_metrics[holdout]
+                assert m["auprc_ci_low"] <= m["auprc"] <= m["auprc_ci_high"]
     scorecard = pd.read_csv(latest(reporting / "scorecard.csv"))
-    assert set(scorecard["lane"]) == {"baseline", "smote", "model_driven"}
+    assert set(scorecard["lane"]) == set(lanes.swimlanes()) and set(scorecard["learner"]) == set(lanes.learners())
+    assert len(scorecard) == len(lanes.swimlanes()) * len(lanes.learners()) and (scorecard["status"] == "ok").all()
+    assert scorecard["version_train"].notna().all() and scorecard["version_model"].notna().all()
+    manifest = json.loads(latest(reporting / "run_manifest.json").read_text())
+    assert manifest["status"] == "completed" and manifest["datasets"]["train"]["saved"]
+    spec = json.loads(latest(project / "data" / "06_models" / "learners" / "automl" / "spec.json").read_text())
+    assert spec["config"]["engine"] == "h2o" and spec["selection"]["leader"]
     assert latest(reporting / "pr_curves.png").stat().st_size > 0
     assert latest(reporting / "drift_sweep.png").stat().st_size > 0
     fidelity = pd.read_csv(latest(reporting / "fidelity.csv"))
@@ -64,7 +76,7 @@ def test_kedro_run_quick_end_to_end(project):
     assert latest(reporting / "scorecard.md").read_text().startswith("# Swimlane scorecard")
     assert latest(reporting / "latent_tsne_panel.png").stat().st_size > 0
     assert (project / "data" / "06_models" / "oracle").exists()
-    assert list((project / "data" / "06_models" / "baseline" / "learner").iterdir())
+    assert list((project / "data" / "06_models" / "baseline" / "automl" / "model").iterdir())
 
 
 def test_bad_user_table_fails_cli_with_named_column_and_keeps_outputs(project):

@@ -20,6 +20,7 @@ from synthetic_intelligence.pipelines.data_isolation import create_pipeline, nod
 from synthetic_intelligence.pipelines.scorecard import nodes as sc
 from synthetic_intelligence.pipelines.train_evaluate import nodes as te
 from synthetic_intelligence.reporting.scorecard import scorecard_markdown
+from tests.lane_data import spec
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
 SPLIT = {"holdout_share": 0.2, "validation_share": 0.2, "seed": 0}
@@ -98,12 +99,13 @@ def test_none_flows_through_scoring_and_the_scorecard_as_not_applicable():
     train, val, hold, new, _ = isolate(payments(), src)
     lanes = {}
     for lane, train_set in (("baseline", train), ("smote", pd.concat([train, train[train[TARGET] == 1]]))):
-        model, _, info = te.fit_learner(train_set, val, SKLEARN)
+        model, _, info = te.fit_learner(train_set, val, spec(SKLEARN))
         scores = te.score_sets(model, val, hold, new)
         assert set(scores["set"]) == {"validation", "holdout_iid"}
         metrics = te.evaluate(scores, info, EVALUATION)
         assert metrics[HOLDOUT_NEW_WORLD] is None and metrics["holdout_iid"]["auprc"] > 0
-        lanes[lane] = {"scores": scores, "metrics": metrics, "learner": model}
+        lane_scores, lane_metrics = te.collect({}, {}, scores__logreg=scores, metrics__logreg=metrics)
+        lanes[lane] = {"scores": lane_scores, "metrics": lane_metrics, "model": model}
     inputs = {sc.input_key(kind, lane): d[kind] for lane, d in lanes.items() for kind in ("scores", "metrics")}
     card, points = sc.build_scorecard({"n_boot": 50, "alpha": 0.05, "seed": 0}, **inputs)
     assert "holdout_iid_auprc" in card.columns and not [c for c in card.columns if c.startswith(HOLDOUT_NEW_WORLD)]
@@ -111,7 +113,7 @@ def test_none_flows_through_scoring_and_the_scorecard_as_not_applicable():
     md = scorecard_markdown(card)
     assert "## IID holdout" in md and "## New-world holdout\n\nn/a: holdout_new_world has no rows" in md
     sweep = sc.drift_sweep(new, {"n_boot": 50, "alpha": 0.05, "seed": 0}, DRIFT, SourceParams.model_validate(src),
-                           **{sc.input_key("learner", lane): d["learner"] for lane, d in lanes.items()})
+                           **{sc.input_key("model", lane, "logreg"): d["model"] for lane, d in lanes.items()})
     assert sweep.empty
 
 

@@ -325,3 +325,18 @@ def test_sliced_pipeline_runs_with_the_real_catalog_entries(splits, fake_lanes, 
     assert fidelity["memorised"].tolist() == [False, True]  # relabelled majority rows are train rows
     embedding = catalog.load("latent_embedding")
     assert list(embedding["lane"].cat.categories) == [ln.REAL_LANE, "smote", "model_driven"]  # parquet keeps them
+
+
+def test_a_failed_lane_empty_set_is_listed_with_no_numbers(splits, trained, fake_lanes):
+    """A lane that could not build its training set (the empty sentinel) does not stop the latent QA."""
+    from synthetic_intelligence.core.resample import failed_training_set
+
+    autoencoder, _ = trained
+    failed, _ = failed_training_set(splits["train"], "no candidate accepted")
+    lanes_in = {"copies": fake_lanes["copies"], "failed": failed}
+    table = ln.fidelity_table(autoencoder, splits["train"], splits["validation"], dict(TINY_FIDELITY), **lanes_in)
+    row = table.set_index("lane").loc["failed"]
+    assert row["n_synthetic"] == 0 and np.isnan(row["detection_auc"]) and np.isnan(row["dcr_ratio"])
+    assert table.set_index("lane").loc["copies", "n_synthetic"] > 0
+    embedding = ln.latent_projection(autoencoder, splits["train"], dict(TINY_PROJECTION), **lanes_in)
+    assert "failed" in embedding["lane"].cat.categories and (embedding["lane"] == "failed").sum() == 0

@@ -16,6 +16,7 @@ from sklearn.datasets import make_classification
 from synthetic_intelligence import settings
 from synthetic_intelligence.core.schema import HOLDOUT_NEW_WORLD, PROVENANCE, TARGET
 from synthetic_intelligence.pipelines.data_isolation import create_pipeline as data_isolation
+from synthetic_intelligence.pipelines.learners import create_pipeline as learners
 from synthetic_intelligence.pipelines.model_driven import create_pipeline as model_driven
 from synthetic_intelligence.pipelines.oracle import create_pipeline as oracle
 
@@ -36,12 +37,12 @@ def rare_table(n=8000, seed=0) -> pd.DataFrame:
 
 
 def quick_parameters() -> dict:
-    """conf/quick as Kedro loads it, pointed at a user table; oracle and learner from scikit-learn."""
+    """conf/quick as Kedro loads it, pointed at a user table; the oracle and the lane's learner from scikit-learn."""
     params = OmegaConfigLoader(conf_source=str(CONF), env="quick", **settings.CONFIG_LOADER_ARGS)["parameters"]
     source = params["data_isolation"]["source"]
     source.update(kind="table", target="is_fraud", positive_label=1, min_minority_rows=5,
                   new_world={**source["new_world"], "kind": "quantile", "column": "tenure", "q": 0.75})
-    params["oracle"], params["learner"] = HGB, LR
+    params["oracle"], params["learners"] = HGB, {"logreg": LR}
     return params
 
 
@@ -60,10 +61,10 @@ def _get(params: dict, dotted: str):
 
 @pytest.fixture(scope="module")
 def run():
-    pipeline = data_isolation() + oracle() + model_driven()
+    pipeline = data_isolation() + learners(["logreg"]) + oracle() + model_driven(["logreg"])
     params = ParameterValidator({"rare": pipeline}).validate_raw_params(quick_parameters())  # as before a kedro run
     assert params["generation"].sampler["gate"] == "quantile"  # the default gate
-    catalog = DataCatalog({"raw_table": MemoryDataset(rare_table())})
+    catalog = DataCatalog({"raw_table": MemoryDataset(rare_table()), "model_driven.versions": MemoryDataset({})})
     for name in pipeline.inputs():
         if name.startswith("params:"):
             catalog[name] = MemoryDataset(_get(params, name.removeprefix("params:")))
@@ -88,7 +89,9 @@ def test_model_driven_lane_produces_synthetic_rows_at_one_percent(run):
     synthetic = train_set[train_set[PROVENANCE]]
     assert report["gate"] == "quantile" and report["n_synthetic"] == len(synthetic) > 0
     assert (synthetic[TARGET] == 1).all() and 0 < report["acceptance_rate"] <= 1
-    metrics = run["model_driven.metrics"].load()
+    lane = run["model_driven.metrics"].load()
+    assert lane["status"] == "ok" and lane["provenance"]["n_synthetic"] == len(synthetic)
+    metrics = lane["learners"]["logreg"]
     assert metrics["train"]["synthetic_rows"] == len(synthetic)
     m = metrics[HOLDOUT_NEW_WORLD]
     assert m["auprc_ci_low"] <= m["auprc"] <= m["auprc_ci_high"] and m["n_rows"] == 2000
