@@ -145,8 +145,8 @@ def summarise(table: pd.DataFrame, params: ScalingParams, oracles: dict | None =
     """Exponents per series (measured sizes >= ``exponent_from_rows``), the targets, the machine."""
     measured = table[(table["status"] == "ok") & ~table["extrapolated"].astype(bool)]
     exponents = {}
-    for series, part in measured.groupby("series"):
-        part = part[part["n_rows"] >= params.exponent_from_rows]
+    for series, rows in measured.groupby("series"):
+        part = rows[rows["n_rows"] >= params.exponent_from_rows]
         exponents[series] = scaling.fit_exponent(part["n_rows"], part["seconds_wall"])
 
     def ratio(num: str, den: str, n_rows: int) -> tuple[float | None, bool]:
