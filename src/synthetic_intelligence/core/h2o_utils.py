@@ -294,10 +294,15 @@ def is_h2o_model(obj) -> bool:
     return isinstance(obj, ModelBase)
 
 
+def _column_name(value) -> str | None:
+    """An H2O column parameter as a name (``actual_params`` gives ``{"column_name": ...}`` or a string)."""
+    return value.get("column_name") if isinstance(value, dict) else value
+
+
 def model_feature_names(model) -> list[str] | None:
     """The feature columns a fitted model was trained on, or ``None`` if it does not say.
 
-    H2O models (binary or MOJO): the training frame's columns less the response;
+    H2O models (binary or MOJO): the training frame's columns less the response and weights;
     :class:`H2OProbaAdapter`: its ``feature_names``; scikit-learn: ``feature_names_in_``.
     Pair it with :func:`~synthetic_intelligence.core.errors.check_same_columns` where
     a saved model meets data of another run.
@@ -307,10 +312,10 @@ def model_feature_names(model) -> list[str] | None:
     if is_h2o_model(model):
         output = (getattr(model, "_model_json", None) or {}).get("output") or {}
         names = list(output.get("names") or [])
-        response = (getattr(model, "actual_params", None) or {}).get("response_column")
-        if isinstance(response, dict):
-            response = response.get("column_name")
-        return [n for n in names if n != response] or None
+        params = getattr(model, "actual_params", None) or {}
+        # neither the response nor the weights column (the class-weighted lane) is a feature
+        not_features = {_column_name(params.get(key)) for key in ("response_column", "weights_column")}
+        return [n for n in names if n not in not_features] or None
     names = getattr(model, "feature_names_in_", None)
     return [str(n) for n in names] if names is not None else None
 
