@@ -2,9 +2,10 @@
 
 from kedro.config import OmegaConfigLoader
 
-from synthetic_intelligence.hooks import EnvironmentHook, H2OHook
+from synthetic_intelligence.hooks import EnvironmentHook, H2OHook, RunRecordHook
 
-HOOKS = (EnvironmentHook(), H2OHook())
+# RunRecordHook: the parameters of each run as the versioned dataset run_parameters (the dashboard's Runs page)
+HOOKS = (EnvironmentHook(), H2OHook(), RunRecordHook())
 
 # kedro-viz pulls kedro-telemetry in; its hooks would try the network.
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro-telemetry",)

@@ -3,6 +3,7 @@
 * :func:`scorecard_markdown` - the ``scorecard`` table (one row per lane) as Markdown tables
   per holdout, a training table and plain-language verdicts;
 * :func:`scorecard_report` - the same plus how to read it (bootstrap settings, threshold sets);
+* :func:`verdict_sentences` - the plain-language verdict lines alone (the dashboard shows them);
 * :func:`pr_curve_figure` - the ``pr_curve_points`` table as one axis per holdout, one line per lane.
 """
 
@@ -17,7 +18,7 @@ from synthetic_intelligence.core.schema import HOLDOUTS
 from synthetic_intelligence.core.scorecard import BETTER, THRESHOLD_METRICS, TIE, WORSE
 from synthetic_intelligence.reporting.common import message_figure
 
-__all__ = ["HOLDOUT_LABELS", "scorecard_markdown", "scorecard_notes", "scorecard_report", "pr_curve_figure"]
+__all__ = ["HOLDOUT_LABELS", "verdict_sentences", "scorecard_markdown", "scorecard_notes", "scorecard_report", "pr_curve_figure"]
 
 HOLDOUT_LABELS = {
     "holdout_iid": "IID holdout",
@@ -93,6 +94,14 @@ def _lane_sentence(row: pd.Series, holdouts: list[str], refs_by_h: dict) -> str 
     return f"- **{lane}** ({summary}) — " + "; ".join(parts) + "."
 
 
+def verdict_sentences(df: pd.DataFrame) -> list[str]:
+    """One Markdown line per lane that has a comparison: wins, losses and ties in words, with the
+    paired ΔAUPRC intervals (a reference lane is only compared with the references before it)."""
+    holdouts = [h for h in HOLDOUTS if f"{h}_auprc" in df.columns]
+    refs_by_h = {h: _refs_in(df, h) for h in holdouts}
+    return [s for _, row in df.iterrows() if (s := _lane_sentence(row, holdouts, refs_by_h)) is not None]
+
+
 def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
     """Render a scorecard DataFrame (from :func:`build_scorecard`) as Markdown."""
     holdouts = [h for h in HOLDOUTS if f"{h}_auprc" in df.columns]
@@ -133,8 +142,7 @@ def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
         out += ["## Training", "",
                 _pipe_table(["Lane"] + [name for _, name, _ in train_cols], rows), ""]
 
-    sentences = [s for _, row in df.iterrows()
-                 if (s := _lane_sentence(row, holdouts, refs_by_h)) is not None]
+    sentences = verdict_sentences(df)
     if sentences:
         out += ["## Verdicts", "",
                 "Verdicts use the paired-bootstrap CI of the AUPRC difference: "
