@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 
 from kedro.framework.hooks import hook_impl
@@ -116,8 +117,10 @@ class RunRecordHook:
                 "from_inputs", "to_outputs", "load_versions", "runtime_params", "runner", "kedro_version")
         try:
             parameters = catalog.load("parameters") if "parameters" in catalog else {}
-            record = {"run": {k: _plain(run_params.get(k)) for k in keys if k in run_params},
-                      "parameters": _plain(parameters)}
+            run = {k: _plain(run_params.get(k)) for k in keys if k in run_params}
+            if isinstance(run.get("runner"), str):  # "<kedro.runner.X object at 0x...>" -> "kedro.runner.X"
+                run["runner"] = re.sub(r"^<([\w.]+) object at 0x[0-9a-fA-F]+>$", r"\1", run["runner"])
+            record = {"run": run, "parameters": _plain(parameters)}
             catalog.save(RUN_PARAMETERS, record)
         except Exception as exc:  # noqa: BLE001 - a record is a convenience; the run goes on
-            logger.warning("could not save %s: %s", RUN_PARAMETERS, exc)
+            logger.warning("could not save %s: %s", RUN_PARAMETERS, " ".join(str(exc).split()))

@@ -45,7 +45,7 @@ def _app(monkeypatch, project: Path, page: str | None = None, run: str | None = 
         at.query_params["run"] = run
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at

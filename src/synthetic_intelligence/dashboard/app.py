@@ -13,10 +13,10 @@ from pathlib import Path
 import streamlit as st
 
 from synthetic_intelligence.dashboard import state
-from synthetic_intelligence.dashboard.pages import PAGES
+from synthetic_intelligence.dashboard.views import PAGES
 
 logging.getLogger("kedro").setLevel(logging.WARNING)  # not one "Loading data from ..." line per table
-st.set_page_config(page_title="SyntheticIntelligence", page_icon="⚖️", layout="wide")
+st.set_page_config(page_title="SyntheticIntelligence", page_icon=":material/balance:", layout="wide")
 
 try:
     outputs = state.outputs()
@@ -24,7 +24,7 @@ except Exception as exc:  # noqa: BLE001 - one readable line instead of a traceb
     st.error(f"Could not read the project's catalog: {exc}")
     st.stop()
 
-here = Path(__file__).parent / "pages"
+here = Path(__file__).parent / "views"  # not "pages/": Streamlit would also list that folder by itself
 navigation = st.navigation([
     st.Page(str(here / f"{slug}.py"), title=title, icon=icon, url_path=slug, default=i == 0)
     for i, (slug, title, icon) in enumerate(PAGES)

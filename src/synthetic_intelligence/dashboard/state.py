@@ -96,7 +96,7 @@ def missing(o: ProjectOutputs, what: str, pipeline: str | None, note: str = "") 
         text += f" (or `{kedro_command(o)}`: the default run makes it too)"
     elif pipeline:
         text += " (it is not part of the default run)"
-    st.info(text + "." + (f" {note}" if note else ""), icon="ℹ️")
+    st.info(text + "." + (f" {note}" if note else ""), icon=":material/info:")
 
 
 def source_caption(*loaded: Loaded | None) -> None:

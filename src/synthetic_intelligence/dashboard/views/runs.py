@@ -17,7 +17,7 @@ if not all_runs:
     st.stop()
 if len(all_runs) == 1:
     st.info(f"Only one run so far ({run_label(all_runs[0])}). Make another one to compare, e.g. with other seeds: "
-            f"`{state.kedro_command(o)} --params data_isolation.split.seed=8,generation.seed=1`.", icon="ℹ️")
+            f"`{state.kedro_command(o)} --params data_isolation.split.seed=8,generation.seed=1`.", icon=":material/info:")
 left, right = st.columns(2)
 run_a = left.selectbox("Run A", all_runs, index=min(1, len(all_runs) - 1), format_func=run_label, key="run_a")
 run_b = right.selectbox("Run B", all_runs, index=0, format_func=run_label, key="run_b")
