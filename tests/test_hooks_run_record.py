@@ -7,7 +7,6 @@ import json
 import logging
 
 from kedro.io import DataCatalog, MemoryDataset
-from kedro_datasets.json import JSONDataset
 
 from synthetic_intelligence.hooks import RUN_PARAMETERS, RunRecordHook
 from synthetic_intelligence.pipelines.latent_qa.nodes import NeighbourParams

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import synthetic_intelligence.dashboard as dashboard
+from synthetic_intelligence import dashboard
 from synthetic_intelligence.dashboard.outputs import ENV_VAR, PROJECT_VAR, run_label
 from tests.dashboard.fake_project import RUN_1, RUN_2, make_project, write_run
 
@@ -176,3 +176,32 @@ def test_a_dataset_the_run_did_not_write_comes_from_the_newest_earlier_run(monke
 def test_pages_without_outputs_say_which_kedro_run_makes_them(monkeypatch, tmp_path, page, expected):
     at = _app(monkeypatch, make_project(tmp_path), page)
     assert expected in "\n".join(i.value for i in at.info)
+
+
+def test_a_later_pipelines_outputs_get_their_page_once_written(monkeypatch, tmp_path):
+    """Benchmark outputs (declared as the benchmark pipeline declares them) are shown by kind."""
+    import pandas as pd
+    from kedro.io import Version
+    from matplotlib.figure import Figure
+
+    from synthetic_intelligence.dashboard.outputs import ProjectOutputs
+
+    project = make_project(tmp_path)
+    (project / "conf" / "base" / "catalog_benchmark.yml").write_text("""
+benchmark_summary_md: {type: text.TextDataset, filepath: data/08_reporting/benchmark/summary.md, versioned: true}
+benchmark_ranks: {type: pandas.CSVDataset, filepath: data/08_reporting/benchmark/ranks.csv, versioned: true}
+benchmark_cd_diagram: {type: matplotlib.MatplotlibDataset, filepath: data/08_reporting/benchmark/cd.png, versioned: true}
+""")
+    catalog = ProjectOutputs(project).catalog
+    fig = Figure()
+    fig.subplots().plot([1, 2], [2, 1])
+    for name, data in (("benchmark_summary_md", "# Benchmark summary\n\nmodel_driven ranks first."),
+                       ("benchmark_ranks", pd.DataFrame({"lane": ["model_driven", "smote"], "rank": [1.2, 1.8]})),
+                       ("benchmark_cd_diagram", fig)):
+        catalog.get(name, version=Version(None, RUN_1)).save(data)
+    at = _app(monkeypatch, project, "benchmark")
+    assert [s.value for s in at.subheader] == ["Summary md", "Cd diagram", "Ranks"]  # the page's preferred order
+    assert "model_driven ranks first." in _text(at)
+    assert list(at.dataframe[0].value["lane"]) == ["model_driven", "smote"]
+    assert len(at.get("image")) == 1
+    assert not at.info  # no "make it with" message

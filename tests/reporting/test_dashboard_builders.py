@@ -43,12 +43,14 @@ def test_auprc_matrix_lane_by_learner(card):
 
 def test_differences_counts_and_sentences_agree(card):
     diffs = vd.difference_table(card)
-    # baseline vs itself is no comparison; smote vs baseline, model_driven vs both, on two holdouts
-    assert len(diffs) == 2 * 4
-    assert not ((diffs["lane"] == diffs["reference"]).any())
+    # smote vs baseline and model_driven vs both, on two holdouts; baseline vs smote is smote's mirror
+    assert sorted(set(zip(diffs["lane"], diffs["reference"]))) == [
+        ("model_driven", "baseline"), ("model_driven", "smote"), ("smote", "baseline")]
+    assert len(diffs) == 2 * 3
     assert (diffs["ci_low"] <= diffs["diff"]).all() and (diffs["diff"] <= diffs["ci_high"]).all()
     counts = vd.verdict_counts(diffs).set_index("lane")
-    assert counts.loc["model_driven"].tolist() == [4, 0, 0]
+    assert counts.loc["model_driven"].tolist() == [4, 0, 0] and counts.loc["smote"].sum() == 2
+    assert "baseline" not in counts.index
     sentences = verdict_sentences(card)
     assert any(s.startswith("- **model_driven** (wins 4, loses 0, ties 0 of 4 comparisons)") for s in sentences)
     assert all(s in scorecard_markdown(card) for s in sentences)  # the Markdown and the dashboard say the same

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -35,7 +35,7 @@ def run_label(version: str | None) -> str:
     if not version:
         return "-"
     try:
-        stamp = datetime.strptime(version, VERSION_FORMAT).replace(tzinfo=timezone.utc)
+        stamp = datetime.strptime(version, VERSION_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return version
     return stamp.strftime("%Y-%m-%d %H:%M:%S UTC")

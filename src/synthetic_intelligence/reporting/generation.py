@@ -99,5 +99,6 @@ def grid_figure(grid: pd.DataFrame, choice: Mapping[str, Any] | None = None) -> 
         fig.update_xaxes(title_text="ratio", type="category", row=1, col=col)
     fig.update_yaxes(title_text="threshold", type="category", row=1, col=1)
     fig.update_layout(title="Validation AUPRC of the gate's grid", template="plotly_white",
-                      coloraxis={"colorscale": "Viridis", "colorbar": {"title": "AUPRC"}}, height=420)
+                      coloraxis={"colorscale": "Viridis", "colorbar": {"title": "AUPRC"}}, height=420,
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "right", "x": 1})
     return fig

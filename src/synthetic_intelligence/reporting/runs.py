@@ -77,10 +77,10 @@ def auprc_long(card: pd.DataFrame | None) -> dict[str, float]:
 
 
 def metrics_side_by_side(card_a: pd.DataFrame | None, card_b: pd.DataFrame | None,
-                         labels: tuple[str, str] = ("run A", "run B")) -> pd.DataFrame:
-    """AUPRC per lane and holdout of two scorecards: ``lane · holdout, A, B, B - A``."""
+                         labels: tuple[str, str] = ("A", "B"), difference: str = "B − A") -> pd.DataFrame:
+    """AUPRC per lane and holdout of two scorecards: ``lane · holdout``, A, B and ``difference`` (B - A)."""
     a, b = auprc_long(card_a), auprc_long(card_b)
     keys = list(a) + [k for k in b if k not in a]
     rows = [{"lane · holdout": k, labels[0]: a.get(k), labels[1]: b.get(k),
-             f"{labels[1]} − {labels[0]}": (b[k] - a[k]) if k in a and k in b else None} for k in keys]
-    return pd.DataFrame(rows, columns=["lane · holdout", labels[0], labels[1], f"{labels[1]} − {labels[0]}"])
+             difference: (b[k] - a[k]) if k in a and k in b else None} for k in keys]
+    return pd.DataFrame(rows, columns=["lane · holdout", labels[0], labels[1], difference])

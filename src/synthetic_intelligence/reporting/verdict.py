@@ -58,14 +58,19 @@ def difference_table(card: pd.DataFrame) -> pd.DataFrame:
     """Every paired AUPRC difference of the scorecard as one long table.
 
     Columns: ``lane``, (``learner``,) ``holdout``, ``reference``, ``diff``, ``ci_low``,
-    ``ci_high``, ``verdict``. A lane is not compared with itself.
+    ``ci_high``, ``verdict``. A lane is not compared with itself, and a reference lane only with the
+    references listed before it (baseline vs smote is not repeated as smote's mirror image), as in
+    :func:`~synthetic_intelligence.reporting.scorecard.verdict_sentences`.
     """
     rows = []
     for _, row in card.iterrows():
         for h in holdouts_of(card):
-            for ref in _refs_in(card, h):
+            refs = _refs_in(card, h)
+            if row["lane"] in refs:  # a reference only against the references before it (no mirrored pairs)
+                refs = refs[: refs.index(row["lane"])]
+            for ref in refs:
                 key = f"{h}_diff_vs_{ref}"
-                if row["lane"] == ref or _isnan(row.get(key)):
+                if _isnan(row.get(key)):
                     continue
                 rows.append({
                     "lane": row["lane"], **({LEARNER: row[LEARNER]} if LEARNER in card.columns else {}),

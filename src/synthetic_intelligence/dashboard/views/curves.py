@@ -32,7 +32,7 @@ else:
         lanes = list(dict.fromkeys(table["lane"].astype(str)))
         shown = st.multiselect("Lanes", lanes, default=lanes, key="sweep_lanes")
         table = table[table["lane"].astype(str).isin(shown)]
-    st.pyplot(drift_sweep_figure(table), width="stretch")
+    st.pyplot(drift_sweep_figure(table), width="content")
     st.caption("Each lane's trained model on the new world drifted to increasing severity (nothing refitted); "
                "bands are bootstrap intervals, the dotted line marks the severity of `holdout_new_world`.")
     with st.expander("Drift sweep table"):

@@ -55,4 +55,4 @@ else:
                "A distance of 0 is a copy; a nearest real row with target 0 lies in majority territory.")
     st.dataframe(part.style.apply(lambda row: ["background-color: #fde2e2" if row["row"] == "synthetic" else ""]
                                   * len(row), axis=1).format(precision=3),
-                 width="stretch", hide_index=True)
+                 width="stretch", hide_index=True, height=35 * (len(part) + 1) + 3)

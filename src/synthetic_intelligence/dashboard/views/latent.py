@@ -18,7 +18,7 @@ else:
     state.source_caption(embedding)
     lanes = embedding_lanes(embedding.data)
     shown = st.multiselect("Synthetic lanes", lanes, default=lanes, key="latent_lanes")
-    st.plotly_chart(tsne_plotly_lanes(embedding.data, shown), width="stretch")
+    st.plotly_chart(tsne_plotly_lanes(embedding.data, shown).update_layout(height=650), width="stretch")
 
 st.header("Fidelity")
 fidelity = state.load(o, "fidelity")

@@ -54,7 +54,8 @@ for i, r in enumerate((run_a, run_b)):
             found.update({f"{lane}.resample_report.{k}": v for k, v in rr.seeds(rr.flatten(rep.data)).items()})
     reports[i] = found
 if reports[0] or reports[1]:
-    st.dataframe(rr.side_by_side(reports[0], reports[1], labels), width="stretch", hide_index=True)
+    seed_table = rr.side_by_side(reports[0], reports[1], labels)
+    st.dataframe(seed_table, width="stretch", hide_index=True, height=35 * (len(seed_table) + 1) + 3)
 else:
     st.write("Neither run recorded a seed.")
 
