@@ -145,7 +145,19 @@ def test_configuration_error_is_one_line(project):
                    "--params", "data_isolation.split.holdout_share=1.5")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "ERROR [ConfigurationError] data_isolation.split.holdout_share must be a number in (0, 1), got 1.5")
+        "ERROR [ParameterValidationError] parameters are invalid: data_isolation.split.holdout_share: "
+        "Input should be less than 1 (got 1.5)")  # checked by Kedro before the first node (SplitParams)
+
+
+def test_bad_new_world_is_refused_before_the_run_naming_each_key(project):
+    result = kedro(project, "run", "--env", "quick", "--pipeline", "data_isolation", "--params",
+                   "data_isolation.source.kind=table,data_isolation.source.new_world.kind=quantile,"
+                   "data_isolation.source.new_world.q=1.5")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ERROR [ParameterValidationError] parameters are invalid: data_isolation.source.new_world.quantile.column: "
+        "Field required; data_isolation.source.new_world.quantile.q: Input should be less than 1 (got 1.5)")
+    assert not list((project / "data" / "02_intermediate").iterdir())  # no node ran
 
 
 def test_degenerate_split_is_one_line_naming_the_splits(project):

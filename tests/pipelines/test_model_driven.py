@@ -40,6 +40,8 @@ def test_choose_setting_grid_is_on_validation_and_picks_its_best(tiny_world, ora
     assert choice["validation_auprc"] == pytest.approx(best)
     assert (choice["threshold"], choice["ratio"]) in {(0.5, 0.2), (0.5, 0.4), (0.8, 0.2), (0.8, 0.4)}
     assert choice["chosen_on"] == "validation"
+    ref = grid.loc[grid["reference"], "validation_auprc"].iloc[0]
+    assert choice["no_oversampling_better_on_validation"] == (ref > best)
 
 
 def test_fixed_setting_when_tuning_disabled(tiny_world, oracle):

@@ -18,7 +18,8 @@ def run_baseline(world, learner):
                            ("train", "validation", "holdout_iid", "holdout_new_world")})
     catalog["params:learner"] = MemoryDataset(learner)
     catalog["params:evaluation"] = MemoryDataset(EVALUATION)
-    catalog["baseline.learner"] = MemoryDataset(copy_mode="assign")  # H2O models cannot be deep-copied
+    for lane in ("baseline", "class_weighted"):  # H2O models cannot be deep-copied
+        catalog[f"{lane}.learner"] = MemoryDataset(copy_mode="assign")
     outputs = SequentialRunner().run(baseline_pipeline(), catalog)
     return catalog, outputs
 
@@ -79,6 +80,8 @@ def test_unknown_engine_and_estimator_are_clear_errors(tiny_world):
 def test_baseline_sliced_pipeline_with_h2o_automl(h2o_cluster, tiny_world):
     catalog, outputs = run_baseline(tiny_world, H2O)
     check_metrics(outputs["baseline.metrics"].load(), tiny_world)
+    weighted = outputs["class_weighted.metrics"].load()
+    check_metrics(weighted, tiny_world)  # H2O's weights_column: the weights are no feature when scoring
     leaderboard = outputs["baseline.leaderboard"].load()
     assert len(leaderboard) >= 1 and "aucpr" in leaderboard.columns
     assert not leaderboard["model_id"].str.contains("DeepLearning").any()

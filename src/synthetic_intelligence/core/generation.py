@@ -165,6 +165,8 @@ def tune(
         "ratio": float(best["ratio"]),
         "validation_auprc": float(best["validation_auprc"]),
         "validation_auprc_no_oversampling": float(ref),
+        # the lane still oversamples with the best grid point; this says when validation preferred none
+        "no_oversampling_better_on_validation": bool(ref > float(best["validation_auprc"])),
         "chosen_on": "validation",
         "tuned": True,
     }

@@ -108,7 +108,11 @@ def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
     refs_by_h = {h: _refs_in(df, h) for h in holdouts}
     out = [f"# {title}", ""]
 
-    for h in holdouts:
+    for h in HOLDOUTS:
+        if h not in holdouts:  # no rows to score, e.g. data_isolation.source.new_world.kind: none
+            out += [f"## {_label(h)}", "", f"n/a: {h} has no rows, so no lane is scored on it "
+                    "(data_isolation.source.new_world.kind: none means in-distribution only).", ""]
+            continue
         refs = refs_by_h[h]
         header = ["Lane", "AUPRC [lo, hi]"] + [f"Δ vs {r} [lo, hi]" for r in refs]
         header += ["ROC AUC", "Precision", "Recall", "F1"]

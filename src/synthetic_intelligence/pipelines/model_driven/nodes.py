@@ -18,6 +18,10 @@ def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
     """The (threshold, ratio) grid scored on validation (never a holdout), or the fixed setting."""
     learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
     grid, choice = generation.choose(train, validation, oracle, GenerationParams.model_validate(params))
+    if choice.get("no_oversampling_better_on_validation"):
+        logger.warning("On validation no oversampling (AUPRC %.4f) beat every grid point (best %.4f): the "
+                       "model_driven lane uses the best grid point; expect it to tie or lose to baseline",
+                       choice["validation_auprc_no_oversampling"], choice["validation_auprc"])
     if choice["tuned"]:
         logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
                     choice["threshold"], choice["ratio"], choice["validation_auprc"],

@@ -12,7 +12,7 @@ from synthetic_intelligence.core.metrics import EvaluationParams
 from synthetic_intelligence.core.synthetic import TARGET
 
 logger = logging.getLogger(__name__)
-from synthetic_intelligence.core.schema import SCORED_SETS  # noqa: E402
+from synthetic_intelligence.core.schema import HOLDOUTS, SCORED_SETS  # noqa: E402
 
 
 def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, learner: LearnerConfig):
@@ -32,9 +32,14 @@ def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, learner: Lear
 
 
 def score_sets(model, validation: pd.DataFrame, holdout_iid: pd.DataFrame, holdout_new_world: pd.DataFrame) -> pd.DataFrame:
-    """P(minority) for every row of validation and both holdouts, long format (set, row, y_true, score)."""
+    """P(minority) for every row of validation and both holdouts, long format (set, row, y_true, score).
+
+    A set without rows (holdout_new_world with ``data_isolation.source.new_world.kind: none``) is not scored.
+    """
     parts = []
     for name, df in zip(SCORED_SETS, (validation, holdout_iid, holdout_new_world), strict=True):
+        if df.empty:
+            continue
         learners.check_fits(model, "the lane's learner", df, name,
                             hint="the learner comes from another run: re-run the lane with data_isolation")
         parts.append(pd.DataFrame({
@@ -55,13 +60,14 @@ def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: EvaluationParams)
            "engine": fit_info["engine"], "model_id": fit_info["model_id"], "train": fit_info["train"]}
     for name in SCORED_SETS:
         part = scores[scores["set"] == name]
+        if part.empty:  # not scored (no rows): not applicable
+            out[name] = None
+            continue
         out[name] = metrics.evaluate_scores(
             part["y_true"].to_numpy(), part["score"].to_numpy(), threshold,
             n_boot=evaluation.n_boot, alpha=evaluation.alpha, random_state=evaluation.seed,
         )
-    logger.info(
-        "AUPRC holdout_iid=%.4f [%.4f, %.4f], holdout_new_world=%.4f [%.4f, %.4f]",
-        out["holdout_iid"]["auprc"], out["holdout_iid"]["auprc_ci_low"], out["holdout_iid"]["auprc_ci_high"],
-        out["holdout_new_world"]["auprc"], out["holdout_new_world"]["auprc_ci_low"], out["holdout_new_world"]["auprc_ci_high"],
-    )
+    logger.info("AUPRC %s", ", ".join(
+        f"{h}=n/a" if out[h] is None else
+        f"{h}={out[h]['auprc']:.4f} [{out[h]['auprc_ci_low']:.4f}, {out[h]['auprc_ci_high']:.4f}]" for h in HOLDOUTS))
     return out
