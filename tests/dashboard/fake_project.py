@@ -70,7 +70,7 @@ def _tables(seed: int, learner: bool = False) -> dict:
         "n_synthetic": [0, 593, 1552, 593, 1552], "seconds": [0, 3.4, 0.1, 0.06, 0.1], "error": [""] * 5,
         "reference": [True, False, False, False, False]})
     choice = {"threshold": 0.5, "ratio": 0.25, "validation_auprc": 0.61, "validation_auprc_no_oversampling": 0.56,
-              "chosen_on": "validation", "tuned": True}
+              "no_oversampling_better_on_validation": seed == 1, "chosen_on": "validation", "tuned": True}
     real = pd.DataFrame(rng.normal(size=(40, 3)), columns=["x0", "x1", "x2"]).assign(
         **{TARGET: (np.arange(40) % 4 == 0).astype(int), PROVENANCE: False})
     syn = real.iloc[:10].assign(x0=lambda d: d["x0"] + 0.1, **{TARGET: 1, PROVENANCE: True})

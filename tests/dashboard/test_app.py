@@ -112,6 +112,7 @@ def test_generation_page_grid_choice_and_nearest_real_rows(monkeypatch, two_runs
     at = _app(monkeypatch, two_runs, "generation")
     assert at.success[0].value == ("Chosen on validation: threshold 0.5, ratio 0.25, validation AUPRC 0.610 "
                                    "(no oversampling: 0.560).")
+    assert "no oversampling beat every grid point" in at.warning[0].value  # RUN_2's choice says so
     grid = at.dataframe[0].value
     assert grid["chosen"].sum() == 1 and grid.loc[grid["chosen"], "threshold"].item() == 0.5
     assert bool(grid["reference"].iloc[0])  # the no-oversampling row first

@@ -18,6 +18,9 @@ else:
     state.source_caption(grid, choice)
     if choice is not None:
         st.success(gen.choice_summary(choice.data))
+        if choice.data.get("no_oversampling_better_on_validation"):
+            st.warning("On validation, no oversampling beat every grid point; the lane still oversamples with the "
+                       "best one, so expect no gain from it on the holdouts.")
     if len(gen.grid_table(grid.data)) > 1:
         st.plotly_chart(gen.grid_figure(grid.data, choice.data if choice else None), width="stretch")
     st.dataframe(gen.grid_table(grid.data, choice.data if choice else None), width="stretch", hide_index=True,
