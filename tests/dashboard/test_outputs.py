@@ -81,3 +81,20 @@ def test_not_a_project(tmp_path):
 def test_run_label():
     assert run_label(RUN_2) == "2026-01-02 11:30:00 UTC"
     assert run_label("latest") == "latest" and run_label(None) == "-"
+
+
+def test_the_launcher_binds_streamlit_to_loopback(monkeypatch, tmp_path):
+    from synthetic_intelligence.dashboard import __main__ as launcher
+    from synthetic_intelligence.dashboard.outputs import ENV_VAR, PROJECT_VAR
+
+    calls = []
+    monkeypatch.setattr(launcher.os, "execv", lambda exe, argv: calls.append(argv))
+    monkeypatch.setenv(ENV_VAR, "before")  # restored after the test: main() sets both for the server
+    monkeypatch.setenv(PROJECT_VAR, "before")
+    launcher.main(["--env", "quick", "--port", "8599", "--project", str(tmp_path)])
+    argv = calls[0]
+    assert argv[1:5] == ["-m", "streamlit", "run", str(launcher.APP)]
+    options = dict(zip(argv[5::2], argv[6::2]))
+    assert options["--server.address"] == "127.0.0.1" and options["--server.port"] == "8599"
+    assert options["--browser.gatherUsageStats"] == "false" and options["--server.headless"] == "true"
+    assert launcher.os.environ[ENV_VAR] == "quick" and launcher.os.environ[PROJECT_VAR] == str(tmp_path.resolve())

@@ -78,6 +78,7 @@ def serve(project: str | Path, env: str | None = None, port: int | None = None, 
     """``streamlit run`` the dashboard for ``project`` on 127.0.0.1; yields its URL; stops it on exit."""
     port = port or free_port()
     environ = {**os.environ, PROJECT_VAR: str(Path(project).resolve()), "KEDRO_DISABLE_TELEMETRY": "true"}
+    environ.pop(ENV_VAR, None)
     if env:
         environ[ENV_VAR] = env
     src = str(Path(__file__).resolve().parents[2])  # this checkout's src wins over an installed copy
