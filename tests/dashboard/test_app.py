@@ -201,8 +201,21 @@ benchmark_cd_diagram: {type: matplotlib.MatplotlibDataset, filepath: data/08_rep
                        ("benchmark_cd_diagram", fig)):
         catalog.get(name, version=Version(None, RUN_1)).save(data)
     at = _app(monkeypatch, project, "benchmark")
-    assert [s.value for s in at.subheader] == ["Summary md", "Cd diagram", "Ranks"]  # the page's preferred order
+    assert [s.value for s in at.subheader] == ["Critical-difference diagram", "Mean ranks (1 = best)"]  # pictures, then the page's first tables
+    assert [e.label for e in at.expander] == ["Summary"]  # the rest below, folded
     assert "model_driven ranks first." in _text(at)
     assert list(at.dataframe[0].value["lane"]) == ["model_driven", "smote"]
     assert len(at.get("image")) == 1
     assert not at.info  # no "make it with" message
+
+
+def test_runs_page_pairs_the_two_newest_scored_runs_by_default(monkeypatch, two_runs, tmp_path):
+    """A later run that wrote no scorecard (e.g. ``--pipeline benchmark``) is listed but not picked."""
+    import shutil
+
+    project = tmp_path / "three_runs"
+    shutil.copytree(two_runs, project)
+    write_run(project, "2026-01-03T09.00.00.000Z", only=("run_parameters",))
+    at = _app(monkeypatch, project, "runs")
+    assert at.selectbox(key="run_a").value == RUN_1 and at.selectbox(key="run_b").value == RUN_2
+    assert len(at.selectbox(key="run_b").options) == 3

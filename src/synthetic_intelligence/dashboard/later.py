@@ -23,8 +23,29 @@ def _is_picture(o: ProjectOutputs, name: str) -> bool:
         (".png", ".svg", ".jpg"))
 
 
-def render(o: ProjectOutputs, prefix: str, pipeline: str, title: str, intro: str, first: tuple[str, ...] = ()) -> None:
-    """The page: ``first`` datasets (in that order), then the others; pictures, Markdown, tables."""
+def _title(name: str, prefix: str, titles: dict[str, str] | None = None) -> str:
+    if titles and name in titles:
+        return titles[name]
+    return name.removeprefix(f"{prefix}_").removesuffix("_md").replace("_", " ").capitalize()
+
+
+def _show(item, *, table_height: int | None = None) -> None:
+    data = item.data
+    if isinstance(data, pd.DataFrame):
+        st.dataframe(data, width="stretch", hide_index=True, **({"height": table_height} if table_height else {}))
+    elif isinstance(data, str):
+        st.markdown(data)
+    elif isinstance(data, (dict, list)):
+        st.json(data, expanded=False)
+    else:
+        st.write(data)
+
+
+def render(o: ProjectOutputs, prefix: str, pipeline: str, title: str, intro: str, first: tuple[str, ...] = (),
+           titles: dict[str, str] | None = None) -> None:
+    """The page: every picture (two per row), then the ``first`` tables in that order; every other
+    output (tables, the Markdown summary) in an expander below. ``titles``: headings by dataset name."""
+    titles = titles or {}
     st.title(title)
     st.markdown(intro)
     names = datasets_of(o, prefix)
@@ -33,25 +54,21 @@ def render(o: ProjectOutputs, prefix: str, pipeline: str, title: str, intro: str
         state.missing(o, f"{prefix} outputs", pipeline,
                       "" if names else f"(This project's catalog declares no `{prefix}_*` dataset yet.)")
         return
-    ordered = [n for n in first if n in written] + [n for n in written if n not in first]
-    for name in ordered:
-        st.subheader(name.removeprefix(f"{prefix}_").replace("_", " ").capitalize())
-        if _is_picture(o, name):
-            item = o.load_bytes(name, state.selected_run())
+    run = state.selected_run()
+    pictures = [n for n in written if _is_picture(o, n)]
+    for row in range(0, len(pictures), 2):
+        for column, name in zip(st.columns(2), pictures[row:row + 2]):
+            item = o.load_bytes(name, run)
             if item is not None:
-                state.source_caption(item)
-                st.image(item.data)
-            continue
-        item = state.load(o, name)
-        if item is None:
-            continue
-        state.source_caption(item)
-        data = item.data
-        if isinstance(data, pd.DataFrame):
-            st.dataframe(data, width="stretch", hide_index=True)
-        elif isinstance(data, str):
-            st.markdown(data)
-        elif isinstance(data, (dict, list)):
-            st.json(data, expanded=False)
-        else:
-            st.write(data)
+                column.subheader(_title(name, prefix, titles))
+                column.image(item.data)
+    loaded = [(n, state.load(o, n)) for n in written if n not in pictures]
+    loaded = [(n, item) for n, item in loaded if item is not None]
+    state.source_caption(*[item for _, item in loaded])
+    for name in [n for n in first if n in dict(loaded)]:
+        st.subheader(_title(name, prefix, titles))
+        _show(dict(loaded)[name])
+    for name, item in loaded:
+        if name not in first:
+            with st.expander(_title(name, prefix, titles)):
+                _show(item)

@@ -6,6 +6,8 @@ later.render(
     state.outputs(), "benchmark", "benchmark", "Benchmark",
     "The lanes over many public imbalanced tables with repeated splits: average ranks, the Friedman test and "
     "the critical-difference diagram (lanes joined by a bar are not significantly different).",
-    first=("benchmark_summary_md", "benchmark_cd_diagram", "benchmark_rank_plot", "benchmark_ranks",
-           "benchmark_wins_ties_losses", "benchmark_friedman"),
+    first=("benchmark_ranks", "benchmark_friedman", "benchmark_wins_ties_losses"),
+    titles={"benchmark_cd_diagram": "Critical-difference diagram", "benchmark_rank_plot": "Mean ranks",
+            "benchmark_ranks": "Mean ranks (1 = best)", "benchmark_friedman": "Friedman test",
+            "benchmark_wins_ties_losses": "Wins / ties / losses", "benchmark_posthoc": "Nemenyi post-hoc test"},
 )

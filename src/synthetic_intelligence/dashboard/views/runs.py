@@ -18,9 +18,12 @@ if not all_runs:
 if len(all_runs) == 1:
     st.info(f"Only one run so far ({run_label(all_runs[0])}). Make another one to compare, e.g. with other seeds: "
             f"`{state.kedro_command(o)} --params data_isolation.split.seed=8,generation.seed=1`.", icon=":material/info:")
+# by default the two newest runs that wrote a scorecard (a `--pipeline benchmark` run, say, has none)
+scored = [r for r in all_runs if r in o.versions("scorecard")]
+pair = scored[:2] if len(scored) >= 2 else all_runs[:2]
 left, right = st.columns(2)
-run_a = left.selectbox("Run A", all_runs, index=min(1, len(all_runs) - 1), format_func=run_label, key="run_a")
-run_b = right.selectbox("Run B", all_runs, index=0, format_func=run_label, key="run_b")
+run_a = left.selectbox("Run A", all_runs, index=all_runs.index(pair[-1]), format_func=run_label, key="run_a")
+run_b = right.selectbox("Run B", all_runs, index=all_runs.index(pair[0]), format_func=run_label, key="run_b")
 labels = (f"A {run_label(run_a)}", f"B {run_label(run_b)}")
 
 wrote_a, wrote_b = o.written_by(run_a), o.written_by(run_b)
