@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 export KEDRO_DISABLE_TELEMETRY = true
 export PYSPARK_PYTHON = $(abspath $(PY))
 
-.PHONY: install run run-quick test viz clean-venv
+.PHONY: install run run-quick test viz dashboard browser screenshots clean-venv
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,19 @@ test: install         ## the test suite (quick environment, tiny data)
 
 viz: install
 	$(VENV)/bin/kedro viz run --no-browser --host 127.0.0.1
+
+# the Streamlit dashboard on http://127.0.0.1:8501 over the newest outputs (pick earlier runs in its sidebar);
+# e.g. make dashboard ARGS="--env quick --port 8502"
+dashboard: install
+	$(PY) -m synthetic_intelligence.dashboard $(ARGS)
+
+browser:              ## Debian's chromium for the browser tests (as root; skipped when installed)
+	bash tools/install_browser.sh
+
+# one screenshot per dashboard page into docs/screenshots/, from this project's newest run
+# (make run or make run-quick first); e.g. make screenshots ARGS="--env quick"
+screenshots: install browser
+	$(PY) tools/screenshots.py $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

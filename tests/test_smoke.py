@@ -69,7 +69,7 @@ def test_kedro_run_quick_end_to_end(project):
     assert latest(reporting / "pr_curves.png").stat().st_size > 0
     assert latest(reporting / "drift_sweep.png").stat().st_size > 0
     fidelity = pd.read_csv(latest(reporting / "fidelity.csv"))
-    assert set(fidelity["lane"]) == {"smote", "model_driven"}
+    assert list(fidelity["lane"]) == lanes.synthetic_lanes()
     assert {"dcr_ratio", "dcr_share_below_heldout_p5", "memorised"} <= set(fidelity.columns)
     # tables first, then the reporting pipeline's pictures drawn from them
     assert latest(reporting / "pr_curve_points.parquet").stat().st_size > 0
@@ -77,6 +77,33 @@ def test_kedro_run_quick_end_to_end(project):
     assert latest(reporting / "latent_tsne_panel.png").stat().st_size > 0
     assert (project / "data" / "06_models" / "oracle").exists()
     assert list((project / "data" / "06_models" / "baseline" / "automl" / "model").iterdir())
+    _dashboard_reads_the_run(project)
+
+
+def _dashboard_reads_the_run(project: Path) -> None:
+    """The dashboard over the run it just made: one run, every page renders with no error or missing message
+    but the pipelines outside the default run (benchmark, scaling)."""
+    from streamlit.testing.v1 import AppTest
+
+    from synthetic_intelligence.dashboard import views
+    from synthetic_intelligence.dashboard.outputs import ENV_VAR, PROJECT_VAR, ProjectOutputs
+
+    outputs = ProjectOutputs(project, "quick")
+    (run,) = outputs.runs()
+    assert {"run_parameters", "synthetic_neighbours", "scorecard", "model_driven.generation_grid"} <= set(
+        outputs.written_by(run))
+    assert outputs.load("run_parameters").data["run"]["env"] == "quick"
+    app = Path(views.__file__).parents[1] / "app.py"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(PROJECT_VAR, str(project))
+        mp.setenv(ENV_VAR, "quick")
+        at = AppTest.from_file(str(app), default_timeout=120).run()
+        for slug, title, _ in views.PAGES:
+            at.switch_page(f"views/{slug}.py").run()
+            assert not at.exception and not at.error, (slug, [e.value for e in [*at.exception, *at.error]])
+            assert at.title[0].value == title
+            if slug not in ("benchmark", "scaling"):
+                assert not at.info or slug == "runs", (slug, [i.value for i in at.info])  # runs: "only one run"
 
 
 def test_bad_user_table_fails_cli_with_named_column_and_keeps_outputs(project):

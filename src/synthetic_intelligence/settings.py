@@ -2,9 +2,10 @@
 
 from kedro.config import OmegaConfigLoader
 
-from synthetic_intelligence.hooks import EnvironmentHook, H2OHook, ProvenanceHook, SparkHook
+from synthetic_intelligence.hooks import EnvironmentHook, H2OHook, ProvenanceHook, RunRecordHook, SparkHook
 
-HOOKS = (EnvironmentHook(), H2OHook(), SparkHook(), ProvenanceHook())
+# RunRecordHook: the parameters of each run as the versioned dataset run_parameters (the dashboard's Runs page)
+HOOKS = (EnvironmentHook(), H2OHook(), SparkHook(), ProvenanceHook(), RunRecordHook())
 
 # kedro-viz pulls kedro-telemetry in; its hooks would try the network.
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro-telemetry",)

@@ -22,7 +22,7 @@ from synthetic_intelligence.core.schema import HOLDOUTS
 from synthetic_intelligence.core.scorecard import BETTER, FAILED, THRESHOLD_METRICS, TIE, WORSE
 from synthetic_intelligence.reporting.common import message_figure
 
-__all__ = ["HOLDOUT_LABELS", "scorecard_markdown", "scorecard_notes", "scorecard_report", "pr_curve_figure"]
+__all__ = ["HOLDOUT_LABELS", "verdict_sentences", "scorecard_markdown", "scorecard_notes", "scorecard_report", "pr_curve_figure"]
 
 HOLDOUT_LABELS = {
     "holdout_iid": "IID holdout",
@@ -210,6 +210,17 @@ def _provenance_section(df: pd.DataFrame) -> list[str]:
     return out
 
 
+def verdict_sentences(df: pd.DataFrame) -> list[str]:
+    """One Markdown line per lane (x learner) with a comparison: wins, losses and ties in words, with the
+    paired ΔAUPRC intervals; a failed lane gets a line saying so (the dashboard shows these alone)."""
+    holdouts = [h for h in HOLDOUTS if f"{h}_auprc" in df.columns]
+    refs_by_h = {h: _refs_in(df, h) for h in holdouts}
+    failed = df[df["status"] == FAILED] if "status" in df.columns else df.iloc[:0]
+    sentences = [s for _, row in df.iterrows() if (s := _lane_sentence(row, holdouts, refs_by_h)) is not None]
+    return sentences + [f"- **{lane}** — failed to build its training set (see Failed lanes): no verdict."
+                        for lane in pd.unique(failed["lane"])]
+
+
 def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
     """Render a scorecard DataFrame (from :func:`~.core.scorecard.build_scorecard`) as Markdown."""
     holdouts = [h for h in HOLDOUTS if f"{h}_auprc" in df.columns]
@@ -233,10 +244,7 @@ def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
         out += _holdout_section(df, h, refs_by_h[h], learners)
     out += _training_section(df, learners)
     out += _provenance_section(df)
-    sentences = [s for _, row in df.iterrows()
-                 if (s := _lane_sentence(row, holdouts, refs_by_h)) is not None]
-    sentences += [f"- **{lane}** — failed to build its training set (see Failed lanes): no verdict."
-                  for lane in pd.unique(failed["lane"])]
+    sentences = verdict_sentences(df)
     if sentences:
         out += ["## Verdicts", "",
                 "Verdicts use the paired-bootstrap CI of the AUPRC difference within a learner: "
