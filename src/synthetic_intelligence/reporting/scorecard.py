@@ -17,7 +17,8 @@ from synthetic_intelligence.core.schema import HOLDOUTS
 from synthetic_intelligence.core.scorecard import BETTER, THRESHOLD_METRICS, TIE, WORSE
 from synthetic_intelligence.reporting.common import message_figure
 
-__all__ = ["HOLDOUT_LABELS", "scorecard_markdown", "scorecard_notes", "scorecard_report", "pr_curve_figure"]
+__all__ = ["HOLDOUT_LABELS", "scorecard_markdown", "scorecard_notes", "scorecard_report", "pr_curve_figure",
+           "verdict_lines"]
 
 HOLDOUT_LABELS = {
     "holdout_iid": "IID holdout",
@@ -133,8 +134,7 @@ def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
         out += ["## Training", "",
                 _pipe_table(["Lane"] + [name for _, name, _ in train_cols], rows), ""]
 
-    sentences = [s for _, row in df.iterrows()
-                 if (s := _lane_sentence(row, holdouts, refs_by_h)) is not None]
+    sentences = verdict_lines(df, markdown=True)
     if sentences:
         out += ["## Verdicts", "",
                 "Verdicts use the paired-bootstrap CI of the AUPRC difference: "
@@ -142,6 +142,14 @@ def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
         out += sentences + [""]
     return "\n".join(out)
 
+
+def verdict_lines(df: pd.DataFrame, *, markdown: bool = False) -> list[str]:
+    """One plain-language line per lane: wins / losses / ties against the references, with the
+    paired ΔAUPRC intervals (the ``Verdicts`` section of the Markdown; plain text unless ``markdown``)."""
+    holdouts = [h for h in HOLDOUTS if f"{h}_auprc" in df.columns]
+    refs_by_h = {h: _refs_in(df, h) for h in holdouts}
+    lines = [s for _, row in df.iterrows() if (s := _lane_sentence(row, holdouts, refs_by_h)) is not None]
+    return lines if markdown else [s.removeprefix("- ").replace("**", "") for s in lines]
 
 
 def scorecard_notes(df: pd.DataFrame, *, n_boot: int, alpha: float) -> str:
