@@ -12,7 +12,7 @@ HOOKS = (EnvironmentHook(), RunSummaryHook(tracking=_TRACKING), _TRACKING, H2OHo
 
 # kedro-viz pulls kedro-telemetry in; its hooks would try the network. kedro-mlflow's own hook is
 # driven by MlflowTrackingHook (conf/<env>/mlflow.yml; an unreachable store is one warning).
-DISABLE_HOOKS_FOR_PLUGINS = ("kedro-telemetry", "kedro-mlflow")
+DISABLE_HOOKS_FOR_PLUGINS = ("kedro-telemetry", "kedro_mlflow", "kedro-mlflow")  # its metadata says kedro_mlflow
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

@@ -49,3 +49,9 @@ def test_matches_and_metric_key():
     assert records.matches("baseline.metrics", ["*.metrics"]) and not records.matches("metrics_x", ["*.metrics"])
     assert records.metric_key("baseline.metrics") == "baseline"
     assert records.metric_key("model_driven.generation_choice") == "model_driven.generation_choice"
+
+
+def test_safe_key_keeps_what_mlflow_accepts():
+    assert records.safe_key("isolation_report.overlaps.holdout_iid~train") == "isolation_report.overlaps.holdout_iid_train"
+    assert records.safe_key("a-b c:d/e.f_g") == "a-b c:d/e.f_g"
+    assert len(records.safe_key("x" * 400)) == 250

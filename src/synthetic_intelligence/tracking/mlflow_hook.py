@@ -185,8 +185,8 @@ class MlflowTrackingHook:
         self._failed = True
         where = self.tracking_uri or self._kedro_mlflow_conf.get("server", {}).get("mlflow_tracking_uri")
         logger.warning(
-            "MLflow tracking is off for the rest of this run (%s at %s: %s: %s). The run goes on; fix "
-            "server.mlflow_tracking_uri in conf/<env>/mlflow.yml or set enabled: false there.",
+            "MLflow tracking is off for the rest of this run (%s at %s: %s: %s). The run goes on untracked; "
+            "check the store (server.mlflow_tracking_uri in conf/<env>/mlflow.yml) or set enabled: false there.",
             stage, where, type(exc).__name__, str(exc).strip().splitlines()[0][:300] if str(exc).strip() else "",
         )
         try:  # leave no half-open run behind in this process (never waits on a dead server for long)
@@ -237,8 +237,8 @@ class MlflowTrackingHook:
     def _log(self, metrics: dict[str, float] | None = None, params: dict[str, str] | None = None) -> None:
         from mlflow.entities import Metric, Param
 
-        items = [Param(k, v) for k, v in (params or {}).items()]
-        items += [Metric(k, v, 0, 0) for k, v in (metrics or {}).items()]
+        items = [Param(records.safe_key(k), v) for k, v in (params or {}).items()]
+        items += [Metric(records.safe_key(k), v, 0, 0) for k, v in (metrics or {}).items()]
         for i in range(0, len(items), _BATCH):
             chunk = items[i:i + _BATCH]
             self._client.log_batch(self.run_id, metrics=[m for m in chunk if isinstance(m, Metric)],

@@ -15,12 +15,13 @@ from __future__ import annotations
 import fnmatch
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["flatten", "leaves", "table_metrics", "seeds", "matches", "metric_key", "SEED_KEYS"]
+__all__ = ["flatten", "leaves", "table_metrics", "seeds", "matches", "metric_key", "safe_key", "SEED_KEYS"]
 
 #: Parameter names that hold a random seed.
 SEED_KEYS = ("seed", "random_state")
@@ -92,6 +93,17 @@ def seeds(params: Mapping[str, Any]) -> dict[str, Any]:
 def matches(name: str, patterns: Iterable[str]) -> bool:
     """Whether a dataset name matches one of the ``fnmatch`` patterns (``*.metrics``, ``scorecard``)."""
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+_UNSAFE = re.compile(r"[^\w\-. :/]")
+#: MLflow's longest metric / param name.
+MAX_KEY_LENGTH = 250
+
+
+def safe_key(key: str) -> str:
+    """A name MLflow accepts: characters other than letters, digits, ``_ - . : /`` and space become ``_``
+    (``holdout_iid~train`` -> ``holdout_iid_train``), cut to 250 characters."""
+    return _UNSAFE.sub("_", key)[:MAX_KEY_LENGTH]
 
 
 def metric_key(dataset: str) -> str:
