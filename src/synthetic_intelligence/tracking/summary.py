@@ -132,4 +132,5 @@ class RunSummaryHook:
             logger.warning("could not write the run summary: %s", exc)
             return
         stream = self._stream or sys.stdout
-        print("\n".join(lines), file=stream, flush=True)
+        stream.write("\n".join(lines) + "\n")
+        stream.flush()
