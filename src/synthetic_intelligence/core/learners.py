@@ -112,6 +112,7 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
             project_name=f"si_{uuid.uuid4().hex[:10]}",
             verbosity=None,
         )
+        h2o_utils.watch_automl(aml, max_models=config.max_models)  # models done, elapsed, time left in the log
         extra = {"leaderboard_frame": valid_h2o, "blending_frame": valid_h2o} if config.nfolds == 0 else {}
         if weights is not None:
             extra["weights_column"] = WEIGHT

@@ -56,30 +56,42 @@ class Progress:
     def elapsed(self) -> float:
         return self._clock() - self.start
 
-    def left(self, done: float) -> float | None:
-        """Estimated seconds left, or ``None`` before any work is done or without a total."""
-        if not self.total or done <= 0:
-            return None
-        return self.elapsed() * max(0.0, self.total - done) / done
+    def _fraction(self, done: float, fraction: float | None) -> float | None:
+        if fraction is not None:
+            return min(max(float(fraction), 0.0), 1.0)
+        return min(done / self.total, 1.0) if self.total else None
 
-    def message(self, done: float, detail: str = "") -> str:
+    def left(self, done: float, fraction: float | None = None) -> float | None:
+        """Estimated seconds left, or ``None`` before any work is done or without a total.
+
+        ``fraction``: the share of the work done when the worker reports it better than
+        ``done / total`` does (H2O AutoML's job progress while its first model trains).
+        """
+        share = self._fraction(done, fraction)
+        if not share:
+            return None
+        return self.elapsed() * (1.0 - share) / share
+
+    def message(self, done: float, detail: str = "", fraction: float | None = None) -> str:
         unit = f" {self.unit}" if self.unit else ""
         count = f"{done:,.0f} of {self.total:,.0f}{unit}" if self.total else f"{done:,.0f}{unit}"
-        if self.total:
-            count += f" ({min(done / self.total, 1.0):.0%})"
+        share = self._fraction(done, fraction)
+        if share is not None:
+            count += f" ({share:.0%}{' of the work' if fraction is not None else ''})"
         text = f"{self.what}: {count}, {duration(self.elapsed())} elapsed"
-        left = self.left(done)
-        if left is not None and done < self.total:
+        left = self.left(done, fraction)
+        if left is not None and share < 1.0:
             text += f", {'at most' if self.upper_bound else 'about'} {duration(left)} left"
         return f"{text}; {detail}" if detail else text
 
-    def update(self, done: float, detail: str = "", *, force: bool = False) -> str | None:
+    def update(self, done: float, detail: str = "", *, fraction: float | None = None,
+               force: bool = False) -> str | None:
         """Log the progress after ``done`` units (throttled by ``min_interval_s``); returns the line logged."""
         now = self._clock()
-        finished = bool(self.total) and done >= self.total
+        finished = bool(self.total) and done >= self.total or (fraction is not None and fraction >= 1.0)
         if not (force or finished or self._last_logged is None or now - self._last_logged >= self.min_interval_s):
             return None
         self._last_logged = now
-        line = self.message(done, detail)
+        line = self.message(done, detail, fraction)
         self.logger.info(line)
         return line
