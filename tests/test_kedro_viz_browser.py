@@ -104,8 +104,8 @@ def _node(main, name):
 
 def test_the_api_lists_every_pipeline_and_the_layers_in_data_flow_order(main):
     pipelines = {p["id"] for p in main["pipelines"]}
-    assert {"__default__", "data_isolation", *lanes.swimlanes(), "oracle", "scorecard", "latent_qa",
-            "reporting"} <= pipelines
+    assert {"__default__", "data_isolation", "baseline", "smote", "oracle", "model_driven", "scorecard", "latent_qa",
+            "reporting", "benchmark"} <= pipelines
     assert main["layers"] == LAYERS
     data = [n for n in main["nodes"] if n["type"] == "data"]
     assert data and all(n["layer"] in LAYERS for n in data), [n["name"] for n in data if not n["layer"]]
@@ -133,38 +133,62 @@ def test_tables_and_figures_preview(viz, main, name, preview_type):
         assert preview["data"]
 
 
+def _shot(page, name: str, tmp_path: Path) -> bytes:
+    """A screenshot, checked not to be blank; kept under ``$SI_SCREENSHOTS`` when set."""
+    from PIL import Image
+
+    png = page.screenshot(full_page=False)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (page.viewport_size["width"], page.viewport_size["height"])
+    colours = image.resize((200, 100)).getcolors(maxcolors=200 * 100)
+    assert colours is not None and len(colours) > 50, f"{name}: the screenshot is (nearly) blank"
+    (tmp_path / name).write_bytes(png)
+    if os.environ.get("SI_SCREENSHOTS"):
+        folder = ROOT / os.environ["SI_SCREENSHOTS"]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(png)
+    return png
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(browser_missing_reason() is not None, reason=f"browser test: {browser_missing_reason()}")
-def test_the_dag_renders_in_chromium_with_layers_and_a_figure_preview(viz, main, tmp_path):
-    from PIL import Image
+def test_the_dag_renders_in_chromium_with_layers_swimlanes_and_a_figure_preview(viz, main, tmp_path):
     from playwright.sync_api import sync_playwright
 
     pr_curves = _node(main, "pr_curves")["id"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            # the DAG left to right (kedro-viz keeps the orientation a user picks in localStorage)
+            page = browser.new_page(viewport={"width": 2000, "height": 1000})  # the DAG is wide
+            # left to right: kedro-viz keeps the orientation a user picks (its button) in localStorage
             page.add_init_script("window.localStorage.setItem('KedroViz', JSON.stringify("
                                  "{orientation: 'horizontal', theme: 'light', showFeatureHints: false}))")
-            page.goto(f"{viz}/?pid=__default__&sid={pr_curves}", wait_until="networkidle", timeout=120_000)
+            page.goto(f"{viz}/?pid=__default__", wait_until="networkidle", timeout=120_000)
             page.wait_for_selector(".pipeline-node", timeout=120_000)
-            layer_names = page.locator(".pipeline-layer-name").all_inner_texts()
-            assert [t.strip().lower().replace(" ", "_") for t in layer_names] == LAYERS, layer_names
-            assert page.locator(".pipeline-node").count() >= 30
-            page.wait_for_selector(".pipeline-metadata__preview img, .pipeline-metadata__preview-image",
-                                   timeout=60_000)
-            body = page.inner_text("body")
-            assert "pr_curves" in body.replace(" ", "_").lower() or "Pr Curves" in body
-            png = page.screenshot(full_page=False)
+            # the layers, as bands in data-flow order, and each swimlane collapsed to one namespace node
+            layer_names = [t.strip() for t in page.locator(".pipeline-layer-name").all_text_contents()]
+            assert layer_names == LAYERS, layer_names
+            collapsed = page.locator(".pipeline-node--modularPipeline .pipeline-node__text").all_text_contents()
+            assert sorted(t.strip().lower().replace(" ", "_") for t in collapsed) == sorted(lanes.swimlanes())
+            assert page.locator(".pipeline-node--data").count() >= 20
+            xs = {name: page.locator(".pipeline-layer-name", has_text=name).first.bounding_box()["x"]
+                  for name in ("raw", "model_input", "reporting")}
+            assert xs["raw"] < xs["model_input"] < xs["reporting"]  # left to right
+            if page.get_by_text("Dismiss").count():
+                page.get_by_text("Dismiss").first.click()
+            page.get_by_label("Hide menu").click()
+            page.get_by_label("Turn minimap off").click()
+            page.get_by_label("Reset zoom").click()  # fit the whole DAG to the wider canvas
+            page.mouse.move(30, 500)  # over the toolbar: no layer band highlighted under the pointer
+            page.wait_for_timeout(1500)
+            _shot(page, "kedro-viz.png", tmp_path)
+
+            # a figure's preview: the pr_curves dataset selected by URL, its PNG drawn in the metadata panel
+            page.set_viewport_size({"width": 1600, "height": 1000})
+            page.goto(f"{viz}/?pid=__default__&sid={pr_curves}", wait_until="networkidle", timeout=120_000)
+            image = page.wait_for_selector("img.pipeline-metadata__plot-image", timeout=60_000)
+            page.wait_for_function("img => img.complete && img.naturalWidth > 200", arg=image, timeout=30_000)
+            assert "matplotlib.MatplotlibDataset" in page.inner_text(".pipeline-metadata")
+            _shot(page, "kedro-viz-preview.png", tmp_path)
         finally:
             browser.close()
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    assert image.size == (1600, 1000)
-    colours = image.resize((200, 125)).getcolors(maxcolors=200 * 125)
-    assert colours is not None and len(colours) > 50, "the screenshot is (nearly) blank"
-    (tmp_path / "kedro-viz.png").write_bytes(png)
-    if os.environ.get("SI_SCREENSHOTS"):
-        folder = ROOT / os.environ["SI_SCREENSHOTS"]
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "kedro-viz.png").write_bytes(png)

@@ -91,3 +91,46 @@ def test_the_run_ends_with_a_summary_naming_the_verdict_outputs_dashboard_and_ml
     assert re.search(r"scorecard_md: data/08_reporting/scorecard.md/[^/]+/scorecard.md", summary)
     assert "make dashboard" in summary
     assert "make mlflow" in summary and mrun.info.run_id in summary
+
+
+def test_the_mlflow_ui_of_make_mlflow_serves_the_run_and_its_artifacts(run, mlflow_run):
+    """``make mlflow``'s command (``mlflow ui`` on 127.0.0.1 over the project's sqlite store)."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    _, mrun = mlflow_run
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    mlflow = str(Path(sys.executable).with_name("mlflow"))
+    proc = subprocess.Popen([mlflow, "ui", "--backend-store-uri", "sqlite:///mlruns.db", "--host", "127.0.0.1",
+                             "--port", str(port)], cwd=run.path, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/health", timeout=5).read()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "mlflow ui did not start"
+                time.sleep(1)
+        page = urllib.request.urlopen(f"{base}/", timeout=30).read().decode()
+        assert "<html" in page.lower()  # the UI itself
+        request = urllib.request.Request(f"{base}/api/2.0/mlflow/runs/search", method="POST",
+                                         data=json.dumps({"experiment_ids": [mrun.info.experiment_id]}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        found = json.loads(urllib.request.urlopen(request, timeout=30).read())["runs"]
+        assert [r["info"]["run_id"] for r in found] == [mrun.info.run_id]
+        csv = urllib.request.urlopen(f"{base}/get-artifact?path=scorecard/scorecard.csv&run_uuid={mrun.info.run_id}",
+                                     timeout=30).read().decode()
+        assert csv.startswith("lane,") and "model_driven" in csv
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)

@@ -55,3 +55,15 @@ def test_safe_key_keeps_what_mlflow_accepts():
     assert records.safe_key("isolation_report.overlaps.holdout_iid~train") == "isolation_report.overlaps.holdout_iid_train"
     assert records.safe_key("a-b c:d/e.f_g") == "a-b c:d/e.f_g"
     assert len(records.safe_key("x" * 400)) == 250
+
+
+def test_typed_parameters_flatten_like_their_mappings():
+    from pydantic import BaseModel
+
+    class Sampler(BaseModel):
+        gate: str = "quantile"
+        seed: int = 3
+
+    assert records.flatten({"generation": Sampler(), "n": 1}) == {"generation.gate": "quantile", "generation.seed": 3,
+                                                                  "n": 1}
+    assert records.seeds({"generation": Sampler()}) == {"generation.seed": 3}

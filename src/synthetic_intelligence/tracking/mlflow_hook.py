@@ -225,12 +225,15 @@ class MlflowTrackingHook:
         self._client = MlflowClient(tracking_uri=self.tracking_uri)
         self.experiment_id = config.tracking.experiment._experiment.experiment_id
         self.experiment_name = config.tracking.experiment.name
-        params = catalog.load("parameters") if "parameters" in catalog else dict(self._context.params)
+        params = dict(self._context.params)  # as configured (+ runtime --params); the catalog's are typed objects
         self._log(params={k: _param_value(v) for k, v in records.flatten(params).items()})
         seeds = records.seeds(params)
         self._client.set_tag(self.run_id, "seeds", json.dumps(seeds, default=str)[:_MAX_PARAM_LENGTH])
         if self._save_version:
             self._client.set_tag(self.run_id, "kedro.save_version", self._save_version)
+        runner = run_params.get("runner")
+        if runner is not None and not isinstance(runner, str):  # kedro-mlflow tagged the runner object's repr
+            self._client.set_tag(self.run_id, "runner", type(runner).__name__)
         logger.info("MLflow run %s (experiment %r) at %s", self.run_id, config.tracking.experiment.name,
                     self.tracking_uri)
 

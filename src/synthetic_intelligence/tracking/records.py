@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import math
 import numbers
@@ -21,17 +22,30 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["flatten", "leaves", "table_metrics", "seeds", "matches", "metric_key", "safe_key", "SEED_KEYS"]
+__all__ = ["plain", "flatten", "leaves", "table_metrics", "seeds", "matches", "metric_key", "safe_key", "SEED_KEYS"]
 
 #: Parameter names that hold a random seed.
 SEED_KEYS = ("seed", "random_state")
 
 
+def plain(value: Any) -> Any:
+    """A typed parameter (pydantic model, dataclass) as the mapping it was configured as; others unchanged."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
+
+
 def flatten(tree: Mapping[str, Any], prefix: str = "", sep: str = ".") -> dict[str, Any]:
-    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``{"a.b": 1, "c": [1, 2]}``; an empty mapping stays a value."""
+    """``{"a": {"b": 1}, "c": [1, 2]}`` -> ``{"a.b": 1, "c": [1, 2]}``; an empty mapping stays a value.
+
+    Typed parameters (Kedro hands validated pydantic models to the run) are flattened like the
+    mappings they were configured as."""
     out: dict[str, Any] = {}
-    for key, value in tree.items():
+    for key, value in plain(tree).items():
         name = f"{prefix}{sep}{key}" if prefix else str(key)
+        value = plain(value)
         if isinstance(value, Mapping) and value:
             out.update(flatten(value, name, sep))
         else:
