@@ -43,9 +43,9 @@ def flatten(tree: Mapping[str, Any], prefix: str = "", sep: str = ".") -> dict[s
     Typed parameters (Kedro hands validated pydantic models to the run) are flattened like the
     mappings they were configured as."""
     out: dict[str, Any] = {}
-    for key, value in plain(tree).items():
+    for key, raw in plain(tree).items():
         name = f"{prefix}{sep}{key}" if prefix else str(key)
-        value = plain(value)
+        value = plain(raw)
         if isinstance(value, Mapping) and value:
             out.update(flatten(value, name, sep))
         else:
