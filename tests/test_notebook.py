@@ -14,7 +14,7 @@ def test_the_notebook_executes_and_shows_the_verdict_curves_and_latent_picture(q
     notebook = nbformat.read(path, as_version=4)
     monkeypatch.setenv("KEDRO_ENV", "quick")
     monkeypatch.setenv("KEDRO_DISABLE_TELEMETRY", "true")
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # the notebook shows its figures as PNGs whatever the backend
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
 

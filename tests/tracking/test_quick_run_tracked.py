@@ -132,5 +132,6 @@ def test_the_mlflow_ui_of_make_mlflow_serves_the_run_and_its_artifacts(run, mlfl
                                      timeout=30).read().decode()
         assert csv.startswith("lane,") and "model_driven" in csv
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)

@@ -35,10 +35,9 @@ def _shown(path: Path | str | None, root: Path) -> str:
 
 
 def summary_lines(*, scorecard: pd.DataFrame | None, written: dict[str, Path | None], project_path: Path,
-                  save_version: str | None, mlflow: dict[str, Any] | None, failed: bool = False) -> list[str]:
+                  save_version: str | None, mlflow: dict[str, Any] | None) -> list[str]:
     """The summary as lines of text (see the module docstring)."""
-    title = " SyntheticIntelligence: run failed " if failed else " SyntheticIntelligence: run summary "
-    lines = [title.center(WIDTH, "-")]
+    lines = [" SyntheticIntelligence: run summary ".center(WIDTH, "-")]
     if scorecard is not None and not scorecard.empty:
         from synthetic_intelligence.reporting.scorecard import verdict_lines
 
@@ -46,7 +45,7 @@ def summary_lines(*, scorecard: pd.DataFrame | None, written: dict[str, Path | N
         lines.append("Verdict (AUPRC on the holdouts; 'better'/'worse' only when the paired 95% interval of the "
                      "difference excludes 0):")
         lines += [f"  {v}" for v in verdicts] or ["  (the scorecard has no comparison)"]
-    elif not failed:
+    else:
         lines.append("Verdict: this run made no scorecard (`kedro run`, or `kedro run --pipeline qa` after the "
                      "lanes, makes one).")
     if written:
@@ -68,7 +67,8 @@ def summary_lines(*, scorecard: pd.DataFrame | None, written: dict[str, Path | N
 
 
 class RunSummaryHook:
-    """Prints :func:`summary_lines` to stdout after the pipeline (and after a failed one).
+    """Prints :func:`summary_lines` to stdout after a successful pipeline run (a failed run ends
+    with the CLI's one ``ERROR`` line instead).
 
     ``tracking``: the :class:`~synthetic_intelligence.tracking.mlflow_hook.MlflowTrackingHook`
     whose run id the summary names (register this hook *before* it: Kedro calls hooks
@@ -109,13 +109,9 @@ class RunSummaryHook:
 
     @hook_impl
     def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:  # noqa: ARG002
-        self._print(failed=False)
+        self._print()
 
-    @hook_impl
-    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:  # noqa: ARG002
-        self._print(failed=True)
-
-    def _print(self, failed: bool) -> None:
+    def _print(self) -> None:
         try:
             from synthetic_intelligence.tracking.mlflow_hook import _saved_path
 
@@ -127,7 +123,7 @@ class RunSummaryHook:
                 mlflow = {"run_id": tracking.run_id, "uri": tracking.tracking_uri,
                           "experiment": tracking.experiment_name}
             lines = summary_lines(scorecard=self._scorecard, written=written, project_path=self._project_path,
-                                  save_version=self._save_version, mlflow=mlflow, failed=failed)
+                                  save_version=self._save_version, mlflow=mlflow)
         except Exception as exc:  # noqa: BLE001 - a summary never fails a run
             logger.warning("could not write the run summary: %s", exc)
             return
