@@ -79,10 +79,27 @@ def tiny_h2o_models(h2o_cluster, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def spark():
+    """One local Spark session shared by every Spark test: 2 cores, a failed task retried once (``local[2,2]``).
+
+    Owned by this fixture (taken off the lifecycle registry, so a test that stops the
+    run's engines never stops it) and stopped at the end of the test session.
+    """
+    pytest.importorskip("pyspark")
+    from synthetic_intelligence.core import lifecycle, spark_session
+
+    session = spark_session.get_or_create({"spark.master": "local[2,2]", "spark.driver.memory": "1g",
+                                           "spark.sql.shuffle.partitions": "2"})
+    lifecycle.unregister(f"spark:{session.sparkContext.applicationId}")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
 def quick_run(tmp_path_factory):
-    """``kedro run --env quick`` once per test session, in a throw-away copy of the project, with
-    scikit-learn learners and oracle (the H2O path has its own smoke test): the outputs, the MLflow
-    store and the console of a real run, shared by the notebook, tracking, summary and kedro-viz tests.
+    """``kedro run --env quick`` once per test session, in a throw-away copy of the project: the outputs,
+    the MLflow store and the console of one real run, shared by the smoke test, the notebook, tracking,
+    summary and kedro-viz tests (one run instead of one per test module).
 
     Returns a namespace: ``path`` (the copy), ``returncode``, ``stdout``, ``stderr``, ``seconds``.
     """
@@ -112,7 +129,7 @@ def quick_run(tmp_path_factory):
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "PYSPARK_PYTHON": sys.executable, "MPLBACKEND": "Agg",
            "COLUMNS": "400"}
     start = time.perf_counter()
-    result = subprocess.run([kedro, "run", "--env", "quick", "--params", "learner.engine=sklearn,oracle.engine=sklearn"],
-                            cwd=project, env=env, capture_output=True, text=True, timeout=1800, check=False)
+    result = subprocess.run([kedro, "run", "--env", "quick"], cwd=project, env=env, capture_output=True, text=True,
+                            timeout=1800, check=False)
     return SimpleNamespace(path=project, returncode=result.returncode, stdout=result.stdout, stderr=result.stderr,
                            seconds=time.perf_counter() - start)

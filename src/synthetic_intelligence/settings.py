@@ -2,13 +2,15 @@
 
 from kedro.config import OmegaConfigLoader
 
-from synthetic_intelligence.hooks import EnvironmentHook, H2OHook
+from synthetic_intelligence.hooks import EnvironmentHook, H2OHook, ProvenanceHook, RunRecordHook, SparkHook
 from synthetic_intelligence.tracking import MlflowTrackingHook, RunSummaryHook
 
-# Kedro calls hooks last-registered first: at the end H2O stops, then the MLflow run is completed,
-# then the summary (which names that run) is printed last.
+# RunRecordHook: the parameters of each run as the versioned dataset run_parameters (the dashboard's Runs page).
+# Kedro calls hooks last-registered first: at the end the engines stop and the records are written, then the
+# MLflow run is completed, then the summary (which names that run) is printed last.
 _TRACKING = MlflowTrackingHook()
-HOOKS = (EnvironmentHook(), RunSummaryHook(tracking=_TRACKING), _TRACKING, H2OHook())
+HOOKS = (EnvironmentHook(), RunSummaryHook(tracking=_TRACKING), _TRACKING, H2OHook(), SparkHook(), ProvenanceHook(),
+         RunRecordHook())
 
 # kedro-viz pulls kedro-telemetry in; its hooks would try the network. kedro-mlflow's own hook is
 # driven by MlflowTrackingHook (conf/<env>/mlflow.yml; an unreachable store is one warning).

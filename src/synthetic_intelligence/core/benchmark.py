@@ -150,7 +150,7 @@ class BenchmarkConfig:
         config.validate()
         return config
 
-    def validate(self) -> None:
+    def validate(self) -> None:  # noqa: PLR0912 - one check per parameter, each naming it
         if int(self.repeats) < 2:
             raise ValueError(f"benchmark.repeats must be >= 2 (intervals are over repeats), got {self.repeats}")
         for name in ("test_size", "validation_size"):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scikit_posthocs
 from scipy import stats
 
 from synthetic_intelligence.core.schema import BASELINE
@@ -154,6 +153,8 @@ def rank_tests(scored: pd.DataFrame, alpha: float = 0.05) -> tuple[pd.DataFrame,
             result = stats.friedmanchisquare(*[matrix[c].to_numpy() for c in matrix.columns])
             row.update(statistic=float(result.statistic), p_value=float(result.pvalue),
                        critical_difference=critical_difference(n_lanes, n_tables, alpha))
+            import scikit_posthocs  # imports matplotlib: loaded only where the post-hoc test runs
+
             pvals = scikit_posthocs.posthoc_nemenyi_friedman(matrix.reset_index(drop=True))
             for a in pvals.index:
                 for b in pvals.columns:

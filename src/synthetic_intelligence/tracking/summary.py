@@ -2,7 +2,7 @@
 how to open the dashboard and MLflow.
 
 The verdict lines come from the ``scorecard`` table saved in this run
-(:func:`synthetic_intelligence.reporting.scorecard.verdict_lines`); a run that did not
+(:func:`synthetic_intelligence.reporting.scorecard.verdict_sentences`, as plain text); a run that did not
 make a scorecard (e.g. ``--pipeline data_isolation``) says which run does.
 """
 
@@ -39,9 +39,9 @@ def summary_lines(*, scorecard: pd.DataFrame | None, written: dict[str, Path | N
     """The summary as lines of text (see the module docstring)."""
     lines = [" SyntheticIntelligence: run summary ".center(WIDTH, "-")]
     if scorecard is not None and not scorecard.empty:
-        from synthetic_intelligence.reporting.scorecard import verdict_lines
+        from synthetic_intelligence.reporting.scorecard import verdict_sentences
 
-        verdicts = verdict_lines(scorecard)
+        verdicts = [v.removeprefix("- ").replace("**", "") for v in verdict_sentences(scorecard)]
         lines.append("Verdict (AUPRC on the holdouts; 'better'/'worse' only when the paired 95% interval of the "
                      "difference excludes 0):")
         lines += [f"  {v}" for v in verdicts] or ["  (the scorecard has no comparison)"]
