@@ -5,7 +5,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from synthetic_intelligence.core.scorecard import build_scorecard
-from synthetic_intelligence.reporting.scorecard import scorecard_markdown, verdict_lines
 from synthetic_intelligence.tracking.summary import RunSummaryHook, summary_lines
 from tests.scorecard_data import N_BOOT, three_lanes
 
@@ -15,17 +14,6 @@ def scorecard():
     return build_scorecard(scores, metrics, n_boot=N_BOOT)
 
 
-def test_verdict_lines_are_the_markdown_verdicts_in_plain_text():
-    table = scorecard()
-    plain = verdict_lines(table)
-    assert [line.split(" (")[0] for line in plain] == ["smote", "model_driven"]  # baseline is the first reference
-    assert plain[1].startswith("model_driven (wins 4, loses 0, ties 0 of 4 comparisons) — IID holdout: better than "
-                               "baseline (ΔAUPRC +")
-    markdown = scorecard_markdown(table)
-    for line in verdict_lines(table, markdown=True):
-        assert line in markdown and line.startswith("- **")
-
-
 def test_summary_names_the_verdict_outputs_dashboard_and_mlflow_run(tmp_path):
     written = {"scorecard_md": tmp_path / "data/08_reporting/scorecard.md/V1/scorecard.md",
                "train": tmp_path / "data/03_primary/train.parquet/V1/train.parquet"}
@@ -33,7 +21,7 @@ def test_summary_names_the_verdict_outputs_dashboard_and_mlflow_run(tmp_path):
                           mlflow={"run_id": "abc123", "uri": "sqlite:///x/mlruns.db", "experiment": "exp"})
     text = "\n".join(lines)
     assert "SyntheticIntelligence: run summary" in lines[0]
-    assert "  model_driven (wins 4, loses 0, ties 0 of 4 comparisons) — " in text
+    assert "  model_driven / hgb (wins 4, loses 0, ties 0 of 4 comparisons) — " in text  # plain text, no Markdown
     assert "Outputs: 2 dataset(s) written under " in text and "(version V1)" in text
     assert "  scorecard_md: data/08_reporting/scorecard.md/V1/scorecard.md" in text
     assert "train.parquet" not in text  # only the reports and figures are pointed at
@@ -60,5 +48,5 @@ def test_the_hook_prints_after_the_pipeline_with_the_scorecard_it_saw(tmp_path):
     hook.after_dataset_saved("scorecard", scorecard(), None)
     hook.after_pipeline_run({}, {}, None, catalog)
     text = out.getvalue()
-    assert "model_driven (wins 4" in text and "run r1 in experiment synthetic_intelligence" in text
+    assert "model_driven / hgb (wins 4" in text and "run r1 in experiment synthetic_intelligence" in text
     assert "(version V2)" in text and Path(tmp_path).name not in text.split("Outputs:")[0]
