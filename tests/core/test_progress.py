@@ -40,6 +40,7 @@ def test_a_reported_fraction_drives_the_estimate():
     progress = Progress("AutoML", 4, unit="models", clock=clock)
     clock.t += 30
     assert progress.message(0, fraction=0.25) == "AutoML: 0 of 4 models (25% of the work), 30 s elapsed, about 1 min 30 s left"
+    assert progress.message(0, fraction=1e-9) == "AutoML: 0 of 4 models (0% of the work), 30 s elapsed"  # no wild guess
 
 
 def test_throttle_logs_first_and_last_step_only_within_the_interval():

@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 __all__ = ["Progress", "duration"]
 
+_MIN_SHARE = 0.01
+
 
 def duration(seconds: float) -> str:
     """``4.1 s``, ``37 s``, ``2 min 5 s``, ``1 h 3 min``."""
@@ -68,7 +70,7 @@ class Progress:
         ``done / total`` does (H2O AutoML's job progress while its first model trains).
         """
         share = self._fraction(done, fraction)
-        if not share:
+        if not share or share < _MIN_SHARE:  # an estimate from under 1% of the work is noise
             return None
         return self.elapsed() * (1.0 - share) / share
 
