@@ -45,9 +45,10 @@ def latest(path: Path) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.h2o
-def test_kedro_run_quick_end_to_end(project):
-    result = kedro(project, "run", "--env", "quick")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def test_kedro_run_quick_end_to_end(quick_run):
+    """The session's one quick run (tests/conftest.py: also read by the tracking, notebook and kedro-viz tests)."""
+    project = quick_run.path
+    assert quick_run.returncode == 0, quick_run.stdout[-3000:] + quick_run.stderr[-3000:]
     reporting = project / "data" / "08_reporting"
     for lane in lanes.swimlanes():
         metrics = json.loads(latest(reporting / lane / "metrics.json").read_text())

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -388,3 +389,39 @@ class H2OProbaAdapter(ClassifierMixin, BaseEstimator):
             X = pd.DataFrame(np.asarray(X), columns=self.feature_names)
         p = h2o_predict_minority(self.model, X)
         return np.column_stack([1.0 - p, p])
+
+
+def watch_automl(aml, *, max_models: int, what: str = "H2O AutoML", log: logging.Logger | None = None,
+                 min_interval_s: float = 15.0) -> None:
+    """Make ``aml.train(...)`` log its progress: models done of ``max_models``, elapsed, time left.
+
+    H2O's client polls the AutoML job while ``train`` blocks and calls the estimator's
+    ``_poll_training_updates(job, progress)`` each time; this instance's callback reads
+    the leaderboard (models finished so far, stacked ensembles apart) and the job's own
+    progress fraction, at most every ``min_interval_s`` seconds and once at the end.
+    """
+    from synthetic_intelligence.core.progress import Progress
+
+    progress = Progress(what, max_models, unit="models", logger=log or logger)
+    last_poll = [progress.start]  # the first line comes after min_interval_s (or at the end)
+
+    def poll(job, bar_progress=0, verbosity=None, state=None):  # noqa: ARG001 - H2O's callback signature
+        import h2o
+
+        done = bar_progress >= 1 or getattr(job, "status", None) in ("DONE", "FAILED", "CANCELLED")
+        now = time.perf_counter()
+        if not done and now - last_poll[0] < min_interval_s:
+            return
+        last_poll[0] = now
+        try:
+            state_json = h2o.api(f"GET /99/AutoML/{job.dest_key}")
+            models = [m["name"] for m in state_json["leaderboard"]["models"]]
+        except Exception:  # noqa: BLE001 - progress is only information
+            return
+        base = [m for m in models if not m.startswith("StackedEnsemble")]
+        fraction = 1.0 if done else float(getattr(job, "progress", 0.0) or 0.0)
+        leader = f"leader {models[0]}" if models else "no model finished yet"
+        progress.update(len(base), f"{len(models) - len(base)} stacked ensemble(s); {leader}",
+                        fraction=fraction if fraction > 0 else None, force=done)
+
+    aml._poll_training_updates = poll

@@ -184,6 +184,7 @@ def _automl(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerConfig
         project_name=f"si_{uuid.uuid4().hex[:10]}",
         verbosity=None,
     )
+    h2o_utils.watch_automl(aml, max_models=config.max_models)  # models done, elapsed, time left in the log
     extra = {"leaderboard_frame": valid_h2o, "blending_frame": valid_h2o} if config.nfolds == 0 else {}
     if weighted:
         extra["weights_column"] = WEIGHT
