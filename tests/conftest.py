@@ -76,3 +76,20 @@ def tiny_h2o_models(h2o_cluster, tmp_path_factory):
         pred = model.predict(score_h2o).as_data_frame(use_pandas=True)
         out[name] = {"model": model, "mojo": mojo, "p": pred[["p0", "p1"]].to_numpy(dtype=np.float64)}
     return out
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session shared by every Spark test: 2 cores, a failed task retried once (``local[2,2]``).
+
+    Owned by this fixture (taken off the lifecycle registry, so a test that stops the
+    run's engines never stops it) and stopped at the end of the test session.
+    """
+    pytest.importorskip("pyspark")
+    from synthetic_intelligence.core import lifecycle, spark_session
+
+    session = spark_session.get_or_create({"spark.master": "local[2,2]", "spark.driver.memory": "1g",
+                                           "spark.sql.shuffle.partitions": "2"})
+    lifecycle.unregister(f"spark:{session.sparkContext.applicationId}")
+    yield session
+    session.stop()

@@ -2,9 +2,9 @@
 
 from kedro.config import OmegaConfigLoader
 
-from synthetic_intelligence.hooks import EnvironmentHook, H2OHook, ProvenanceHook
+from synthetic_intelligence.hooks import EnvironmentHook, H2OHook, ProvenanceHook, SparkHook
 
-HOOKS = (EnvironmentHook(), H2OHook(), ProvenanceHook())
+HOOKS = (EnvironmentHook(), H2OHook(), SparkHook(), ProvenanceHook())
 
 # kedro-viz pulls kedro-telemetry in; its hooks would try the network.
 DISABLE_HOOKS_FOR_PLUGINS = ("kedro-telemetry",)

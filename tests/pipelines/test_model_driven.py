@@ -132,3 +132,29 @@ def test_generation_parameters_are_checked_naming_the_problem(change, named):
 def test_fixed_setting_while_tuning_is_reported_unused():
     with pytest.warns(UserWarning, match="generation.threshold unused"):
         GenerationParams.model_validate({**PARAMS, "threshold": 0.6})
+
+
+@pytest.mark.spark
+def test_generate_with_the_spark_backend_keeps_the_train_set_contract(spark, tiny_world, oracle):
+    train = tiny_world["train"]
+    choice = {"threshold": 0.7, "ratio": 0.3}
+    params = {**PARAMS, "backend": "spark", "spark_partitions": 2}
+    train_set, report = gen_nodes.generate(train, oracle, choice, params)
+    _, numpy_report = gen_nodes.generate(train, oracle, choice, PARAMS)
+    synthetic = train_set[train_set["is_synthetic"]]
+    assert report["backend"] == "SparkExecutor" and numpy_report["backend"] == "numpy"
+    assert len(synthetic) == report["n_synthetic"] == numpy_report["n_synthetic"] > 0
+    assert train_set.iloc[: len(train)].drop(columns="is_synthetic").equals(train)
+    assert list(train_set.columns) == [*train.columns, "is_synthetic"] and (synthetic["target"] == 1).all()
+    X = synthetic.drop(columns=["target", "is_synthetic"])
+    assert (oracle.predict_proba(X)[:, 1] >= report["cuts"]["1"]).all()
+    assert report["rounds"] and 0 < report["acceptance_rate"] <= 1
+
+
+def test_backend_parameter_is_checked_before_the_run():
+    with pytest.raises(ValueError, match="backend"):
+        GenerationParams.model_validate({**PARAMS, "backend": "dask"})
+    with pytest.raises(ValueError, match="sampler.backend is set by the pipeline"):
+        GenerationParams.model_validate({**PARAMS, "sampler": {"backend": "numpy"}})
+    with pytest.warns(UserWarning, match="spark_partitions unused"):
+        GenerationParams.model_validate({**PARAMS, "spark_partitions": 4})

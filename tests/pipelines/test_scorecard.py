@@ -232,8 +232,8 @@ def test_drift_sweep_table(world, lanes_out):
     assert sorted(table["severity"].unique()) == SEVERITIES
     assert (table["auprc_ci_low"] <= table["auprc"]).all() and (table["auprc"] <= table["auprc_ci_high"]).all()
     y0 = world["new_world_base"][TARGET].to_numpy()
-    for (lane, learner), rows in table.groupby(["lane", "learner"]):
-        rows = rows.set_index("severity")
+    for (lane, learner), group in table.groupby(["lane", "learner"]):
+        rows = group.set_index("severity")
         model = lanes_out[lane]["models"][learner]
         # severity 0 is the undrifted new world
         expected = metrics.auprc(y0, learners.predict_minority(model, world["new_world_base"]))

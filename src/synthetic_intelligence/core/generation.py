@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -53,11 +54,16 @@ class GenerationParams(BaseModel):
     ``threshold``/``ratio`` are the fixed setting, used only with ``tuning.enabled: false``;
     set while tuning is on they are reported as unused.  ``sampler`` holds
     :class:`OracleRejectionSampler` keyword arguments, checked by the sampler's own constraints.
+    ``backend`` runs generate-and-gate in this process (``numpy``) or in Spark executors
+    (``spark``: same semantics and parameters; ``spark_partitions`` partitions per class,
+    default from the session's parallelism; fix it to reproduce rows across clusters).
     """
 
     model_config = ConfigDict(extra="forbid")
 
     seed: int = 0
+    backend: Literal["numpy", "spark"] = "numpy"
+    spark_partitions: int | None = Field(None, ge=1)
     threshold: float | None = Field(None, **_UNIT_OPEN)
     ratio: float | None = Field(None, gt=0.0, le=1.0)
     sampler: dict = Field(default_factory=dict)
@@ -66,7 +72,7 @@ class GenerationParams(BaseModel):
     @field_validator("sampler")
     @classmethod
     def _sampler_kwargs(cls, value: dict) -> dict:
-        for key in ("oracle", "threshold", "sampling_strategy", "random_state"):
+        for key in ("oracle", "threshold", "sampling_strategy", "random_state", "backend"):
             if key in value:
                 raise ValueError(f"sampler.{key} is set by the pipeline, not here; remove it")
         OracleRejectionSampler(**value)._validate_params()  # names the bad keyword or value
@@ -80,20 +86,40 @@ class GenerationParams(BaseModel):
                 warnings.warn(f"generation.{' and generation.'.join(unused)} unused: generation.tuning.enabled is "
                               "true, so the validation grid chooses them (set tuning.enabled=false to fix them)",
                               UserWarning, stacklevel=2)
-        elif self.threshold is None or self.ratio is None:
+        if self.backend != "spark" and self.spark_partitions is not None:
+            warnings.warn("generation.spark_partitions unused: generation.backend is not spark", UserWarning,
+                          stacklevel=2)
+        if not self.tuning.enabled and (self.threshold is None or self.ratio is None):
             raise ValueError("generation.tuning.enabled is false, so generation.threshold and generation.ratio "
                              "must both be set")
         return self
 
 
-def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, **sampler_kwargs):
-    """``train`` plus accepted candidates, with ``is_synthetic``; returns ``(train_set, report)``."""
+def make_backend(backend: str = "numpy", *, spark_partitions: int | None = None):
+    """The sampler's ``backend``: ``"numpy"``, or a :class:`SparkExecutor` on the active (or a new) Spark session."""
+    if backend == "numpy":
+        return "numpy"
+    if backend != "spark":
+        raise ValueError(f"generation.backend must be 'numpy' or 'spark'; got {backend!r}")
+    from synthetic_intelligence.core import spark_session
+    from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
+
+    return SparkExecutor(spark_session.get_or_create(), n_partitions=spark_partitions)
+
+
+def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
+               **sampler_kwargs):
+    """``train`` plus accepted candidates, with ``is_synthetic``; returns ``(train_set, report)``.
+
+    ``backend``: ``"numpy"`` or an executor (see :func:`make_backend`).
+    """
     X, _ = learners.split_xy(train)
     sampler = OracleRejectionSampler(
         oracle=learners.as_oracle(oracle, list(X.columns)),
         threshold=threshold,
         sampling_strategy=ratio,
         random_state=random_state,
+        backend=backend,
         **sampler_kwargs,
     )
     out, info = resample(train, sampler)
@@ -103,6 +129,7 @@ def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_s
         "ratio": ratio,
         "candidates": sampler.candidates,
         "gate": sampler.gate,
+        "backend": backend if isinstance(backend, str) else type(backend).__name__,
         "cuts": {str(k): float(v) for k, v in sampler.thresholds_.items()},
         "sampler_params": {k: v for k, v in sampler.get_params(deep=False).items()
                            if v is None or isinstance(v, (bool, int, float, str))},
@@ -126,6 +153,7 @@ def tune(
     ratios,
     learner: learners.LearnerConfig,
     random_state: int = 0,
+    backend="numpy",
     **sampler_kwargs,
 ) -> tuple[pd.DataFrame, dict]:
     """Score every (threshold, ratio) by the validation AUPRC of a cheap learner.
@@ -143,7 +171,7 @@ def tune(
     for threshold, ratio in itertools.product(thresholds, ratios):
         try:
             train_set, report = oversample(train, oracle, threshold=threshold, ratio=ratio,
-                                           random_state=random_state, **sampler_kwargs)
+                                           random_state=random_state, backend=backend, **sampler_kwargs)
         except (GenerationError, ValueError) as exc:
             rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": np.nan, "acceptance_rate": np.nan,
                          "n_synthetic": 0, "seconds": np.nan, "error": str(exc)[:300], "reference": False})
@@ -180,4 +208,5 @@ def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: Genera
                   "tuned": False}
         return pd.DataFrame([choice]), choice
     return tune(train, validation, oracle, thresholds=params.tuning.thresholds, ratios=params.tuning.ratios,
-                learner=params.tuning.learner, random_state=params.seed, **params.sampler)
+                learner=params.tuning.learner, random_state=params.seed,
+                backend=make_backend(params.backend, spark_partitions=params.spark_partitions), **params.sampler)

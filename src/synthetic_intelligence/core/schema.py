@@ -31,3 +31,6 @@ VERSIONS, RUN_MANIFEST = "versions", "run_manifest"
 
 #: Node tags read by hooks: a pipeline with an ``h2o`` node starts (or connects to) H2O.
 H2O_TAG = "h2o"
+#: A node that may run Spark: the Spark hook starts a session before it runs, unless a ``params:*`` input
+#: of the node says ``backend`` is not ``spark`` (e.g. ``generation.backend: numpy``).
+SPARK_TAG = "spark"

@@ -129,7 +129,7 @@ def _provenance(lane: str, learner: str, info: Mapping, m: Mapping) -> dict:
     return row
 
 
-def build_scorecard(
+def build_scorecard(  # noqa: PLR0912, PLR0915 - one table: each lane x learner x holdout cell and its references
     scores: Mapping[str, Mapping[str, Mapping[str, pd.DataFrame]]],
     metrics: Mapping[str, Mapping[str, Mapping]],
     *,

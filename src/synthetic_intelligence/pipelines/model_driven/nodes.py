@@ -49,12 +49,14 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
     if is_failed(choice):
         return failed_training_set(train, choice.get("reason") or "no generation setting was chosen",
                                    **context, error=choice.get("error", "failed"))
+    backend = generation.make_backend(params.backend, spark_partitions=params.spark_partitions)
 
     def build() -> tuple[pd.DataFrame, dict]:
         train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
-                                                  random_state=params.seed, **params.sampler)
-        logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s",
-                    report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"])
+                                                  random_state=params.seed, backend=backend, **params.sampler)
+        logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s (backend %s)",
+                    report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"],
+                    params.backend)
         return train_set, {**report, "seed": params.seed}
 
     return build_or_fail(build, train, what="the oracle rejection sampler", **context)

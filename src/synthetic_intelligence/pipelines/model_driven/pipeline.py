@@ -4,7 +4,7 @@ artifact of the ``oracle`` pipeline; ``generation`` parameters stay global."""
 
 from kedro.pipeline import Pipeline, node
 
-from synthetic_intelligence.core.schema import H2O_TAG, MODEL_DRIVEN
+from synthetic_intelligence.core.schema import H2O_TAG, MODEL_DRIVEN, SPARK_TAG
 from synthetic_intelligence.pipelines.model_driven import nodes
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
@@ -14,9 +14,9 @@ def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipelin
     step = Pipeline(
         [
             node(nodes.choose_setting, ["train", "validation", "oracle", "params:generation"],
-                 ["generation_grid", "generation_choice"], name="choose_setting", tags=H2O_TAG),
+                 ["generation_grid", "generation_choice"], name="choose_setting", tags=[H2O_TAG, SPARK_TAG]),
             node(nodes.generate, ["train", "oracle", "generation_choice", "params:generation"],
-                 ["train_set", "resample_report"], name="generate", tags=H2O_TAG),
+                 ["train_set", "resample_report"], name="generate", tags=[H2O_TAG, SPARK_TAG]),
         ],
         tags="generation",
     )

@@ -1,0 +1,315 @@
+"""Scaling measurements: SMOTE vs model-driven oversampling (numpy and Spark backends), each in a child process.
+
+One *world* (``make_classification``, float32) is drawn once at the largest size and
+saved as ``.npy``; the measurement at ``N`` rows reads its first ``N`` rows (the world
+is shuffled, so every size has the same distribution and the oracles fitted once
+suit every size). Each measurement runs in a fresh child process
+(:func:`run_measurement`) while this process samples the resident memory of the
+child and all its descendants (Spark's JVM and Python workers, a MOJO's JVM) with
+``psutil``; the peak of that sum is the measurement's peak memory. The child reports
+seconds: ``wall`` (everything after the input and the oracle are loaded, the oracle
+never fitted inside), ``generate`` and ``score`` (summed over tasks), ``startup``
+(a Spark session, not in ``wall``).
+
+Methods (:data:`METHODS`):
+
+- ``smote``: imbalanced-learn ``SMOTE(k_neighbors=5)`` to balance, in memory;
+- ``numpy``: ``OracleRejectionSampler`` to the same count, in this child's process;
+- ``spark``: the same task in Spark executors (:class:`SparkExecutor`); accepted rows
+  are written as Parquet by the executors (the product's output at scale), not
+  collected; the per-partition statistics are read back from that output.
+
+Plain library code; no pipeline framework, no plotting.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import pickle
+import shutil
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["METHODS", "fit_exponent", "fit_sklearn_oracle", "make_world", "run_measurement", "train_mojo_oracle"]
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("smote", "numpy", "spark")
+_POLL_S = 0.1
+
+
+def make_world(folder: str | Path, *, n_rows: int, n_features: int = 40, minority_share: float = 0.08,
+               seed: int = 0) -> dict:
+    """Draw the world once (float32 ``X.npy``, int8 ``y.npy`` in ``folder``); returns paths and counts."""
+    from sklearn.datasets import make_classification
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    informative, redundant = max(2, n_features * 2 // 5), n_features // 5  # 16 + 8 of 40, as the project's world
+    X, y = make_classification(n_samples=n_rows, n_features=n_features, n_informative=informative,
+                               n_redundant=redundant, n_clusters_per_class=min(3, 2 ** informative // 2),
+                               weights=[1 - minority_share], flip_y=0.01,
+                               shuffle=True, random_state=seed)
+    X = X.astype(np.float32)
+    np.save(folder / "X.npy", X)
+    np.save(folder / "y.npy", y.astype(np.int8))
+    return {"folder": str(folder), "n_rows": int(n_rows), "n_features": int(n_features),
+            "minority_share": float(y.mean())}
+
+
+def load_world(world: dict, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n_rows`` rows of the world, in memory."""
+    folder = Path(world["folder"])
+    if n_rows > world["n_rows"]:
+        raise ValueError(f"scaling: {n_rows} rows asked, the world has {world['n_rows']}")
+    X = np.array(np.load(folder / "X.npy", mmap_mode="r")[:n_rows])
+    y = np.array(np.load(folder / "y.npy", mmap_mode="r")[:n_rows])
+    return X, y
+
+
+def fit_sklearn_oracle(world: dict, path: str | Path, *, n_rows: int, seed: int = 0) -> dict:
+    """HistGradientBoosting on the world's first ``n_rows`` rows, pickled to ``path`` (not timed)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y = load_world(world, n_rows)
+    start = time.perf_counter()
+    model = HistGradientBoostingClassifier(random_state=seed).fit(X, y)
+    Path(path).write_bytes(pickle.dumps(model))
+    return {"kind": "sklearn", "path": str(path), "fit_rows": int(n_rows),
+            "fit_seconds": time.perf_counter() - start, "model": "HistGradientBoostingClassifier"}
+
+
+def train_mojo_oracle(world: dict, folder: str | Path, *, n_rows: int, seed: int = 0, nfolds: int = 3,
+                      ntrees: int = 50) -> dict:
+    """A StackedEnsemble (GBM + DRF + GLM, ``nfolds`` CV) trained on the connected H2O cluster; its MOJO saved.
+
+    The cluster is used for training only: the MOJO is scored in-process
+    (:class:`~synthetic_intelligence.core.mojo.MojoOracle`).
+    """
+    import pandas as pd
+    from h2o.estimators import (
+        H2OGeneralizedLinearEstimator,
+        H2OGradientBoostingEstimator,
+        H2ORandomForestEstimator,
+        H2OStackedEnsembleEstimator,
+    )
+
+    from synthetic_intelligence.core import h2o_utils
+
+    X, y = load_world(world, n_rows)
+    names = [f"x{i}" for i in range(X.shape[1])]
+    start = time.perf_counter()
+    frame = h2o_utils.to_h2o(pd.DataFrame(X, columns=names).assign(target=y.astype(int)), target="target")
+    cv = {"nfolds": nfolds, "fold_assignment": "Modulo", "keep_cross_validation_predictions": True, "seed": seed}
+    bases = [H2OGradientBoostingEstimator(ntrees=ntrees, max_depth=5, **cv),
+             H2ORandomForestEstimator(ntrees=ntrees, max_depth=12, **cv),
+             H2OGeneralizedLinearEstimator(family="binomial", **cv)]
+    for base in bases:
+        base.train(x=names, y="target", training_frame=frame)
+    ensemble = H2OStackedEnsembleEstimator(base_models=bases, seed=seed)
+    ensemble.train(x=names, y="target", training_frame=frame)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    mojo = ensemble.download_mojo(path=str(folder), get_genmodel_jar=True)
+    return {"kind": "mojo", "path": str(mojo), "fit_rows": int(n_rows), "fit_seconds": time.perf_counter() - start,
+            "model": f"StackedEnsemble({', '.join(b.algo for b in bases)})"}
+
+
+def load_oracle(oracle: dict, *, n_threads: int = -1):
+    """The oracle described by :func:`fit_sklearn_oracle` / :func:`train_mojo_oracle`."""
+    if oracle["kind"] == "sklearn":
+        return pickle.loads(Path(oracle["path"]).read_bytes())
+    from synthetic_intelligence.core.mojo import MojoOracle
+
+    return MojoOracle(oracle["path"], n_threads=n_threads)
+
+
+def fit_exponent(sizes, seconds) -> float:
+    """Slope of log(seconds) on log(size) by least squares (NaN for fewer than two points)."""
+    sizes, seconds = np.asarray(sizes, dtype=float), np.asarray(seconds, dtype=float)
+    keep = (sizes > 0) & (seconds > 0)
+    if keep.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(sizes[keep]), np.log(seconds[keep]), 1)[0])
+
+
+# -- one measurement in a child process ---------------------------------------------------------------------------
+def run_measurement(spec: dict, *, timeout_s: float) -> dict:
+    """Run ``spec`` in a fresh child process; add ``peak_rss_bytes`` (child + descendants) and ``status``.
+
+    ``status``: ``ok``, ``timeout`` (killed after ``timeout_s``) or ``error`` (``error`` holds the message).
+    """
+    import psutil
+
+    ctx = multiprocessing.get_context("spawn")
+    parent_end, child_end = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(child_end, spec), daemon=False)
+    process.start()
+    child_end.close()
+    root = psutil.Process(process.pid)
+    peak, result, started = 0, None, time.monotonic()
+    while True:
+        peak = max(peak, _tree_rss(root))
+        if parent_end.poll(_POLL_S):
+            try:
+                result = parent_end.recv()
+            except EOFError:
+                result = None
+            break
+        if not process.is_alive():
+            break
+        if time.monotonic() - started > timeout_s:
+            _kill_tree(root)
+            result = {"status": "timeout", "error": f"killed after {timeout_s:.0f} s"}
+            break
+    process.join(timeout=60)
+    if process.is_alive():
+        _kill_tree(root)
+        process.join()
+    if result is None:
+        result = {"status": "error", "error": f"child exited with code {process.exitcode}"}
+    result["peak_rss_bytes"] = int(peak)
+    return result
+
+
+def _tree_rss(root) -> int:
+    import psutil
+
+    total = 0
+    try:
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _kill_tree(root) -> None:
+    import psutil
+
+    try:
+        procs = [*root.children(recursive=True), root]
+    except psutil.Error:
+        return
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+
+
+def _child(conn, spec: dict) -> None:
+    try:
+        result = {"status": "ok", **_measure(spec)}
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which records it
+        result = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:2000],
+                  "traceback": traceback.format_exc()[-4000:]}
+    conn.send(result)
+    conn.close()
+
+
+def _measure(spec: dict) -> dict:
+    X, y = load_world(spec["world"], spec["n_rows"])
+    method = spec["method"]
+    if method == "smote":
+        return _smote(X, y, spec)
+    oracle = load_oracle(spec["oracle"], n_threads=-1)
+    if method == "numpy":
+        return _numpy(X, y, oracle, spec)
+    if method == "spark":
+        return _spark(X, y, oracle, spec)
+    raise ValueError(f"scaling: unknown method {method!r}; one of {METHODS}")
+
+
+def _smote(X, y, spec):
+    from imblearn.over_sampling import SMOTE
+
+    start = time.perf_counter()
+    X_res, _ = SMOTE(k_neighbors=spec.get("k_neighbors", 5), random_state=spec["seed"]).fit_resample(X, y)
+    wall = time.perf_counter() - start
+    return {"seconds_wall": wall, "seconds_generate": wall, "seconds_score": 0.0,
+            "n_synthetic": int(len(X_res) - len(X)), "n_candidates": int(len(X_res) - len(X))}
+
+
+def _sampler(oracle, spec, backend="numpy"):
+    from synthetic_intelligence.core.sampling import OracleRejectionSampler
+
+    return OracleRejectionSampler(oracle=oracle, random_state=spec["seed"], backend=backend, **spec["sampler"])
+
+
+def _numpy(X, y, oracle, spec):
+    sampler = _sampler(oracle, spec)
+    start = time.perf_counter()
+    X_res, _ = sampler.fit_resample(X, y)
+    wall = time.perf_counter() - start
+    return {"seconds_wall": wall, "seconds_generate": sampler.seconds_generate_,
+            "seconds_score": sampler.seconds_score_,
+            "n_synthetic": int(len(X_res) - len(X)), "n_candidates": int(sampler.n_candidates_)}
+
+
+def _spark(X, y, oracle, spec):
+    """The sampler's steps with the class task run by Spark executors that write the accepted rows as Parquet."""
+    from synthetic_intelligence.core import spark_session
+    from synthetic_intelligence.core.sampling import ClassTask, ProbaScorer, class_cut, make_strategy
+    from synthetic_intelligence.core.sampling.spark_executor import STATS_COLUMN, SparkExecutor, split_frame
+
+    start = time.perf_counter()
+    spark = spark_session.get_or_create(spec.get("spark") or {})
+    spark.range(1).count()  # the JVM is up before the clock starts
+    startup = time.perf_counter() - start
+    out = Path(spec["output"])
+    shutil.rmtree(out, ignore_errors=True)
+    params = {"threshold": 0.5, "gate": "quantile", "candidates": "interpolate", "batch_size": 65536,
+              "max_rounds": 50, "n_clusters": 8, **spec["sampler"]}
+    try:
+        start = time.perf_counter()
+        rng = np.random.default_rng(spec["seed"])
+        classes = np.unique(y)
+        n_needed = int((y == 0).sum() - (y == 1).sum())
+        scorer = ProbaScorer.for_class(oracle, 1, classes)
+        minority = X[y == 1]
+        if params["gate"] == "quantile":
+            cut = class_cut("quantile", params["threshold"], scorer(minority))
+        else:
+            cut = class_cut("probability", params["threshold"])
+        strategy = make_strategy(params["candidates"], n_clusters=params["n_clusters"]).fit(
+            minority, seed=spec["seed"], out_dtype=X.dtype)
+        task = ClassTask(label=1, n_needed=n_needed, strategy=strategy, scorer=scorer, cut=cut,
+                         batch_size=params["batch_size"], max_rounds=params["max_rounds"])
+        executor = SparkExecutor(spark, n_partitions=spec.get("spark_partitions"))
+        n_partitions = executor.partitions_for(task)
+        executor.frame(task, rng).write.parquet(str(out))
+        wall = time.perf_counter() - start
+        stats = spark.read.parquet(str(out)).where(f"{STATS_COLUMN} IS NOT NULL").toArrow()
+        result = split_frame(stats, strategy.n_features_, strategy.out_dtype_)
+        n_written = spark.read.parquet(str(out)).where(f"{STATS_COLUMN} IS NULL").count()
+    finally:
+        spark_session.stop()
+        shutil.rmtree(out, ignore_errors=True)
+    return {"seconds_wall": wall, "seconds_generate": result.seconds_generate, "seconds_score": result.seconds_score,
+            "seconds_startup": startup, "n_synthetic": int(n_written), "n_candidates": int(result.n_candidates),
+            "n_partitions": n_partitions, "shortfall": result.shortfall}
+
+
+def predicted_seconds(sizes, seconds, n_rows: int) -> tuple[float, float]:
+    """``(seconds at n_rows, exponent)``: the power law through the two largest measured sizes.
+
+    The local exponent (not a fit over every size) because SMOTE's grows with the size
+    (1.86 from 1M to 4M rows): the latest slope is the least optimistic one. NaN with
+    fewer than two measured sizes.
+    """
+    pairs = sorted((float(n), float(t)) for n, t in zip(sizes, seconds, strict=True) if n > 0 and t > 0)
+    if len(pairs) < 2:
+        return float("nan"), float("nan")
+    (n0, t0), (n1, t1) = pairs[-2], pairs[-1]
+    exponent = math.log(t1 / t0) / math.log(n1 / n0)
+    return float(t1 * (n_rows / n1) ** exponent), float(exponent)
