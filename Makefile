@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 export KEDRO_DISABLE_TELEMETRY = true
 export PYSPARK_PYTHON = $(abspath $(PY))
 
-.PHONY: install run run-quick test viz clean-venv
+.PHONY: install run run-quick test viz viz-screenshot mlflow dashboard browser screenshots clean-venv
 
 install: $(VENV)/.installed
 
@@ -25,8 +25,31 @@ run-quick: install    ## the same on tiny data (conf/quick), a few minutes
 test: install         ## the test suite (quick environment, tiny data)
 	$(PY) -m pytest $(ARGS)
 
-viz: install
-	$(VENV)/bin/kedro viz run --no-browser --host 127.0.0.1
+viz: install          ## kedro-viz on http://127.0.0.1:4141: the DAG by layer, previews of tables and figures
+	$(VENV)/bin/kedro viz run --no-browser --host 127.0.0.1 $(ARGS)
+
+# docs/screenshots/kedro-viz.png from a quick run, in headless Chromium (the kedro-viz browser test)
+viz-screenshot: install browser
+	SI_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_kedro_viz_browser.py -q -p no:cacheprovider $(ARGS)
+
+# the MLflow UI on http://127.0.0.1:5000 over the project's store (conf/base/mlflow.yml: mlruns.db);
+# another store: make mlflow MLFLOW_STORE=http://... (or open that server's own UI)
+MLFLOW_STORE ?= sqlite:///mlruns.db
+mlflow: install
+	$(VENV)/bin/mlflow ui --backend-store-uri $(MLFLOW_STORE) --host 127.0.0.1 --port 5000 $(ARGS)
+
+# the Streamlit dashboard on http://127.0.0.1:8501 over the newest outputs (pick earlier runs in its sidebar);
+# e.g. make dashboard ARGS="--env quick --port 8502"
+dashboard: install
+	$(PY) -m synthetic_intelligence.dashboard $(ARGS)
+
+browser:              ## Debian's chromium for the browser tests (as root; skipped when installed)
+	bash tools/install_browser.sh
+
+# one screenshot per dashboard page into docs/screenshots/, from this project's newest run
+# (make run or make run-quick first); e.g. make screenshots ARGS="--env quick"
+screenshots: install browser
+	$(PY) tools/screenshots.py $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -93,3 +93,43 @@ def spark():
     lifecycle.unregister(f"spark:{session.sparkContext.applicationId}")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def quick_run(tmp_path_factory):
+    """``kedro run --env quick`` once per test session, in a throw-away copy of the project: the outputs,
+    the MLflow store and the console of one real run, shared by the smoke test, the notebook, tracking,
+    summary and kedro-viz tests (one run instead of one per test module).
+
+    Returns a namespace: ``path`` (the copy), ``returncode``, ``stdout``, ``stderr``, ``seconds``.
+    """
+    import shutil
+    import subprocess
+    import time
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    reuse = os.environ.get("SI_QUICK_RUN")  # development aid: the folder of a finished quick run to look at
+    if reuse:
+        return SimpleNamespace(path=Path(reuse), returncode=0, stdout=(Path(reuse) / "run.log").read_text(),
+                               stderr="", seconds=0.0)
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path_factory.mktemp("quick_run")
+    for item in ("pyproject.toml", "conf", "src", "notebooks", ".telemetry"):
+        src = root / item
+        if src.exists():
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, project / item)
+    shutil.rmtree(project / "conf" / "local", ignore_errors=True)
+    (project / "conf" / "local").mkdir()
+    for layer in ("01_raw", "02_intermediate", "03_primary", "05_model_input", "06_models", "07_model_output",
+                  "08_reporting"):
+        (project / "data" / layer).mkdir(parents=True)
+    kedro = str(Path(sys.executable).with_name("kedro"))
+    # COLUMNS: Kedro's rich console wraps log lines at 80 columns when not on a terminal
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "PYSPARK_PYTHON": sys.executable, "MPLBACKEND": "Agg",
+           "COLUMNS": "400"}
+    start = time.perf_counter()
+    result = subprocess.run([kedro, "run", "--env", "quick"], cwd=project, env=env, capture_output=True, text=True,
+                            timeout=1800, check=False)
+    return SimpleNamespace(path=project, returncode=result.returncode, stdout=result.stdout, stderr=result.stderr,
+                           seconds=time.perf_counter() - start)

@@ -145,7 +145,19 @@ def test_configuration_error_is_one_line(project):
                    "--params", "data_isolation.split.holdout_share=1.5")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "ERROR [ConfigurationError] data_isolation.split.holdout_share must be a number in (0, 1), got 1.5")
+        "ERROR [ParameterValidationError] parameters are invalid: data_isolation.split.holdout_share: "
+        "Input should be less than 1 (got 1.5)")  # checked by Kedro before the first node (SplitParams)
+
+
+def test_bad_new_world_is_refused_before_the_run_naming_each_key(project):
+    result = kedro(project, "run", "--env", "quick", "--pipeline", "data_isolation", "--params",
+                   "data_isolation.source.kind=table,data_isolation.source.new_world.kind=quantile,"
+                   "data_isolation.source.new_world.q=1.5")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ERROR [ParameterValidationError] parameters are invalid: data_isolation.source.new_world.quantile.column: "
+        "Field required; data_isolation.source.new_world.quantile.q: Input should be less than 1 (got 1.5)")
+    assert not list((project / "data" / "02_intermediate").iterdir())  # no node ran
 
 
 def test_degenerate_split_is_one_line_naming_the_splits(project):
@@ -182,3 +194,29 @@ def test_missing_java_is_one_line(project, tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith(
         "ERROR [ClusterError] Java was not found: a local H2O cluster needs Java 17")
+
+
+def test_bad_parameters_stop_the_base_run_before_any_node_in_one_line(project):
+    """Issue 11: every bad parameter is named at once, in base, before data_isolation or H2O runs."""
+    result = kedro(project, "run", "--params",
+                   "generation.threshold=1.5,generation.ratio=-0.5,learners.automl.max_models=abc")
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ERROR [ParameterValidationError] parameters are invalid: ")
+    for named in ("generation.threshold: Input should be less than 1 (got 1.5)",
+                  "generation.ratio: Input should be greater than 0 (got -0.5)",
+                  "learners.automl.max_models: Input should be a valid integer"):
+        assert named in last
+    assert "Running node" not in result.stdout + result.stderr and "H2O" not in result.stdout
+    assert not list((project / "data").rglob("*.parquet"))  # nothing was written
+
+
+def test_parameter_report_keeps_key_problem_and_value():
+    from synthetic_intelligence.cli import parameter_problems
+
+    text = ("Parameter validation failed:\n- Parameter 'generation': Failed to instantiate GenerationParams for "
+            "parameter 'generation': 1 validation error for GenerationParams\nthreshold\n  Input should be less "
+            "than 1 [type=less_than, input_value=1.5, input_type=float]\n    For further information visit x\n"
+            "- Parameter 'learner': value is None but type is not Optional")
+    assert parameter_problems(text) == ("parameters are invalid: generation.threshold: Input should be less than 1 "
+                                        "(got 1.5); Parameter 'learner': value is None but type is not Optional")

@@ -116,7 +116,7 @@ def test_a_real_run_starts_spark_only_for_the_spark_node_and_stops_it_after(outc
     script = tmp_path / "run.py"
     script.write_text(_RUN)
     done = subprocess.run([sys.executable, str(script), outcome], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYSPARK_PYTHON": sys.executable})
+                          env={**os.environ, "PYSPARK_PYTHON": sys.executable}, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "MASTER local[1] false" in done.stdout
     assert ("ERROR node failed (test)" in done.stdout) == (outcome == "fail")

@@ -17,13 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_registry_has_every_pipeline_and_one_template_per_lane():
     configure_project("synthetic_intelligence")
     pipelines = register_pipelines()
-    assert {"data_isolation", "baseline", "oracle", "model_driven", "smote", "qa", "__default__"} <= set(pipelines)
+    assert {"data_isolation", "learners", "baseline", "oracle", "model_driven", "smote", "qa", "__default__"} <= set(
+        pipelines)
     assert "train_evaluate" not in pipelines  # the template is only used through namespaces
     default = pipelines["__default__"]
     for lane in lanes.swimlanes():
         assert f"{lane}.metrics" in default.all_outputs()
-    fit_funcs = {n.func for n in default.nodes if n.name.endswith(".fit_learner")}
-    assert len(fit_funcs) == 1  # every swimlane runs the same node function
+    fit_nodes = [n for n in default.nodes if n.name.endswith(".fit_learner")]
+    assert len({n.func for n in fit_nodes}) == 1  # every swimlane and learner runs the same node function
+    assert {n.namespace for n in fit_nodes} == {f"{lane}.{lr}" for lane in lanes.swimlanes() for lr in lanes.learners()}
+    # every learner is fixed once, before the lanes, and read by every lane
+    for learner in lanes.learners():
+        assert f"learners.{learner}.spec" in pipelines["learners"].outputs() | pipelines["learners"].all_outputs()
+        assert f"params:learners.{learner}" in default.inputs()
     # each lane is one namespace holding its own training-set step
     for lane in lanes.swimlanes():
         lane_nodes = pipelines["__default__"].only_nodes_with_namespaces([lane]).nodes
@@ -53,7 +59,23 @@ def test_base_defaults_match_the_documented_world():
     world = params["data_isolation"]["generators"]["synthetic"]
     assert (world["n_samples"], world["n_features"], world["minority_share"]) == (128_000, 40, 0.08)
     assert params["qa"]["autoencoder"]["hidden"] == [256, 128, 64] and params["qa"]["autoencoder"]["latent_dim"] == 8
-    assert "DeepLearning" in params["learner"]["exclude_algos"]
+    learners = params["learners"]
+    assert set(learners) == set(lanes.learners())  # every static learner has its settings, and no other
+    assert learners["automl"]["engine"] == "h2o_leader" and "DeepLearning" in learners["automl"]["exclude_algos"]
+    assert learners["logreg"]["scale"] and learners["hgb"]["estimator"].endswith("HistGradientBoostingClassifier")
+
+
+def test_learner_parameters_are_valid_in_every_environment():
+    from synthetic_intelligence.core.learners import LearnerConfig
+
+    for env in ("base", "quick"):
+        loader = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env=env,
+                                   merge_strategy={"parameters": "soft"})
+        learners = loader["parameters"]["learners"]
+        assert set(learners) == set(lanes.learners()), env
+        for name, config in learners.items():
+            LearnerConfig.model_validate(config)  # raises naming the bad key or value
+    assert learners["automl"]["max_models"] <= 2  # quick: a tiny AutoML
 
 
 def test_notebook_is_valid_and_reads_from_the_catalog():

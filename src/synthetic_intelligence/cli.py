@@ -23,7 +23,6 @@ import datetime as dt
 import logging
 import os
 import re
-import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -127,7 +126,9 @@ def parameter_problems(text: str) -> str:
 def write_traceback(exc: BaseException, folder: Path) -> Path | None:
     """Write the command line and the full traceback (with its chain) to ``folder/error-<time>-<pid>.log``."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = (f"command: {shlex.join(sys.argv)}\ntime: {dt.datetime.now().isoformat()}\n\n"
+    ctx = click.get_current_context(silent=True)
+    options = {k: v for k, v in (ctx.params if ctx else {}).items() if v not in (None, False, (), "")}
+    text = (f"command: {ctx.command_path if ctx else 'kedro run'} {options}\ntime: {dt.datetime.now().isoformat()}\n\n"
             + "".join(traceback.format_exception(exc)))
     for where in (folder, Path(os.environ.get("TMPDIR", "/tmp"))):
         try:

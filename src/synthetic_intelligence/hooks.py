@@ -1,4 +1,5 @@
-"""Session lifecycle: one H2O cluster per run (started or connected), shut down however the run ends.
+"""Session lifecycle: one H2O cluster per run (started or connected), shut down however the run ends;
+and the run's provenance: which version of every dataset it read and wrote (:class:`ProvenanceHook`).
 
 Configuration comes from ``conf/<env>/h2o.yml``::
 
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 
 from kedro.framework.hooks import hook_impl
+from kedro.io import AbstractVersionedDataset
 
 from synthetic_intelligence.core import h2o_utils, spark_session
-from synthetic_intelligence.core.schema import H2O_TAG, SPARK_TAG
+from synthetic_intelligence.core.schema import H2O_TAG, RUN_MANIFEST, SPARK_TAG, VERSIONS
 
 logger = logging.getLogger(__name__)
 
@@ -124,3 +127,140 @@ class EnvironmentHook:
         os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+
+
+class ProvenanceHook:
+    """The versions of the datasets a run reads and writes, for the outputs that record them.
+
+    Before the run, every ``<namespace>.versions`` input of the pipeline (a lane's: the
+    ``collect`` node of train_evaluate reads it) is filled with ``{"run_id", "versions":
+    {dataset: version}}`` for every versioned dataset that the namespace's nodes read
+    (the version Kedro will load: ``--load-versions`` or the latest) or write (this run's
+    save version).  After the run, however it ends, ``run_manifest`` (a versioned JSON) gets
+    every dataset loaded or saved with its version, the run's options and the lanes that
+    failed to build their training sets.  Nodes stay pure: they only see a dict.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._loaded: set[str] = set()
+        self._saved: set[str] = set()
+        self._failed: dict[str, dict] = {}
+        self._produced: set[str] = set()
+
+    @staticmethod
+    def _version(catalog, name: str, produced: bool) -> str | None:
+        try:
+            dataset = catalog.get(name)
+            if not isinstance(dataset, AbstractVersionedDataset):
+                return None
+            return dataset.resolve_save_version() if produced else dataset.resolve_load_version()
+        except Exception:  # noqa: BLE001 - no version yet (a dataset that does not exist) is recorded as none
+            return None
+
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        self._reset()
+        self._produced = set(pipeline.all_outputs())
+        for name in sorted(pipeline.inputs()):
+            if name != VERSIONS and not name.endswith(f".{VERSIONS}"):
+                continue
+            namespace = name[: -len(VERSIONS) - 1] or None
+            used: set[str] = set()
+            for n in pipeline.nodes:
+                if namespace is None or n.namespace == namespace or (n.namespace or "").startswith(f"{namespace}."):
+                    used.update(d for d in (*n.inputs, *n.outputs) if not d.startswith("params:") and d != name)
+            versions = {d: v for d in sorted(used) if (v := self._version(catalog, d, d in self._produced))}
+            catalog[name] = {"run_id": run_params.get("run_id"), "versions": versions}
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str, data, node) -> None:  # noqa: ARG002
+        self._loaded.add(dataset_name)
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data, node) -> None:  # noqa: ARG002
+        self._saved.add(dataset_name)
+        if dataset_name.endswith(".resample_report") and isinstance(data, dict) and data.get("failed"):
+            self._failed[dataset_name.rsplit(".", 1)[0]] = {"reason": data.get("reason"), "error": data.get("error")}
+
+    def _write_manifest(self, run_params, catalog, status: str, error: BaseException | None = None) -> None:
+        if RUN_MANIFEST not in catalog:
+            return
+        try:
+            names = sorted((self._loaded | self._saved) - {RUN_MANIFEST})
+            manifest = {
+                "run_id": run_params.get("run_id"),
+                "status": status,
+                "error": f"{type(error).__name__}: {error}" if error is not None else None,
+                **{k: run_params.get(k) for k in ("env", "kedro_version", "pipeline_names", "namespaces", "tags",
+                                                   "from_nodes", "to_nodes", "node_names", "load_versions",
+                                                   "runtime_params")},
+                "failed_lanes": self._failed,
+                "datasets": {
+                    name: {"version": self._version(catalog, name, name in self._saved),
+                           "loaded": name in self._loaded, "saved": name in self._saved,
+                           "type": type(catalog.get(name)).__name__}
+                    for name in names if not name.startswith("params:")
+                },
+            }
+            catalog.save(RUN_MANIFEST, manifest)
+        except Exception as exc:  # noqa: BLE001 - the manifest must never change how a run ends
+            logger.warning("Could not write the run manifest: %s", exc)
+
+    @hook_impl
+    def after_pipeline_run(self, run_params, run_result, pipeline, catalog) -> None:  # noqa: ARG002
+        self._write_manifest(run_params, catalog, "completed")
+
+    @hook_impl
+    def on_pipeline_error(self, error, run_params, pipeline, catalog) -> None:  # noqa: ARG002
+        self._write_manifest(run_params, catalog, "failed", error)
+
+
+#: Catalog entry that :class:`RunRecordHook` writes (a versioned JSON: one version per run).
+RUN_PARAMETERS = "run_parameters"
+
+
+def _plain(value):
+    """Parameters as JSON-able values (typed parameter objects become dicts)."""
+    import dataclasses
+
+    if hasattr(value, "model_dump"):
+        return _plain(value.model_dump())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+class RunRecordHook:
+    """Save what a run started with as the versioned dataset ``run_parameters``.
+
+    Written before the first node, under the run's save version (the same timestamp as
+    every other output of the run), so that two runs can be compared side by side in the
+    dashboard: every parameter (and so every seed), the environment, the pipelines and
+    namespaces asked for, and runtime ``--params``. Skipped when the catalog does not
+    declare the dataset; a failed save is one warning, never a failed run.
+    """
+
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:  # noqa: ARG002
+        if RUN_PARAMETERS not in catalog:
+            return
+        keys = ("env", "pipeline_names", "namespaces", "tags", "node_names", "from_nodes", "to_nodes",
+                "from_inputs", "to_outputs", "load_versions", "runtime_params", "runner", "kedro_version")
+        try:
+            parameters = catalog.load("parameters") if "parameters" in catalog else {}
+            run = {k: _plain(run_params.get(k)) for k in keys if k in run_params}
+            if isinstance(run.get("runner"), str):  # "<kedro.runner.X object at 0x...>" -> "kedro.runner.X"
+                run["runner"] = re.sub(r"^<([\w.]+) object at 0x[0-9a-fA-F]+>$", r"\1", run["runner"])
+            record = {"run": run, "parameters": _plain(parameters)}
+            catalog.save(RUN_PARAMETERS, record)
+        except Exception as exc:  # noqa: BLE001 - a record is a convenience; the run goes on
+            logger.warning("could not save %s: %s", RUN_PARAMETERS, " ".join(str(exc).split()))

@@ -55,7 +55,7 @@ def _multiclass():
     return X, labels
 
 
-def case_data(name):
+def case_data(name):  # noqa: PLR0911 - one return per named case
     """``(X, y, sampler kwargs)`` of the named case; oracles are fitted here."""
     if name in ("interpolate", "cluster_interpolate", "gaussian"):
         X, y = _binary()

@@ -169,7 +169,7 @@ def test_model_feature_names_of_sklearn_and_adapter_models():
 
 
 @pytest.mark.h2o
-def test_model_feature_names_of_an_h2o_model_exclude_the_response(h2o_cluster):
+def test_model_feature_names_of_an_h2o_model_exclude_the_response_and_weights(h2o_cluster):
     import numpy as np
     import pandas as pd
     from h2o.estimators import H2OGradientBoostingEstimator
@@ -185,4 +185,9 @@ def test_model_feature_names_of_an_h2o_model_exclude_the_response(h2o_cluster):
     with pytest.raises(DataValidationError, match="only in train: 'amount'"):
         check_same_columns(h2o_utils.model_feature_names(model), "the oracle's features",
                            ["amount", "x01", "x02"], "train")
-    h2o_utils.h2o_remove([frame, model])
+    # the class-weighted lane trains with a weights column: it is no feature either
+    weighted_frame = h2o_utils.to_h2o(df.assign(sample_weight=1.0), target="target")
+    weighted = H2OGradientBoostingEstimator(ntrees=2, seed=1, weights_column="sample_weight")
+    weighted.train(x=["x00", "x01", "x02"], y="target", training_frame=weighted_frame)
+    assert h2o_utils.model_feature_names(weighted) == ["x00", "x01", "x02"]
+    h2o_utils.h2o_remove([frame, model, weighted_frame, weighted])

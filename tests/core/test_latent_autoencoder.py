@@ -106,9 +106,12 @@ def test_training_logs_every_epoch(ae_data, caplog):
     cfg = AutoencoderConfig(hidden=(8,), latent_dim=2, epochs=3, batch_size=256, patience=10, device="cpu")
     with caplog.at_level(logging.INFO, logger="synthetic_intelligence.core.latent"):
         ae = train_autoencoder(X_train, X_val, cfg)
-    msgs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("epoch ")]
+    msgs = [r.getMessage() for r in caplog.records if r.getMessage().startswith("autoencoder: ")]
     assert len(msgs) == 3 == len(ae.history)
-    assert msgs[0].startswith("epoch 1/3 train_loss=") and "val_loss=" in msgs[0]
+    # progress: epoch of epochs, elapsed, an upper bound of the time left (early stopping), the losses
+    assert msgs[0].startswith("autoencoder: 1 of 3 epochs (33%), ") and " elapsed, at most " in msgs[0]
+    assert "epoch 1: train_loss=" in msgs[0] and "val_loss=" in msgs[0]
+    assert msgs[-1].startswith("autoencoder: 3 of 3 epochs (100%), ") and " left" not in msgs[-1]
 
 
 def test_constant_column_is_guarded():

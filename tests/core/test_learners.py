@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from synthetic_intelligence.core import h2o_utils, learners
+from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.sampling import OracleRejectionSampler
 
 
@@ -74,3 +75,72 @@ def test_h2o_model_gates_the_sampler_through_the_adapter(h2o_cluster, tiny_world
     assert (p >= 0.6 - 1e-6).all()
     assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(X.columns)
     np.testing.assert_array_equal(np.asarray(y_res)[len(X):], 1)
+
+
+@pytest.mark.parametrize(("config", "named"), [
+    ({"engine": "h2o"}, "needs algo"),
+    ({"engine": "h2o", "algo": "gbmx"}, "gbmx"),
+    ({"engine": "h2o", "algo": "gbm", "params": {"ntreez": 5}}, "ntreez"),
+    ({"engine": "sklearn", "algo": "gbm"}, "apply to engine h2o only"),
+    ({"engine": "h2o_automl", "scale": True}, "scale applies to engine sklearn only"),
+    ({"engine": "sklearn", "estimator": "sklearn.nope.Model"}, "cannot import estimator 'sklearn.nope.Model'"),
+])
+def test_learner_config_names_what_does_not_fit_the_engine(config, named):
+    with pytest.raises(ValueError, match=named):
+        learners.LearnerConfig.model_validate(config)
+
+
+def test_leader_selection_never_picks_a_stacked_ensemble():
+    config = learners.LearnerConfig(engine="h2o_leader", exclude_algos=["DeepLearning"])
+    assert config.exclude_algos == ["DeepLearning", "StackedEnsemble"]
+    assert learners.LearnerConfig(engine="h2o_automl").exclude_algos == ["DeepLearning"]  # per lane: as written
+
+
+def test_describe_names_engine_model_params_and_seed():
+    sk = learners.LearnerConfig(engine="sklearn", estimator="sklearn.ensemble.HistGradientBoostingClassifier",
+                                estimator_kwargs={"max_iter": 10, "random_state": 3}, scale=True)
+    assert learners.describe(sk) == {"engine": "sklearn", "params": {"max_iter": 10, "random_state": 3}, "seed": 3,
+                                     "model": "StandardScaler + sklearn.ensemble.HistGradientBoostingClassifier"}
+    h2o = learners.LearnerConfig(engine="h2o", algo="gbm", params={"ntrees": 5, "seed": 9})
+    assert learners.describe(h2o) == {"engine": "h2o", "model": "gbm", "params": {"ntrees": 5, "seed": 9}, "seed": 9}
+    assert learners.describe(learners.LearnerConfig(max_models=2, seed=4))["seed"] == 4
+
+
+def test_configured_learners_resolve_to_themselves_and_a_leader_is_not_fitted_directly(tiny_world):
+    config = learners.LearnerConfig(engine="sklearn", estimator="sklearn.linear_model.LogisticRegression")
+    assert learners.resolve(config, tiny_world["train"], tiny_world["validation"]) == (config, {"selected": False})
+    with pytest.raises(ConfigurationError, match="h2o_leader is chosen once by the learners pipeline"):
+        learners.fit_learner(tiny_world["train"], tiny_world["validation"], {"engine": "h2o_leader"})
+
+
+def test_no_model_scores_nothing():
+    with pytest.raises(ValueError, match="no model to score with"):
+        learners.predict_minority(learners.NoModel(), pd.DataFrame({"a": [1.0]}))
+
+
+@pytest.mark.h2o
+def test_leader_parameters_refit_every_automl_model_to_the_same_predictions(h2o_cluster, tiny_world):
+    """For each model AutoML trains (XGBoost, GLM, GBM, DRF, ...), an ``h2o`` learner with ``leader_params``
+    fitted on the same frame predicts the same (trees exactly; GLM to 1e-3); ``resolve`` picks the leader."""
+    import h2o
+
+    train, validation = tiny_world["train"], tiny_world["validation"]
+    config = learners.LearnerConfig(engine="h2o_leader", max_models=4, seed=1)
+    resolved, info = learners.resolve(config, train, validation)
+    assert info["selected"] and resolved.engine == "h2o" and resolved.algo == info["algo"]
+    assert "StackedEnsemble" in info["excluded_algos"] and not info["leaderboard"]["model_id"].str.contains(
+        "StackedEnsemble").any()
+    assert info["leaderboard"]["model_id"].iloc[0] == info["leader"]
+    X = validation.drop(columns="target")
+    algos = set()
+    for model_id in info["leaderboard"]["model_id"]:
+        model = h2o.get_model(model_id)
+        params = learners.leader_params(model)
+        assert not {"training_frame", "model_id", "response_column", "nfolds"} & set(params)
+        refit, _ = learners.fit_learner(train, validation, learners.LearnerConfig(engine="h2o", algo=model.algo,
+                                                                                   params=params))
+        tolerance = 1e-3 if model.algo == "glm" else 1e-9
+        np.testing.assert_allclose(learners.predict_minority(refit, X), learners.predict_minority(model, X),
+                                   atol=tolerance, err_msg=model_id)
+        algos.add(model.algo)
+    assert len(algos) >= 2  # more than one algorithm was checked

@@ -117,7 +117,8 @@ def test_mojo_oracle_gates_the_sampler(tiny_h2o_models):
     train = tiny_h2o_models["train"]
     X, y = learners.split_xy(train)
     oracle = MojoOracle(tiny_h2o_models["gbm"]["mojo"])
-    sampler = OracleRejectionSampler(oracle=oracle, threshold=0.6, sampling_strategy=0.5, random_state=0)
+    sampler = OracleRejectionSampler(oracle=oracle, gate="probability", threshold=0.6, sampling_strategy=0.5,
+                                     random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.oracle_ is oracle
     synthetic = X_res.iloc[len(X):]
@@ -125,7 +126,7 @@ def test_mojo_oracle_gates_the_sampler(tiny_h2o_models):
     assert (oracle.predict_proba(synthetic)[:, 1] >= 0.6).all()
     np.testing.assert_array_equal(np.asarray(y_res)[len(X):], 1)
     # a plain array works too (features in the MOJO's order)
-    X_arr, _ = OracleRejectionSampler(oracle=oracle, threshold=0.6, sampling_strategy=0.5,
+    X_arr, _ = OracleRejectionSampler(oracle=oracle, gate="probability", threshold=0.6, sampling_strategy=0.5,
                                       random_state=0).fit_resample(X.to_numpy(), y.to_numpy())
     assert (oracle.predict_proba(X_arr[len(X):])[:, 1] >= 0.6).all()
 

@@ -31,12 +31,12 @@ TABLE_SOURCE = {"kind": "table", "target": "is_fraud", "positive_label": "yes", 
 
 @pytest.mark.parametrize("kind", ["synthetic", "two_clusters"])
 def test_build_source_generators(kind):
-    world, new = nodes.build_source(None, {"kind": kind}, GENERATORS)
+    world, new, _ = nodes.build_source(None, {"kind": kind}, GENERATORS)
     assert len(world) == GENERATORS[kind]["n_samples"] and len(new) == GENERATORS[kind]["n_new_world"]
 
 
 def test_build_source_user_table_cut_and_canonical():
-    world, new = nodes.build_source(user_table(), TABLE_SOURCE, GENERATORS)
+    world, new, _ = nodes.build_source(user_table(), TABLE_SOURCE, GENERATORS)
     assert list(world.columns) == ["a", "b", "c", "d", "target"]
     assert len(world) + len(new) == 1200 and len(new) > 0
     assert nodes.make_new_world(new, TABLE_SOURCE, DRIFT) is new  # a real new world is not drifted
@@ -45,18 +45,19 @@ def test_build_source_user_table_cut_and_canonical():
 def test_table_kind_without_table_is_a_clear_error():
     with pytest.raises(DataValidationError, match="raw_table"):
         nodes.build_source(None, TABLE_SOURCE, GENERATORS)
-    with pytest.raises(ValueError, match="unknown data_isolation.source.kind 'csv'"):
+    with pytest.raises(ValueError, match="data_isolation.source.kind: Input should be 'synthetic', 'two_clusters' "
+                                         "or 'table' \\(got 'csv'\\)"):
         nodes.build_source(None, {"kind": "csv"}, GENERATORS)
 
 
 def test_new_world_is_drifted_for_synthetic_sources():
-    _, new = nodes.build_source(None, {"kind": "synthetic"}, GENERATORS)
+    _, new, _ = nodes.build_source(None, {"kind": "synthetic"}, GENERATORS)
     drifted = nodes.make_new_world(new, {"kind": "synthetic"}, DRIFT)
     assert not drifted.equals(new) and len(drifted) == len(new)
 
 
 def test_check_isolation_is_a_gate():
-    world, new = nodes.build_source(None, {"kind": "synthetic"}, GENERATORS)
+    world, new, _ = nodes.build_source(None, {"kind": "synthetic"}, GENERATORS)
     train, val, hold = nodes.split_training_world(world, SPLIT)
     *_, report = nodes.check_isolation(train, val, hold, new)
     assert report["isolated"] and report["rows"]["train"] == len(train)
@@ -102,10 +103,10 @@ def test_bad_table_stops_the_run_and_keeps_earlier_versions(tmp_path):
 
 def _isolate(raw, source, generators=GENERATORS, split=SPLIT):
     """The data_isolation nodes in order, as the pipeline runs them."""
-    world, new_base = nodes.build_source(raw, source, generators)
+    world, new_base, info = nodes.build_source(raw, source, generators)
     train, val, hold = nodes.split_training_world(world, split)
     new = nodes.make_new_world(new_base, source, DRIFT)
-    return nodes.check_isolation(train, val, hold, new, source)
+    return nodes.check_isolation(train, val, hold, new, source, info)
 
 
 @pytest.mark.parametrize("kind, too_many, short", [
@@ -167,18 +168,19 @@ def test_table_cut_errors_name_the_users_column_never_the_internal_one():
 def test_table_with_tz_aware_cut_column_works():
     table = user_table()
     table["day"] = pd.date_range("2024-01-01", periods=1200, freq="h", tz="America/New_York")
-    world, new = nodes.build_source(table, TABLE_SOURCE, GENERATORS)
+    world, new, _ = nodes.build_source(table, TABLE_SOURCE, GENERATORS)
     assert len(new) == 239 and len(world) == 961  # cut read in the zone of the column: rows up to 2024-02-10 00:00
 
 
 @pytest.mark.parametrize("bad", [0, "many", 2.5])
 def test_min_minority_rows_is_checked_for_every_kind(bad):
-    with pytest.raises(isolation.ConfigurationError, match="min_minority_rows must be an integer >= 1"):
+    with pytest.raises(isolation.ConfigurationError,
+                       match="data_isolation.source.min_minority_rows: must be an integer >= 1 .*got"):
         nodes.build_source(None, {"kind": "synthetic", "min_minority_rows": bad}, GENERATORS)
 
 
 def test_unknown_generator_parameter_is_a_configuration_error():
-    with pytest.raises(isolation.ConfigurationError, match="data_isolation.generators.synthetic: .*n_rows"):
+    with pytest.raises(isolation.ConfigurationError, match="data_isolation.generators.synthetic.n_rows: Extra inputs"):
         nodes.build_source(None, {"kind": "synthetic"}, {"synthetic": {"n_rows": 10}})
 
 

@@ -1,16 +1,16 @@
 import numpy as np
 import pytest
-from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from synthetic_intelligence.core import learners
-from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.pipelines.model_driven import nodes as gen_nodes
+from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.pipelines.model_driven import create_pipeline as model_driven_pipeline
+from synthetic_intelligence.pipelines.model_driven import nodes as gen_nodes
 from synthetic_intelligence.pipelines.oracle import create_pipeline as oracle_pipeline
 from synthetic_intelligence.pipelines.oracle.nodes import train_oracle
+from tests.lane_data import lane_catalog
 
 CHEAP = {"engine": "sklearn", "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
          "estimator_kwargs": {"max_iter": 30, "random_state": 0}}
@@ -40,6 +40,8 @@ def test_choose_setting_grid_is_on_validation_and_picks_its_best(tiny_world, ora
     assert choice["validation_auprc"] == pytest.approx(best)
     assert (choice["threshold"], choice["ratio"]) in {(0.5, 0.2), (0.5, 0.4), (0.8, 0.2), (0.8, 0.4)}
     assert choice["chosen_on"] == "validation"
+    ref = grid.loc[grid["reference"], "validation_auprc"].iloc[0]
+    assert choice["no_oversampling_better_on_validation"] == (ref > best)
 
 
 def test_fixed_setting_when_tuning_disabled(tiny_world, oracle):
@@ -62,39 +64,53 @@ def test_generate_appends_gated_synthetic_rows(tiny_world, oracle):
     assert 0 < report["acceptance_rate"] <= 1 and report["rounds"]
 
 
-def test_generate_unreachable_threshold_names_it(tiny_world):
-    class Never:
-        classes_ = np.array([0, 1])
+class Never:
+    """An oracle that never finds a candidate minority-like."""
 
-        def predict_proba(self, X):
-            return np.column_stack([np.ones(len(X)), np.zeros(len(X))])
+    classes_ = np.array([0, 1])
 
-    with pytest.raises(GenerationError, match="threshold"):
-        gen_nodes.generate(tiny_world["train"], Never(), {"threshold": 0.9, "ratio": 0.5},
-                           {**PARAMS, "sampler": {"max_rounds": 3, "batch_size": 512}})
+    def predict_proba(self, X):
+        return np.column_stack([np.ones(len(X)), np.zeros(len(X))])
+
+
+def test_generate_unreachable_threshold_fails_the_lane_naming_it(tiny_world):
+    train_set, report = gen_nodes.generate(tiny_world["train"], Never(), {"threshold": 0.9, "ratio": 0.5},
+                                           {**PARAMS, "sampler": {"max_rounds": 3, "batch_size": 512}})
+    assert train_set.empty and list(train_set.columns) == [*tiny_world["train"].columns, "is_synthetic"]
+    assert report["failed"] and report["error"] == GenerationError.__name__ and "threshold" in report["reason"]
+
+
+def test_no_working_grid_point_fails_the_lane_through_both_steps(tiny_world):
+    params = {**PARAMS, "sampler": {"max_rounds": 2, "batch_size": 512}}
+    grid, choice = gen_nodes.choose_setting(tiny_world["train"], tiny_world["validation"], Never(), params)
+    assert choice["failed"] and "no (threshold, ratio) of the grid" in choice["reason"]
+    train_set, report = gen_nodes.generate(tiny_world["train"], Never(), choice, params)
+    assert train_set.empty and report["failed"] and report["reason"] == choice["reason"]
+    assert report["error"] == "GenerationError"
 
 
 def test_model_driven_sliced_pipelines_oracle_to_metrics(tiny_world):
-    catalog = DataCatalog({name: MemoryDataset(tiny_world[name]) for name in
-                           ("train", "validation", "holdout_iid", "holdout_new_world")})
-    for name, value in {"params:oracle": CHEAP, "params:generation": PARAMS, "params:learner": CHEAP,
-                        "params:evaluation": EVALUATION}.items():
-        catalog[name] = MemoryDataset(value)
-    pipeline = oracle_pipeline() + model_driven_pipeline()
+    catalog = lane_catalog(tiny_world, ["model_driven"], {"hgb": CHEAP}, specs=True, **{
+        "params:oracle": CHEAP, "params:generation": PARAMS})
+    pipeline = oracle_pipeline() + model_driven_pipeline(["hgb"])
     outputs = SequentialRunner().run(pipeline, catalog)
-    metrics = outputs["model_driven.metrics"].load()
-    assert metrics["train"]["synthetic_rows"] > 0
+    lane = outputs["model_driven.metrics"].load()
+    metrics = lane["learners"]["hgb"]
+    assert lane["status"] == "ok" and metrics["train"]["synthetic_rows"] > 0
     for holdout in ("holdout_iid", "holdout_new_world"):
         assert metrics[holdout]["auprc_ci_low"] <= metrics[holdout]["auprc"] <= metrics[holdout]["auprc_ci_high"]
-    assert outputs["model_driven.resample_report"].load()["n_synthetic"] == metrics["train"]["synthetic_rows"]
+    prov = lane["provenance"]
+    assert prov["n_synthetic"] == metrics["train"]["synthetic_rows"]
+    assert prov["sampler"] == "OracleRejectionSampler" and prov["sampler_seed"] == PARAMS["seed"]
+    assert {"threshold", "ratio", "gate", "candidates"} <= set(prov["sampler_params"])
 
 
 def test_generation_is_part_of_the_model_driven_namespace():
-    pipe = model_driven_pipeline()
-    assert {n.namespace for n in pipe.nodes} == {"model_driven"}
+    pipe = model_driven_pipeline(["hgb"])
+    assert {n.namespace for n in pipe.nodes} == {"model_driven", "model_driven.hgb"}
     assert {"model_driven.choose_setting", "model_driven.generate"} <= {n.name for n in pipe.nodes}
     assert pipe.inputs() == {"train", "validation", "holdout_iid", "holdout_new_world", "oracle",
-                             "params:generation", "params:learner", "params:evaluation"}
+                             "params:generation", "learners.hgb.spec", "params:evaluation", "model_driven.versions"}
     assert "model_driven.generation_grid" in pipe.all_outputs()
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 
 from synthetic_intelligence import lanes
@@ -16,9 +15,10 @@ from synthetic_intelligence.core import isolation
 from synthetic_intelligence.core.schema import PROVENANCE
 from synthetic_intelligence.core.synthetic import TARGET, WorldSpec, make_world
 from synthetic_intelligence.pipelines.smote import create_pipeline
-from synthetic_intelligence.pipelines.smote.pipeline import lane_pipeline
 from synthetic_intelligence.pipelines.smote.nodes import resample
+from synthetic_intelligence.pipelines.smote.pipeline import lane_pipeline
 from synthetic_intelligence.pipelines.train_evaluate import nodes as te_nodes
+from tests.lane_data import lane_catalog
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
 SKLEARN_LEARNER = {
@@ -99,30 +99,33 @@ def test_bad_lane_definition_names_the_key(splits, lane, named):
 # ------------------------------------------------------- pipeline object --
 
 def test_one_instance_per_lane_sharing_train_evaluate():
-    pipe = lane_pipeline("smote") + lane_pipeline("smote_borderline")
+    pipe = lane_pipeline("smote", ["logreg"]) + lane_pipeline("smote_borderline", ["logreg"])
     names = {n.name for n in pipe.nodes}
-    steps = ("training_set", "fit_learner", "score_sets", "evaluate")
+    steps = ("training_set", "logreg.fit_learner", "logreg.score_sets", "logreg.evaluate", "collect")
     assert names == {f"{lane}.{s}" for lane in ("smote", "smote_borderline") for s in steps}
     for n in pipe.nodes:
-        assert n.namespace == n.name.split(".")[0]
+        assert n.namespace == n.name.rsplit(".", 1)[0]
         assert "smote" in n.tags
     by_name = {n.name: n for n in pipe.nodes}
     # every lane runs the same function objects: no per-lane copy of train_evaluate
-    for step, func in (("fit_learner", te_nodes.fit_learner), ("score_sets", te_nodes.score_sets),
-                       ("evaluate", te_nodes.evaluate), ("training_set", resample)):
+    for step, func in (("logreg.fit_learner", te_nodes.fit_learner), ("logreg.score_sets", te_nodes.score_sets),
+                       ("logreg.evaluate", te_nodes.evaluate), ("collect", te_nodes.collect),
+                       ("training_set", resample)):
         assert by_name[f"smote.{step}"].func is func
         assert by_name[f"smote_borderline.{step}"].func is func
     # the lane's own settings live under its namespace
     assert by_name["smote_borderline.training_set"].inputs == ["train", "params:smote_borderline.sampler"]
     assert set(by_name["smote_borderline.training_set"].outputs) == {
         "smote_borderline.train_set", "smote_borderline.resample_report"}
-    assert pipe.inputs() == {"train", "validation", "holdout_iid", "holdout_new_world", "params:learner",
-                             "params:evaluation", "params:smote.sampler", "params:smote_borderline.sampler"}
+    assert pipe.inputs() == {"train", "validation", "holdout_iid", "holdout_new_world", "learners.logreg.spec",
+                             "params:evaluation", "params:smote.sampler", "params:smote_borderline.sampler",
+                             "smote.versions", "smote_borderline.versions"}
 
 
 def test_lanes_are_static_structure_the_same_in_every_environment():
     assert lanes.SMOTE_LANES == ("smote",)
-    steps = ("training_set", "fit_learner", "score_sets", "evaluate")
+    steps = ["training_set", "collect", *(f"{lr}.{s}" for lr in lanes.learners()
+                                          for s in ("fit_learner", "score_sets", "evaluate"))]
     assert {n.name for n in create_pipeline().nodes} == {f"{lane}.{s}" for lane in lanes.SMOTE_LANES for s in steps}
     base = yaml.safe_load((CONF / "base" / "parameters_smote.yml").read_text())
     assert set(lanes.SMOTE_LANES) <= set(base)
@@ -132,26 +135,22 @@ def test_lanes_are_static_structure_the_same_in_every_environment():
 # ----------------------------------------------------------- sliced run --
 
 def _catalog(splits, lane_def) -> DataCatalog:
-    datasets = {name: MemoryDataset(df) for name, df in splits.items()}
-    datasets.update({
-        "params:learner": MemoryDataset(copy.deepcopy(SKLEARN_LEARNER)),
-        "params:evaluation": MemoryDataset(dict(EVALUATION)),
-        "params:smote.sampler": MemoryDataset(lane_def),
-    })
-    return DataCatalog(datasets=datasets)
+    return lane_catalog(splits, ["smote"], {"logreg": SKLEARN_LEARNER}, specs=True,
+                        **{"params:smote.sampler": lane_def})
 
 
 def test_sliced_smote_pipeline_runs_on_memory_catalog(splits):
-    pipe = create_pipeline()
+    pipe = create_pipeline(["logreg"])
     catalog = _catalog(splits, SMOTE_LANE)
-    SequentialRunner().run(pipe, catalog)
-    report = catalog.load("smote.resample_report")
-    metrics = catalog.load("smote.metrics")
+    outputs = SequentialRunner().run(pipe, catalog)
+    lane = outputs["smote.metrics"].load()
+    assert lane["status"] == "ok" and lane["provenance"]["sampler"] == "SMOTE"
+    metrics = lane["learners"]["logreg"]
     assert metrics["threshold_source"] == "validation"
     assert metrics["engine"] == "sklearn"
     train = metrics["train"]
-    assert train["synthetic_rows"] == report["n_synthetic"] > 0
-    assert train["rows"] == report["rows_out"]
+    assert train["synthetic_rows"] == lane["provenance"]["n_synthetic"] > 0
+    assert train["rows"] == lane["provenance"]["rows_out"]
     assert train["minority_share"] == pytest.approx(0.5)
     for h in ("holdout_iid", "holdout_new_world"):
         m = metrics[h]
@@ -161,8 +160,34 @@ def test_sliced_smote_pipeline_runs_on_memory_catalog(splits):
         assert m["auprc"] > m["prevalence"]  # the learner learned something
 
 
+def test_a_sampler_that_cannot_resample_this_data_fails_the_lane_not_the_run(splits, caplog):
+    """Too few minority rows for k_neighbors: the lane ends with status failed and its reason, nothing raises."""
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        outputs = SequentialRunner().run(create_pipeline(["logreg"]), _catalog(splits, {**SMOTE_LANE, "kwargs": {
+            "k_neighbors": 1000}}))
+    lane = outputs["smote.metrics"].load()
+    assert lane["status"] == "failed" and "k_neighbors is 1000" in lane["failure"]["reason"]
+    assert lane["failure"]["error"] == "TrainingSetError" and lane["learners"]["logreg"]["failed"]
+    assert outputs["smote.scores"].load().empty
+    assert any(r.levelno == logging.WARNING and "the lane is reported as failed" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_imblearn_data_errors_fail_the_lane_parameter_errors_the_run(splits):
+    # KMeansSMOTE finds no cluster with enough minority rows on this data: a data error, the lane fails
+    empty, report = resample(splits["train"], {"name": "KMeansSMOTE", "kwargs": {
+        "cluster_balance_threshold": 0.99, "k_neighbors": 2}, "seed": 0})
+    assert report["failed"] and empty.empty and list(empty.columns) == [*splits["train"].columns, PROVENANCE]
+    assert report["error"] == "TrainingSetError" and "KMeansSMOTE cannot resample" in report["reason"]
+    # a bad parameter is not a lane failure: it stops the run
+    with pytest.raises(ValueError, match="k_neighbours"):
+        resample(splits["train"], {"name": "SMOTE", "kwargs": {"k_neighbours": 3}})
+
+
 def test_sliced_run_surfaces_the_sampler_error(splits):
     bad = {"name": "SMOTEY", "kwargs": {}}
-    pipe = create_pipeline().only_nodes("smote.training_set")
+    pipe = create_pipeline(["logreg"]).only_nodes("smote.training_set")
     with pytest.raises(ValueError, match=r"unknown sampler 'SMOTEY'; valid names: SMOTE, BorderlineSMOTE"):
         SequentialRunner().run(pipe, _catalog(splits, bad))

@@ -48,3 +48,12 @@ def test_empty_sweep_says_it_does_not_apply():
     fig = drift_sweep_figure(pd.DataFrame(columns=SWEEP_COLUMNS))
     assert any("not applicable" in t.get_text() for ax in fig.axes for t in ax.texts)
     fig.savefig(io.BytesIO(), format="png")
+
+
+def test_drift_sweep_figure_has_one_axis_per_learner():
+    sweep = pd.concat([_sweep(learner="logreg"), _sweep(learner="hgb")], ignore_index=True)
+    fig = drift_sweep_figure(sweep)
+    assert [ax.get_title() for ax in fig.axes] == ["AUPRC under increasing drift: logreg",
+                                                   "AUPRC under increasing drift: hgb"]
+    assert all(len(ax.get_lines()) == 3 and len(ax.collections) == 3 for ax in fig.axes)
+    fig.savefig(io.BytesIO(), format="png")

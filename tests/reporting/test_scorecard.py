@@ -15,7 +15,7 @@ from synthetic_intelligence.reporting.scorecard import (
     scorecard_report,
 )
 from tests.golden_numbers import recorded_frame
-from tests.scorecard_data import N_BOOT, three_lanes
+from tests.scorecard_data import LEARNER, N_BOOT, three_lanes
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +34,18 @@ def test_markdown(card):
     assert md.startswith("# Test card")
     for lane in ("baseline", "smote", "model_driven"):
         assert lane in md
-    assert "AUPRC [lo, hi]" in md and "Δ vs baseline [lo, hi]" in md
-    assert "IID holdout" in md and "New-world holdout" in md and "Training" in md
-    verdict_lines = [line for line in md.splitlines() if line.startswith("- **model_driven**")]
+    assert "AUPRC [lo, hi]" in md and "Δ vs baseline [lo, hi]" in md and "hgb AUPRC [lo, hi]" in md
+    assert "IID holdout" in md and "New-world holdout" in md and "Training" in md and "## Provenance" in md
+    assert "### hgb (IID holdout)" in md and "Failed lanes" not in md
+    verdict_lines = [line for line in md.splitlines() if line.startswith("- **model_driven / hgb**")]
     assert len(verdict_lines) == 1
     assert "better than baseline" in verdict_lines[0]
     assert "worse" not in verdict_lines[0]
     assert "wins 4, loses 0, ties 0 of 4 comparisons" in verdict_lines[0]
     # the second reference is judged against the first; the first gets no sentence
-    smote_lines = [line for line in md.splitlines() if line.startswith("- **smote**")]
+    smote_lines = [line for line in md.splitlines() if line.startswith("- **smote / hgb**")]
     assert len(smote_lines) == 1 and "baseline" in smote_lines[0]
-    assert not any(line.startswith("- **baseline**") for line in md.splitlines())
+    assert not any(line.startswith("- **baseline") for line in md.splitlines())
     # every table row has the same number of cells as its header
     for block in md.split("\n\n"):
         rows = [line for line in block.splitlines() if line.startswith("|")]
@@ -66,9 +67,12 @@ def test_markdown_reads_the_table_as_written_to_csv(card, tmp_path):
 
 
 def test_markdown_of_the_recorded_scorecard_is_unchanged(card):
-    """A scorecard table recorded before the split renders to the same text as the current table."""
+    """A scorecard table recorded before the split (one learner, no learner column) renders to the same text
+    as the current table's recorded columns.  The format changed with lanes x learners (a learner column, a
+    matrix and a table per learner, failed lanes, provenance), so the current table itself renders more."""
     recorded = recorded_frame("core_scorecard")
-    assert scorecard_markdown(recorded, title="t") == scorecard_markdown(card, title="t")
+    assert scorecard_markdown(recorded, title="t") == scorecard_markdown(card[list(recorded.columns)], title="t")
+    assert "### " not in scorecard_markdown(recorded, title="t")  # one learner: no per-learner sections
 
 
 def test_report_notes(card):
@@ -76,7 +80,8 @@ def test_report_notes(card):
     assert notes.startswith("## How to read this")
     assert "250 replicates, 90% interval" in notes and "chosen on: train, validation;" in notes
     report = scorecard_report(card, n_boot=N_BOOT, alpha=0.05)
-    assert report.startswith("# Swimlane scorecard") and report.endswith(scorecard_notes(card, n_boot=N_BOOT, alpha=0.05))
+    assert report.startswith("# Swimlane scorecard")
+    assert report.endswith(scorecard_notes(card, n_boot=N_BOOT, alpha=0.05))
     assert "chosen on: unknown;" in scorecard_notes(card.drop(columns="threshold_source"), n_boot=1, alpha=0.05)
 
 
@@ -86,7 +91,7 @@ def test_pr_curve_figure(lanes):
     fig = pr_curve_figure(points)
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 2
-    assert [ax.get_title() for ax in fig.axes] == ["IID holdout", "New-world holdout"]
+    assert [ax.get_title() for ax in fig.axes] == [f"{LEARNER}: IID holdout", f"{LEARNER}: New-world holdout"]
     for ax, holdout in zip(fig.axes, ("holdout_iid", "holdout_new_world")):
         # one curve per lane + a prevalence reference line
         assert len(ax.get_lines()) == 3 + 1
@@ -101,7 +106,31 @@ def test_pr_curve_figure(lanes):
 def test_pr_curve_figure_of_one_holdout_and_of_nothing(lanes):
     scores, _ = lanes
     points = pr_curve_points(scores)
-    one = pr_curve_figure(points[points["holdout"] == "holdout_new_world"])
-    assert [ax.get_title() for ax in one.axes] == ["New-world holdout"]
+    one = pr_curve_figure(points[points["holdout"] == "holdout_new_world"].drop(columns="learner"))
+    assert [ax.get_title() for ax in one.axes] == ["New-world holdout"]  # a table without learners
     empty = pr_curve_figure(points.iloc[:0])
     assert any("No precision-recall curves" in t.get_text() for ax in empty.axes for t in ax.texts)
+
+
+def test_lanes_by_learners_markdown_and_figure():
+    scores, metrics = three_lanes(second_learner=True)
+    scores["smote"] = {}
+    metrics["smote"] = {lr: {"failed": True} for lr in (LEARNER, "logreg")}
+    info = {"smote": {"status": "failed", "failure": {"reason": "0 candidates accepted"}, "provenance": {}}}
+    card = build_scorecard(scores, metrics, lanes_info=info, n_boot=N_BOOT)
+    md = scorecard_markdown(card)
+    assert "| Lane | hgb AUPRC [lo, hi] | logreg AUPRC [lo, hi] |" in md
+    assert "| smote | failed | failed |" in md
+    assert "## Failed lanes" in md and "| smote | 0 candidates accepted |" in md
+    assert "- **smote** — failed to build its training set (see Failed lanes): no verdict." in md
+    for learner in (LEARNER, "logreg"):
+        assert f"### {learner} (IID holdout)" in md and f"### {learner} (New-world holdout)" in md
+        assert f"- **model_driven / {learner}**" in md
+    for block in md.split("\n\n"):  # every table row has as many cells as its header
+        rows = [line for line in block.splitlines() if line.startswith("|")]
+        if rows:
+            assert len({r.count(" | ") for r in rows}) == 1
+    fig = pr_curve_figure(pr_curve_points(scores))
+    assert [ax.get_title() for ax in fig.axes] == [
+        f"{lr}: {h}" for lr in (LEARNER, "logreg") for h in ("IID holdout", "New-world holdout")]
+    assert all(len(ax.get_lines()) == 2 + 1 for ax in fig.axes)  # baseline, model_driven + prevalence

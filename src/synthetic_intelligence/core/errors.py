@@ -25,6 +25,16 @@ class DataValidationError(UserError, ValueError):
     """An input table or split cannot be used (names the dataset, split, column or value)."""
 
 
+class TrainingSetError(DataValidationError):
+    """A lane's sampler cannot build a training set from this data (too few minority rows for its
+    neighbours, nothing its gate accepts, ...).
+
+    The lane is reported as failed with this message and the other lanes go on
+    (:func:`synthetic_intelligence.core.resample.build_or_fail`); outside a lane it is a
+    data error like any other.
+    """
+
+
 class ConfigurationError(UserError, ValueError):
     """A parameter or configuration value is invalid (names the parameter and the valid values)."""
 

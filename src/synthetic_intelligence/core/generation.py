@@ -7,6 +7,7 @@ with an already trained oracle; nothing here sees a holdout.
 from __future__ import annotations
 
 import itertools
+import logging
 import warnings
 from typing import Literal
 
@@ -15,8 +16,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from synthetic_intelligence.core import learners, metrics
+from synthetic_intelligence.core.progress import Progress
 from synthetic_intelligence.core.resample import resample
 from synthetic_intelligence.core.sampling import GenerationError, OracleRejectionSampler
+
+logger = logging.getLogger(__name__)
 
 _UNIT_OPEN = {"gt": 0.0, "lt": 1.0}
 
@@ -168,19 +172,24 @@ def tune(
     ref = metrics.auprc(yv, learners.predict_minority(ref_model, Xv))
     rows.append({"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, "acceptance_rate": np.nan,
                  "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True})
-    for threshold, ratio in itertools.product(thresholds, ratios):
+    settings = list(itertools.product(thresholds, ratios))
+    progress = Progress("generation grid", len(settings), unit="settings", logger=logger)
+    for i, (threshold, ratio) in enumerate(settings, start=1):
         try:
             train_set, report = oversample(train, oracle, threshold=threshold, ratio=ratio,
                                            random_state=random_state, backend=backend, **sampler_kwargs)
         except (GenerationError, ValueError) as exc:
             rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": np.nan, "acceptance_rate": np.nan,
                          "n_synthetic": 0, "seconds": np.nan, "error": str(exc)[:300], "reference": False})
+            progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: not reached ({type(exc).__name__})")
             continue
         model, _ = learners.fit_learner(train_set, validation, learner)
         score = metrics.auprc(yv, learners.predict_minority(model, Xv))
         rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": score,
                      "acceptance_rate": report["acceptance_rate"], "n_synthetic": report["n_synthetic"],
                      "seconds": report["seconds"], "error": "", "reference": False})
+        progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: validation AUPRC {score:.4f} "
+                           f"(no oversampling {ref:.4f})")
     grid = pd.DataFrame(rows)
     ok = grid[~grid["reference"] & grid["validation_auprc"].notna()]
     if ok.empty:
@@ -193,6 +202,8 @@ def tune(
         "ratio": float(best["ratio"]),
         "validation_auprc": float(best["validation_auprc"]),
         "validation_auprc_no_oversampling": float(ref),
+        # the lane still oversamples with the best grid point; this says when validation preferred none
+        "no_oversampling_better_on_validation": bool(ref > float(best["validation_auprc"])),
         "chosen_on": "validation",
         "tuned": True,
     }

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from synthetic_intelligence.core import lifecycle
 from synthetic_intelligence.core.errors import ClusterError
+from synthetic_intelligence.core.schema import NON_FEATURES
 
 logger = logging.getLogger(__name__)
 
@@ -294,10 +296,15 @@ def is_h2o_model(obj) -> bool:
     return isinstance(obj, ModelBase)
 
 
+def _column_name(value) -> str | None:
+    """An H2O column parameter as a name (``actual_params`` gives ``{"column_name": ...}`` or a string)."""
+    return value.get("column_name") if isinstance(value, dict) else value
+
+
 def model_feature_names(model) -> list[str] | None:
     """The feature columns a fitted model was trained on, or ``None`` if it does not say.
 
-    H2O models (binary or MOJO): the training frame's columns less the response;
+    H2O models (binary or MOJO): the training frame's columns less the response and weights;
     :class:`H2OProbaAdapter`: its ``feature_names``; scikit-learn: ``feature_names_in_``.
     Pair it with :func:`~synthetic_intelligence.core.errors.check_same_columns` where
     a saved model meets data of another run.
@@ -307,10 +314,11 @@ def model_feature_names(model) -> list[str] | None:
     if is_h2o_model(model):
         output = (getattr(model, "_model_json", None) or {}).get("output") or {}
         names = list(output.get("names") or [])
-        response = (getattr(model, "actual_params", None) or {}).get("response_column")
-        if isinstance(response, dict):
-            response = response.get("column_name")
-        return [n for n in names if n != response] or None
+        params = getattr(model, "actual_params", None) or {}
+        # neither the response nor the weights column (the class-weighted lane) is a feature
+        not_features = {_column_name(params.get(key)) for key in ("response_column", "weights_column")}
+        not_features |= set(NON_FEATURES)  # the project's label, provenance and weight columns are never features
+        return [n for n in names if n not in not_features] or None
     names = getattr(model, "feature_names_in_", None)
     return [str(n) for n in names] if names is not None else None
 
@@ -381,3 +389,39 @@ class H2OProbaAdapter(ClassifierMixin, BaseEstimator):
             X = pd.DataFrame(np.asarray(X), columns=self.feature_names)
         p = h2o_predict_minority(self.model, X)
         return np.column_stack([1.0 - p, p])
+
+
+def watch_automl(aml, *, max_models: int, what: str = "H2O AutoML", log: logging.Logger | None = None,
+                 min_interval_s: float = 15.0) -> None:
+    """Make ``aml.train(...)`` log its progress: models done of ``max_models``, elapsed, time left.
+
+    H2O's client polls the AutoML job while ``train`` blocks and calls the estimator's
+    ``_poll_training_updates(job, progress)`` each time; this instance's callback reads
+    the leaderboard (models finished so far, stacked ensembles apart) and the job's own
+    progress fraction, at most every ``min_interval_s`` seconds and once at the end.
+    """
+    from synthetic_intelligence.core.progress import Progress
+
+    progress = Progress(what, max_models, unit="models", logger=log or logger)
+    last_poll = [progress.start]  # the first line comes after min_interval_s (or at the end)
+
+    def poll(job, bar_progress=0, verbosity=None, state=None):  # noqa: ARG001 - H2O's callback signature
+        import h2o
+
+        done = bar_progress >= 1 or getattr(job, "status", None) in ("DONE", "FAILED", "CANCELLED")
+        now = time.perf_counter()
+        if not done and now - last_poll[0] < min_interval_s:
+            return
+        last_poll[0] = now
+        try:
+            state_json = h2o.api(f"GET /99/AutoML/{job.dest_key}")
+            models = [m["name"] for m in state_json["leaderboard"]["models"]]
+        except Exception:  # noqa: BLE001 - progress is only information
+            return
+        base = [m for m in models if not m.startswith("StackedEnsemble")]
+        fraction = 1.0 if done else float(getattr(job, "progress", 0.0) or 0.0)
+        leader = f"leader {models[0]}" if models else "no model finished yet"
+        progress.update(len(base), f"{len(models) - len(base)} stacked ensemble(s); {leader}",
+                        fraction=fraction if fraction > 0 else None, force=done)
+
+    aml._poll_training_updates = poll

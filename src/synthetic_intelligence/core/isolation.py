@@ -148,7 +148,7 @@ def _as_datetimes(values: pd.Series, column: str) -> pd.Series:
             ) from exc
 
 
-def new_world_mask(values: pd.Series, cut, *, column: str) -> np.ndarray:
+def new_world_mask(values: pd.Series, cut, *, column: str) -> np.ndarray:  # noqa: PLR0912 - one branch per cut type, each with its own message
     """Boolean mask of the rows after the cut (``value > cut``): the new world.
 
     ``values`` is the cut column, ``column`` its name for messages.  A numeric

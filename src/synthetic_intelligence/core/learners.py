@@ -1,4 +1,19 @@
-"""Downstream learners and oracles: H2O AutoML by default, any scikit-learn estimator by import path."""
+"""Learners and oracles: scikit-learn estimators by import path, fixed H2O estimators, H2O AutoML.
+
+A *learner* is fixed by parameters (:class:`LearnerConfig`).  Every lane fits the same
+learners on its own training set, so a difference between lanes is the training
+set's.  Engines:
+
+- ``sklearn``: an estimator by import path with its keyword arguments (``scale: true``
+  puts a ``StandardScaler`` in front, as a scikit-learn ``Pipeline``);
+- ``h2o``: one H2O estimator, ``algo`` (``gbm``, ``glm``, ``drf``, ``xgboost``, ...) with ``params``;
+- ``h2o_leader``: H2O AutoML run ONCE (:func:`resolve`, on ``train`` against ``validation``);
+  its leader's algorithm and parameters become an ``h2o`` learner that every lane refits.
+  StackedEnsembles are excluded from that selection: an ensemble's refit would need its
+  base models and their cross-validated predictions, not a parameter set;
+- ``h2o_automl``: AutoML on each lane's own training set (it may choose a different
+  algorithm per lane, so lane differences then mix model selection with training sets).
+"""
 
 from __future__ import annotations
 
@@ -6,45 +21,84 @@ import importlib
 import inspect
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sklearn.base import clone
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from synthetic_intelligence.core import h2o_utils
-from synthetic_intelligence.core.errors import check_same_columns
+from synthetic_intelligence.core.errors import ConfigurationError, check_same_columns
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
-ENGINES = ("h2o_automl", "sklearn")
-__all__ = ["LearnerConfig", "check_fits", "fit_learner", "predict_minority", "split_xy", "as_oracle", "import_estimator", "PROVENANCE"]
+ENGINES = ("sklearn", "h2o", "h2o_leader", "h2o_automl")
+#: AutoML algorithms the leader selection never picks (see the module docstring).
+LEADER_EXCLUDES = ("StackedEnsemble",)
+__all__ = ["LearnerConfig", "NoModel", "check_fits", "describe", "fit_learner", "leader_params", "predict_minority",
+           "resolve", "split_xy", "as_oracle", "import_estimator", "PROVENANCE"]
 
 
 class LearnerConfig(BaseModel):
     """How a classifier is fitted (validated by Kedro before the run when it types a node's parameter).
 
-    ``engine="h2o_automl"``: H2O AutoML sorted by AUCPR with a ``max_models``
-    budget and a ``seed``; DeepLearning is excluded so that a seed reproduces.
-    With ``nfolds=0`` no cross-validation is run and ``validation`` (from the
-    training world) is the leaderboard and blending frame.
     ``engine="sklearn"``: ``estimator`` is an import path such as
-    ``sklearn.ensemble.HistGradientBoostingClassifier`` and
-    ``estimator_kwargs`` its keyword arguments.
-    A ``sample_weight`` column of the training set (the class-weighted lane) is
-    passed as H2O's ``weights_column`` or scikit-learn's ``sample_weight``.
+    ``sklearn.ensemble.HistGradientBoostingClassifier``, ``estimator_kwargs`` its keyword
+    arguments, ``scale`` puts a ``StandardScaler`` in front.
+    ``engine="h2o"``: ``algo`` names an H2O estimator (``h2o.estimators.create_estimator``)
+    and ``params`` its parameters.
+    ``engine="h2o_automl"`` / ``"h2o_leader"``: H2O AutoML sorted by AUCPR with a
+    ``max_models`` budget and a ``seed``; DeepLearning is excluded so that a seed
+    reproduces; with ``nfolds=0`` no cross-validation is run and ``validation`` (from the
+    training world) is the leaderboard and blending frame.  ``h2o_leader`` also excludes
+    StackedEnsemble (added to ``exclude_algos``).
+    A ``sample_weight`` column of the training set (the class-weighted lane) is passed as
+    H2O's ``weights_column`` or scikit-learn's ``sample_weight``.
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    engine: Literal["h2o_automl", "sklearn"] = "h2o_automl"
+    engine: Literal["sklearn", "h2o", "h2o_leader", "h2o_automl"] = "h2o_automl"
+    # AutoML (h2o_automl, h2o_leader)
     max_models: int = Field(4, ge=1)
     nfolds: int = Field(0, ge=0)
     seed: int = 1
     max_runtime_secs: int = Field(0, ge=0)
     exclude_algos: list[str] = Field(default_factory=lambda: ["DeepLearning"])
+    # scikit-learn
     estimator: str = "sklearn.ensemble.HistGradientBoostingClassifier"
     estimator_kwargs: dict = Field(default_factory=dict)
+    scale: bool = False
+    # one fixed H2O estimator
+    algo: str | None = None
+    params: dict = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.engine == "h2o":
+            if not self.algo:
+                raise ValueError("engine h2o needs algo, an H2O estimator such as gbm, glm, drf or xgboost")
+            _h2o_estimator(self.algo, self.params)  # names an unknown algo or parameter
+        elif self.algo is not None or self.params:
+            raise ValueError(f"algo and params apply to engine h2o only (engine is {self.engine}); "
+                             "use estimator_kwargs for sklearn")
+        if self.engine == "sklearn":
+            _sklearn_estimator(self)  # names an estimator that cannot be imported or has no predict_proba
+        elif self.scale:
+            raise ValueError(f"scale applies to engine sklearn only (engine is {self.engine})")
+        if self.engine == "h2o_leader":
+            self.exclude_algos = [*self.exclude_algos, *(a for a in LEADER_EXCLUDES if a not in self.exclude_algos)]
+        return self
+
+
+@dataclass(frozen=True)
+class NoModel:
+    """What a learner "fits" on a failed lane's empty training set: nothing; it scores no row."""
+
+    reason: str = "the lane has no training set"
 
 
 def import_estimator(path: str, kwargs: dict | None = None):
@@ -62,71 +116,215 @@ def import_estimator(path: str, kwargs: dict | None = None):
     return est
 
 
+def _sklearn_estimator(config: LearnerConfig):
+    est = import_estimator(config.estimator, config.estimator_kwargs)
+    return make_pipeline(StandardScaler(), est) if config.scale else est
+
+
+def _h2o_params(params: dict) -> dict:
+    """H2O's parameter names as the Python estimators spell them (``lambda`` is ``lambda_``)."""
+    return {("lambda_" if k == "lambda" else k): v for k, v in params.items()}
+
+
+def _h2o_estimator(algo: str, params: dict):
+    from h2o.estimators import create_estimator
+
+    try:
+        return create_estimator(algo, **_h2o_params(params))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"H2O estimator {algo!r} with params {sorted(params)}: {exc}") from exc
+
+
 def split_xy(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """The learner's input: features without provenance, and the 0/1 target."""
     drop = [c for c in NON_FEATURES if c in df.columns]
     return df.drop(columns=drop), df[TARGET].astype(np.int64)
 
 
+def describe(config: LearnerConfig) -> dict:
+    """Provenance of a learner: ``engine``, ``model`` (estimator path, H2O algo or ``AutoML``), its
+    ``params`` and ``seed``."""
+    if config.engine == "sklearn":
+        model = ("StandardScaler + " if config.scale else "") + config.estimator
+        return {"engine": config.engine, "model": model, "params": dict(config.estimator_kwargs),
+                "seed": config.estimator_kwargs.get("random_state")}
+    if config.engine == "h2o":
+        return {"engine": config.engine, "model": config.algo, "params": dict(config.params),
+                "seed": config.params.get("seed")}
+    automl = {k: getattr(config, k) for k in ("max_models", "nfolds", "max_runtime_secs", "exclude_algos")}
+    return {"engine": config.engine, "model": "AutoML", "params": automl, "seed": config.seed}
+
+
+def _frames(train: pd.DataFrame, validation: pd.DataFrame):
+    """H2O frames of ``train`` (with its weights column when it has one) and ``validation``."""
+    X, y = split_xy(train)
+    frame = pd.concat([X, y], axis=1)
+    weighted = WEIGHT in train.columns
+    if weighted:
+        frame[WEIGHT] = train[WEIGHT].to_numpy(dtype=np.float64)
+    Xv, yv = split_xy(validation)
+    valid = pd.concat([Xv, yv], axis=1)
+    if weighted:  # H2O wants the weights column in every frame; validation rows count once
+        valid[WEIGHT] = 1.0
+    return list(X.columns), h2o_utils.to_h2o(frame, target=TARGET), h2o_utils.to_h2o(valid, target=TARGET), weighted
+
+
+def _automl(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerConfig):
+    from h2o.automl import H2OAutoML
+
+    features, train_h2o, valid_h2o, weighted = _frames(train, validation)
+    aml = H2OAutoML(
+        max_models=config.max_models,
+        seed=config.seed,
+        nfolds=config.nfolds,
+        sort_metric="AUCPR",
+        stopping_metric="AUCPR",
+        exclude_algos=list(config.exclude_algos),
+        max_runtime_secs=config.max_runtime_secs,
+        project_name=f"si_{uuid.uuid4().hex[:10]}",
+        verbosity=None,
+    )
+    h2o_utils.watch_automl(aml, max_models=config.max_models)  # models done, elapsed, time left in the log
+    extra = {"leaderboard_frame": valid_h2o, "blending_frame": valid_h2o} if config.nfolds == 0 else {}
+    if weighted:
+        extra["weights_column"] = WEIGHT
+    aml.train(x=features, y=TARGET, training_frame=train_h2o, validation_frame=valid_h2o, **extra)
+    if aml.leader is None:
+        raise RuntimeError("H2O AutoML trained no model; raise max_models or max_runtime_secs")
+    return aml
+
+
 def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerConfig):
     """Fit a classifier on ``train`` (``validation`` only for early stopping / leaderboard).
 
-    Returns ``(model, info)``; ``info`` has ``fit_seconds``, ``engine``, ``model_id``
-    and, for AutoML, the ``leaderboard`` as a DataFrame.
+    Returns ``(model, info)``; ``info`` has ``fit_seconds``, ``engine``, ``model_id``,
+    ``weighted`` and, for AutoML, the ``leaderboard`` as a DataFrame.  An ``h2o_leader``
+    learner is resolved first (:func:`resolve`) and fitted as the ``h2o`` learner it becomes.
     """
     if not isinstance(config, LearnerConfig):
         config = LearnerConfig.model_validate(config)
+    if config.engine == "h2o_leader":
+        raise ConfigurationError("engine h2o_leader is chosen once by the learners pipeline and refitted on every "
+                                 "lane; here (the oracle, the generation tuning) use h2o_automl, h2o or sklearn")
     X, y = split_xy(train)
     weights = train[WEIGHT].to_numpy(dtype=np.float64) if WEIGHT in train.columns else None
     start = time.perf_counter()
     info: dict = {"engine": config.engine, "weighted": weights is not None}
     if config.engine == "sklearn":
-        model = clone(import_estimator(config.estimator, config.estimator_kwargs))
+        model = clone(_sklearn_estimator(config))
+        final = model.steps[-1][1] if isinstance(model, Pipeline) else model
         if weights is None:
             model.fit(X, y)
-        elif "sample_weight" in inspect.signature(model.fit).parameters:
-            model.fit(X, y, sample_weight=weights)
+        elif "sample_weight" in inspect.signature(final.fit).parameters:
+            key = f"{model.steps[-1][0]}__sample_weight" if isinstance(model, Pipeline) else "sample_weight"
+            model.fit(X, y, **{key: weights})
         else:
             raise ValueError(f"estimator {config.estimator!r} does not accept sample_weight: "
                              "it cannot be used on the class-weighted lane")
         info["model_id"] = config.estimator
+    elif config.engine == "h2o":
+        features, train_h2o, valid_h2o, weighted = _frames(train, validation)
+        model = _h2o_estimator(config.algo, config.params)
+        model.train(x=features, y=TARGET, training_frame=train_h2o, validation_frame=valid_h2o,
+                    **({"weights_column": WEIGHT} if weighted else {}))
+        info["model_id"] = model.model_id
     else:
-        from h2o.automl import H2OAutoML
-
-        features = list(X.columns)
-        frame = pd.concat([X, y], axis=1) if weights is None else pd.concat([X, y], axis=1).assign(**{WEIGHT: weights})
-        train_h2o = h2o_utils.to_h2o(frame, target=TARGET)
-        Xv, yv = split_xy(validation)
-        valid = pd.concat([Xv, yv], axis=1)
-        if weights is not None:  # H2O wants the weights column in every frame; validation rows count once
-            valid[WEIGHT] = 1.0
-        valid_h2o = h2o_utils.to_h2o(valid, target=TARGET)
-        aml = H2OAutoML(
-            max_models=config.max_models,
-            seed=config.seed,
-            nfolds=config.nfolds,
-            sort_metric="AUCPR",
-            stopping_metric="AUCPR",
-            exclude_algos=list(config.exclude_algos),
-            max_runtime_secs=config.max_runtime_secs,
-            project_name=f"si_{uuid.uuid4().hex[:10]}",
-            verbosity=None,
-        )
-        extra = {"leaderboard_frame": valid_h2o, "blending_frame": valid_h2o} if config.nfolds == 0 else {}
-        if weights is not None:
-            extra["weights_column"] = WEIGHT
-        aml.train(x=features, y=TARGET, training_frame=train_h2o, validation_frame=valid_h2o, **extra)
+        aml = _automl(train, validation, config)
         model = aml.leader
-        if model is None:
-            raise RuntimeError("H2O AutoML trained no model; raise max_models or max_runtime_secs")
         info["model_id"] = model.model_id
         info["leaderboard"] = aml.leaderboard.as_data_frame(use_pandas=True)
     info["fit_seconds"] = time.perf_counter() - start
     return model, info
 
 
+#: Parameters of a fitted H2O model that belong to its training run, not to the learner: frames,
+#: columns, cross-validation, checkpoints, budgets, and tolerances H2O derives from the row count.
+_RUN_PARAMS = frozenset({
+    "model_id", "training_frame", "validation_frame", "response_column", "ignored_columns", "weights_column",
+    "offset_column", "fold_column", "nfolds", "fold_assignment", "keep_cross_validation_models",
+    "keep_cross_validation_predictions", "keep_cross_validation_fold_assignment", "checkpoint",
+    "export_checkpoints_dir", "in_training_checkpoints_dir", "in_training_checkpoints_tree_interval",
+    "calibration_frame", "max_runtime_secs", "custom_metric_func", "custom_distribution_func",
+    "stopping_tolerance", "obj_reg", "blending_frame", "base_models",
+})
+
+
+#: XGBoost's parameter aliases (alias -> H2O's name): H2O warns when both are set, so the alias is dropped.
+_ALIASES = {"subsample": "sample_rate", "colsample_bylevel": "col_sample_rate",
+            "colsample_bytree": "col_sample_rate_per_tree", "min_child_weight": "min_rows", "eta": "learn_rate",
+            "max_delta_step": "max_abs_leafnode_pred", "gamma": "min_split_improvement"}
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def leader_params(model) -> dict:
+    """The parameters that refit ``model`` (an H2O model) as the same learner on another training set.
+
+    Every parameter whose value differs from H2O's default, less the training run's own
+    (:data:`_RUN_PARAMS`).  Tree models keep the number of trees they actually built, with
+    early stopping off; a GLM keeps the ``alpha`` and ``lambda`` its search chose.  Refitted
+    on the same frame, trees reproduce the model's predictions exactly.
+    """
+    if model.algo == "stackedensemble":
+        raise ValueError("a StackedEnsemble cannot be refitted from parameters: exclude it from the selection")
+    params = {k: _plain(p["actual"]) for k, p in model.params.items()
+              if k not in _RUN_PARAMS and p["actual"] != p["default"] and not isinstance(p["actual"], dict)}
+    for alias, name in _ALIASES.items():
+        if alias in params and params.get(name) == params[alias]:
+            del params[alias]
+    output = model._model_json["output"]
+    if model.algo in ("gbm", "drf", "xgboost"):
+        params["ntrees"] = int(output["model_summary"]["number_of_trees"][0])
+        params["stopping_rounds"] = 0
+        params.pop("stopping_metric", None)
+    if model.algo == "glm":
+        for key in ("lambda", "nlambdas", "lambda_min_ratio"):
+            params.pop(key, None)
+        params.update(lambda_search=False, alpha=[float(output["alpha_best"])])
+        params["lambda"] = [float(output["lambda_best"])]
+    return params
+
+
+def resolve(config: LearnerConfig, train: pd.DataFrame, validation: pd.DataFrame) -> tuple[LearnerConfig, dict]:
+    """The learner every lane fits: ``config`` itself, or for ``h2o_leader`` the AutoML leader chosen
+    once on ``train`` against ``validation``, as an ``h2o`` learner with its algorithm and parameters.
+
+    ``info``: ``selected`` (bool) and, for a leader, ``leader`` (model id), ``algo``,
+    ``selected_on``, ``excluded_algos``, ``seconds`` and the ``leaderboard`` (DataFrame).
+    """
+    if not isinstance(config, LearnerConfig):
+        config = LearnerConfig.model_validate(config)
+    if config.engine != "h2o_leader":
+        return config, {"selected": False}
+    start = time.perf_counter()
+    aml = _automl(train, validation, config)
+    leader = aml.leader
+    resolved = LearnerConfig(engine="h2o", algo=leader.algo, params=leader_params(leader))
+    info = {
+        "selected": True,
+        "leader": leader.model_id,
+        "algo": leader.algo,
+        "selected_on": "validation (AutoML leaderboard, AUCPR)" if config.nfolds == 0
+        else f"{config.nfolds}-fold cross-validation on train (AUCPR)",
+        "excluded_algos": list(config.exclude_algos),
+        "note": "StackedEnsemble is excluded from the selection: an ensemble is refitted from its base models, "
+                "not from a parameter set",
+        "seconds": time.perf_counter() - start,
+        "leaderboard": aml.leaderboard.as_data_frame(use_pandas=True),
+    }
+    return resolved, info
+
+
 def predict_minority(model, X: pd.DataFrame) -> np.ndarray:
     """P(minority | x) for an H2O model or a scikit-learn classifier."""
+    if isinstance(model, NoModel):
+        raise ValueError(f"no model to score with: {model.reason}")
     X = X.drop(columns=[c for c in NON_FEATURES if c in X.columns])
     if h2o_utils.is_h2o_model(model):
         return h2o_utils.h2o_predict_minority(model, X)
@@ -168,5 +366,7 @@ def check_fits(model, model_name: str, data: pd.DataFrame, data_name: str, *, hi
     """
     names = h2o_utils.model_feature_names(model)
     if names is not None:
+        # the weights column is never a feature (an H2O StackedEnsemble lists its base models' weights column)
+        names = [n for n in names if n not in NON_FEATURES]
         check_same_columns(names, f"{model_name}'s features", [c for c in data.columns if c not in NON_FEATURES],
                            data_name, hint=hint)

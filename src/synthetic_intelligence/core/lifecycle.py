@@ -139,7 +139,7 @@ def _call(key: str, close_fn: Callable[[], None]) -> None:
 @contextmanager
 def starting() -> Iterator[None]:
     """Defer SIGINT / SIGTERM / SIGHUP while an engine starts and registers; deliver them afterwards."""
-    global _starting
+    global _starting  # noqa: PLW0603 - process-wide state: signals are process-wide too
     with _lock:
         _install()
         _starting += 1

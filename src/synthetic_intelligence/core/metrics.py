@@ -3,11 +3,16 @@
 AUPRC (average precision) is the headline metric; uncertainty comes from a
 stratified bootstrap, and lane-vs-lane comparisons use a *paired* bootstrap
 (both scorers evaluated on the same resampled rows in each replicate).
+
+AUPRC replicates are computed from each replicate's row counts over the rows sorted
+once (:func:`auprc_replicates`): the same numbers as ``average_precision_score`` on
+the resampled rows, about twenty times faster, so that a scorecard of lanes x
+learners with 1,000 replicates per comparison stays within the run's time budget.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,8 +41,8 @@ def _validate(y_true, *score_arrays) -> tuple[np.ndarray, ...]:
     if y.size == 0:
         raise ValueError("y_true is empty")
     arrays = []
-    for i, s in enumerate(score_arrays):
-        s = np.asarray(s, dtype=float).ravel()
+    for i, raw in enumerate(score_arrays):
+        s = np.asarray(raw, dtype=float).ravel()
         if s.shape[0] != y.shape[0]:
             raise ValueError(
                 f"length mismatch: y_true has {y.shape[0]} rows but scores"
@@ -72,6 +77,48 @@ def _stratified_indices(y: np.ndarray, n_boot: int, rng: np.random.Generator) ->
     return np.concatenate([pos_idx, neg_idx], axis=1)
 
 
+#: Bootstrap replicates per chunk of :func:`auprc_replicates` (small chunks stay in cache: fastest).
+_CHUNK = 8
+
+
+def auprc_replicates(y: np.ndarray, scores: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """AUPRC (average precision) of every bootstrap replicate ``y[i], scores[i]`` for ``i`` in ``idx``.
+
+    Equal to ``[auprc(y[i], scores[i]) for i in idx]`` to rounding, about twenty times
+    faster: each replicate is its row counts over the rows sorted once by decreasing
+    score; at each distinct score (sklearn's thresholds) the counted positives and rows
+    give precision and recall, and the average precision is the sum of precisions
+    weighted by the recall steps.  Every replicate must hold a positive (a stratified
+    bootstrap does).
+    """
+    y = np.asarray(y).astype(bool)
+    s = np.asarray(scores, dtype=float)
+    n = len(s)
+    order = np.argsort(-s, kind="mergesort")
+    y_sorted, s_sorted = y[order], s[order]
+    changes = np.flatnonzero(np.diff(s_sorted))
+    ends = np.r_[changes, n - 1] if len(changes) < n - 1 else None  # last row of each tie group
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    out = np.empty(idx.shape[0], dtype=float)
+    for lo in range(0, idx.shape[0], _CHUNK):
+        r = rank[idx[lo:lo + _CHUNK]]
+        counts = np.bincount((r + (np.arange(r.shape[0]) * n)[:, None]).ravel(),
+                             minlength=r.shape[0] * n).reshape(r.shape[0], n)
+        rows, tps = np.cumsum(counts, axis=1), np.cumsum(counts * y_sorted, axis=1)
+        if ends is not None:
+            rows, tps = rows[:, ends], tps[:, ends]
+        precision = np.divide(tps, rows, out=np.zeros(tps.shape), where=rows > 0)
+        out[lo:lo + _CHUNK] = np.sum(np.diff(tps, axis=1, prepend=0) * precision, axis=1) / tps[:, -1]
+    return out
+
+
+def _replicates(metric: Metric, y: np.ndarray, s: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    if metric is auprc:
+        return auprc_replicates(y, s, idx)
+    return np.array([metric(y[i], s[i]) for i in idx], dtype=float)
+
+
 def _check_boot(n_boot: int, alpha: float) -> None:
     if int(n_boot) < 1:
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
@@ -93,7 +140,7 @@ def bootstrap_ci(
     _check_boot(n_boot, alpha)
     rng = np.random.default_rng(random_state)
     idx = _stratified_indices(y, int(n_boot), rng)
-    reps = np.array([metric(y[i], s[i]) for i in idx], dtype=float)
+    reps = _replicates(metric, y, s, idx)
     lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
     return {
         "point": float(metric(y, s)),
@@ -122,7 +169,7 @@ def paired_bootstrap_diff(
     _check_boot(n_boot, alpha)
     rng = np.random.default_rng(random_state)
     idx = _stratified_indices(y, int(n_boot), rng)
-    diffs = np.array([metric(y[i], a[i]) - metric(y[i], b[i]) for i in idx], dtype=float)
+    diffs = _replicates(metric, y, a, idx) - _replicates(metric, y, b, idx)
     lo, hi = np.quantile(diffs, [alpha / 2, 1 - alpha / 2])
     return {
         "diff": float(metric(y, a) - metric(y, b)),

@@ -170,14 +170,16 @@ class MojoOracle:
             if missing:
                 shown = ", ".join(repr(m) for m in missing[:10]) + (" ..." if len(missing) > 10 else "")
                 raise ValueError(f"X lacks {len(missing)} feature column(s) of the MOJO: {shown}")
-            frame = X.set_axis(columns, axis=1)[names]
-            bad = [c for c in names if not (pd.api.types.is_numeric_dtype(frame[c])
-                                            and not pd.api.types.is_complex_dtype(frame[c]))]
+            # the sampler's frames already hold the features in order over one C array: no copy then
+            frame = X if columns == names else X.set_axis(columns, axis=1)[names]
+            dtypes = list(frame.dtypes)
+            bad = [c for c, t in zip(names, dtypes) if not (pd.api.types.is_numeric_dtype(t)
+                                                          and not pd.api.types.is_complex_dtype(t))]
             if bad:
                 raise ValueError(f"MojoOracle scores numeric columns only; column {bad[0]!r} has dtype "
                                  f"{frame[bad[0]].dtype}")
-            single = all(frame[c].dtype == np.float32 for c in names)
-            return np.ascontiguousarray(frame.to_numpy(dtype=np.float32 if single else np.float64, na_value=np.nan))
+            dtype = np.float32 if all(t == np.float32 for t in dtypes) else np.float64
+            return np.ascontiguousarray(frame.to_numpy(dtype=dtype, na_value=np.nan))
         array = np.asarray(X)
         if array.ndim != 2 or array.shape[1] != len(names):
             raise ValueError(f"X must be 2-D with {len(names)} columns in feature_names_in_ order; "

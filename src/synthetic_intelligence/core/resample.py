@@ -8,18 +8,38 @@ content, counted with multiplicity: if a row's content (features + target) occur
 further copies are synthetic.  That one rule covers samplers that only add rows
 (SMOTE, the oracle sampler), add exact copies (``RandomOverSampler``) and drop rows
 (``SMOTETomek``, ``SMOTEENN``: counted in ``n_removed``).
+
+A lane whose sampler cannot build a training set from this data (a
+:class:`~synthetic_intelligence.core.errors.TrainingSetError`, e.g. too few minority
+rows for its neighbours, or a :class:`~synthetic_intelligence.core.sampling.GenerationError`)
+does not stop the run: :func:`build_or_fail` turns it into the *failed lane* sentinel,
+an empty training set (the columns of ``train`` plus ``is_synthetic``) and a report
+``{"failed": True, "reason": ..., "error": ...}``.  The learners pass it through (no
+model, no scores) and the scorecard lists the lane as failed with its reason.  A
+parameter error or a bug is not caught.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import InvalidParameterError
 
+from synthetic_intelligence.core.errors import TrainingSetError, UserError
+from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET, WEIGHT
 
-__all__ = ["resample", "balanced_weights", "provenance"]
+__all__ = ["resample", "balanced_weights", "provenance", "TRAINING_SET_ERRORS", "build_or_fail",
+           "failed_training_set", "is_failed", "lane_provenance"]
+
+logger = logging.getLogger(__name__)
+
+#: Errors that fail one lane (reported in the scorecard) instead of the run.
+TRAINING_SET_ERRORS: tuple[type[Exception], ...] = (TrainingSetError, GenerationError)
 
 
 def _occurrence_keys(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -60,7 +80,7 @@ def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tup
     if sampler is None:
         X_res, y_res = X, y
     else:
-        X_res, y_res = sampler.fit_resample(X, y)
+        X_res, y_res = _fit_resample(sampler, X, y)
     seconds = time.perf_counter() - start
 
     if isinstance(X_res, pd.DataFrame):
@@ -85,6 +105,85 @@ def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tup
         "minority_rows_out": int((out[TARGET] == 1).sum()),
         "minority_share_in": float(y.mean()) if len(y) else 0.0,
         "minority_share_out": float(out[TARGET].mean()) if len(out) else 0.0,
-        "class_weights": {str(k): float(v) for k, v in out.groupby(TARGET)[WEIGHT].first().items()} if weights else None,
+        "class_weights": ({str(k): float(v) for k, v in out.groupby(TARGET)[WEIGHT].first().items()}
+                          if weights else None),
     }
     return out, info
+
+
+def _fit_resample(sampler, X: pd.DataFrame, y: pd.Series):
+    """``sampler.fit_resample``; an imbalanced-learn sampler's complaint about this data becomes a
+    :class:`TrainingSetError` (its parameters were checked before the run; a parameter error stays one)."""
+    try:
+        return sampler.fit_resample(X, y)
+    except (UserError, GenerationError, InvalidParameterError):
+        raise
+    except (ValueError, RuntimeError) as exc:
+        if not type(sampler).__module__.startswith("imblearn."):
+            raise
+        raise TrainingSetError(f"{type(sampler).__name__} cannot resample this training set "
+                               f"({int((y == 1).sum())} minority of {len(y)} rows): {exc}") from exc
+
+
+def failed_training_set(train: pd.DataFrame, cause: BaseException | str, **context) -> tuple[pd.DataFrame, dict]:
+    """The failed-lane sentinel: an empty training set with ``train``'s columns and ``is_synthetic``,
+    and a report ``{"failed": True, "reason", "error", "rows_in", ...}`` plus ``context``."""
+    empty = train.iloc[:0].drop(columns=[c for c in (PROVENANCE, WEIGHT) if c in train.columns]).copy()
+    empty[PROVENANCE] = pd.Series(dtype=bool)
+    reason = str(cause).strip() or type(cause).__name__
+    report = {
+        "failed": True,
+        "reason": reason,
+        "error": type(cause).__name__ if isinstance(cause, BaseException) else "failed",
+        "rows_in": int(len(train)),
+        "rows_out": 0,
+        "n_synthetic": 0,
+        "synthetic_share": 0.0,
+        "minority_rows_in": int((train[TARGET] == 1).sum()) if TARGET in train.columns else None,
+        **context,
+    }
+    return empty, report
+
+
+def build_or_fail(build: Callable[[], tuple[pd.DataFrame, dict]], train: pd.DataFrame,
+                  what: str = "the lane's sampler", **context) -> tuple[pd.DataFrame, dict]:
+    """``build()`` (a training-set step's work), or the failed-lane sentinel when it raises one of
+    :data:`TRAINING_SET_ERRORS`; the failure is logged as one WARNING line.  Anything else propagates."""
+    try:
+        return build()
+    except TRAINING_SET_ERRORS as exc:
+        logger.warning("%s could not build a training set (%s: %s); the lane is reported as failed and the "
+                       "other lanes go on", what, type(exc).__name__, exc)
+        return failed_training_set(train, exc, **context)
+
+
+def is_failed(report: Mapping | None) -> bool:
+    """Whether a training-set report (or a choice, a fit_info, a metrics dict) is a failed-lane sentinel."""
+    return bool(isinstance(report, Mapping) and report.get("failed"))
+
+
+def _plain(params: Mapping | None) -> dict:
+    return {str(k): v for k, v in (params or {}).items() if v is None or isinstance(v, (bool, int, float, str))}
+
+
+def lane_provenance(report: Mapping | None) -> dict:
+    """What made a lane's training set, from its report: ``sampler`` (class name, ``"none"`` for the raw
+    set, ``"class_weights"`` for balanced weights), ``sampler_params`` (its scalar parameters),
+    ``sampler_seed``, ``synthetic_share``, ``n_synthetic``, rows in and out, ``seconds``."""
+    report = dict(report or {})
+    params = _plain(report.get("params") or report.get("sampler_params") or report.get("kwargs"))
+    for key in ("threshold", "ratio", "gate", "candidates"):  # the model_driven lane's chosen setting
+        if report.get(key) is not None and key not in params:
+            params[key] = report[key]
+    sampler = report.get("sampler") or ("class_weights" if report.get("class_weights") else "none")
+    seed = report.get("seed", params.get("random_state"))
+    return {
+        "sampler": str(sampler),
+        "sampler_params": params,
+        "sampler_seed": None if seed is None else int(seed),
+        "synthetic_share": float(report.get("synthetic_share") or 0.0),
+        "n_synthetic": int(report.get("n_synthetic") or 0),
+        "rows_in": report.get("rows_in"),
+        "rows_out": report.get("rows_out"),
+        "seconds": report.get("seconds"),
+    }

@@ -146,9 +146,9 @@ def summarise(table: pd.DataFrame, params: ScalingParams, oracles: dict | None =
     """Exponents per series (measured sizes >= ``exponent_from_rows``), the targets, the machine."""
     measured = table[(table["status"] == "ok") & ~table["extrapolated"].astype(bool)]
     exponents, local = {}, {}
-    for series, part in measured.groupby("series"):
-        local[series] = scaling.predicted_seconds(part["n_rows"].tolist(), part["seconds_wall"].tolist(), 1)[1]
-        part = part[part["n_rows"] >= params.exponent_from_rows]
+    for series, rows in measured.groupby("series"):
+        local[series] = scaling.predicted_seconds(rows["n_rows"].tolist(), rows["seconds_wall"].tolist(), 1)[1]
+        part = rows[rows["n_rows"] >= params.exponent_from_rows]
         exponents[series] = scaling.fit_exponent(part["n_rows"], part["seconds_wall"])
 
     def ratio(num: str, den: str, n_rows: int) -> tuple[float | None, bool]:

@@ -25,6 +25,10 @@ HOLDOUTS: tuple[str, ...] = (HOLDOUT_IID, HOLDOUT_NEW_WORLD)
 #: Swimlane names with a fixed role.
 BASELINE, CLASS_WEIGHTED, SMOTE, MODEL_DRIVEN = "baseline", "class_weighted", "smote", "model_driven"
 
+#: Provenance datasets: ``<namespace>.versions`` (filled by the ProvenanceHook before the run: the
+#: versions of the datasets the namespace's nodes read and write) and the run's manifest.
+VERSIONS, RUN_MANIFEST = "versions", "run_manifest"
+
 #: Node tags read by hooks: a pipeline with an ``h2o`` node starts (or connects to) H2O.
 H2O_TAG = "h2o"
 #: A node that may run Spark: the Spark hook starts a session before it runs, unless a ``params:*`` input

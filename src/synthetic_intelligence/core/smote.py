@@ -15,7 +15,7 @@ from imblearn.over_sampling import (
 )
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from synthetic_intelligence.core.errors import DataValidationError
+from synthetic_intelligence.core.errors import TrainingSetError
 
 SAMPLERS: dict[str, type] = {
     "SMOTE": SMOTE,
@@ -78,7 +78,7 @@ class ImblearnSamplerParams(BaseModel):
         sampler = self.build()
         k = getattr(sampler, "k_neighbors", None)
         if isinstance(k, int) and n_minority <= k:
-            raise DataValidationError(
+            raise TrainingSetError(
                 f"{where}.kwargs.k_neighbors is {k} but train holds only {n_minority} minority row(s); "
                 f"{self.name} needs at least k_neighbors + 1: lower {where}.kwargs.k_neighbors or raise "
                 "data_isolation.source.min_minority_rows")

@@ -35,6 +35,7 @@ __all__ = [
     "tsne_scatter",
     "tsne_panel",
     "tsne_plotly",
+    "tsne_plotly_lanes",
     "latent_figures",
 ]
 
@@ -179,6 +180,35 @@ def tsne_plotly(emb: np.ndarray, groups: pd.Series, title: str):
         xaxis={"showticklabels": False, "title": "t-SNE 1"},
         yaxis={"showticklabels": False, "title": "t-SNE 2"},
         legend={"itemsizing": "constant"},
+    )
+    return fig
+
+
+def tsne_plotly_lanes(embedding: pd.DataFrame, lanes: list[str] | None = None, real_lane: str = REAL_LANE,
+                      title: str = "latent t-SNE: real rows and each lane's synthetic rows (one shared fit)"):
+    """Every group of the shared fit in one interactive figure: real majority, real minority and
+    one trace per lane's synthetic rows (click a legend entry to hide or show it; hover names the
+    point's lane and group). ``lanes`` (default: all) picks the lanes drawn."""
+    names = embedding_lanes(embedding, real_lane)
+    chosen = names if lanes is None else [lane for lane in names if lane in set(lanes)]
+    lane_of = embedding["lane"].astype(object).to_numpy()
+    group_of = embedding["group"].astype(object).to_numpy()
+    xy = embedding[["tsne_x", "tsne_y"]].to_numpy(dtype=np.float64)
+    traces = [(g, (lane_of == real_lane) & (group_of == g), GROUP_COLOURS[g]) for g in (GROUP_MAJORITY, GROUP_MINORITY)]
+    others = iter(_FALLBACK_COLOURS * (1 + len(chosen)))  # model_driven keeps the synthetic red
+    traces += [(f"{lane} synthetic", lane_of == lane,
+                GROUP_COLOURS[GROUP_SYNTHETIC] if lane == PLOTLY_LANE else next(others)) for lane in chosen]
+    fig = go.Figure()
+    for name, mask, colour in traces:
+        majority = name == GROUP_MAJORITY
+        fig.add_trace(go.Scattergl(
+            x=xy[mask, 0], y=xy[mask, 1], mode="markers", name=f"{name} ({int(mask.sum())})",
+            marker={"color": colour, "size": 3 if majority else 5, "opacity": 0.4 if majority else 0.8},
+            hovertemplate=f"{name}<br>t-SNE (%{{x:.1f}}, %{{y:.1f}})<extra></extra>",
+        ))
+    fig.update_layout(
+        title=title, template="plotly_white", legend={"itemsizing": "constant", "title": "click to hide / show"},
+        xaxis={"showticklabels": False, "title": "t-SNE 1"}, yaxis={"showticklabels": False, "title": "t-SNE 2"},
     )
     return fig
 

@@ -1,14 +1,15 @@
 """Model-independent view of synthetic minority points in an autoencoder's latent space.
 
-Three modules, one concern each (plain library code: no Kedro, no plotting):
+Four modules, one concern each (plain library code: no Kedro, no plotting):
 
 * :mod:`.autoencoder` - the autoencoder trained on real rows, its payload, encoding;
 * :mod:`.projection` - seeded subsampling, group labels, one t-SNE shared by every lane,
   returned as a table (figures: :mod:`synthetic_intelligence.reporting.latent`);
 * :mod:`.fidelity` - fidelity numbers (no-man's-land rate, detection AUC, distance ratio,
-  cluster coverage, distance to closest record) and the k-NN class-AUC diagnostic.
+  cluster coverage, distance to closest record) and the k-NN class-AUC diagnostic;
+* :mod:`.neighbours` - a sample of synthetic rows next to their nearest real rows (input space).
 
-The public names of all three are importable from here.
+The public names of all four are importable from here.
 """
 
 from synthetic_intelligence.core.latent.autoencoder import (
@@ -28,6 +29,7 @@ from synthetic_intelligence.core.latent.fidelity import (
     knn_class_auc,
     no_mans_land_rate,
 )
+from synthetic_intelligence.core.latent.neighbours import nearest_real_rows
 from synthetic_intelligence.core.latent.projection import (
     EMBEDDING_COLUMNS,
     GROUP_MAJORITY,
@@ -70,4 +72,6 @@ __all__ = [
     "distance_to_closest_record",
     "fidelity_report",
     "knn_class_auc",
+    # neighbours
+    "nearest_real_rows",
 ]

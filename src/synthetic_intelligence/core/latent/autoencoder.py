@@ -19,6 +19,8 @@ import pandas as pd
 import torch
 from torch import nn
 
+from synthetic_intelligence.core.progress import Progress
+
 __all__ = ["AutoencoderConfig", "Autoencoder", "TrainedAutoencoder", "train_autoencoder"]
 
 log = logging.getLogger(__name__)
@@ -230,7 +232,7 @@ def _mean_loss(model: nn.Module, X: torch.Tensor, batch_size: int) -> float:
     return total / max(1, X.numel())
 
 
-def train_autoencoder(
+def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so seeded numbers stay identical
     X_train: pd.DataFrame,
     X_val: pd.DataFrame,
     config: AutoencoderConfig,
@@ -290,6 +292,8 @@ def train_autoencoder(
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
             stale = 0
             n = len(Xtr)
+            progress = Progress("autoencoder", config.epochs, unit="epochs", logger=logger,
+                                upper_bound=config.patience is not None)
             for epoch in range(1, config.epochs + 1):
                 model.train()
                 perm = torch.randperm(n, generator=gen).to(device)
@@ -304,7 +308,7 @@ def train_autoencoder(
                 train_loss = total / n
                 val_loss = _mean_loss(model, Xva, batch_size * 4) if use_val else train_loss
                 history.append({"epoch": epoch, "train_loss": float(train_loss), "val_loss": float(val_loss)})
-                logger.info("epoch %d/%d train_loss=%.4f val_loss=%.4f", epoch, config.epochs, train_loss, val_loss)
+                progress.update(epoch, f"epoch {epoch}: train_loss={train_loss:.4f} val_loss={val_loss:.4f}")
 
                 if val_loss < best_loss - 1e-12:
                     best_loss = val_loss

@@ -44,12 +44,17 @@ backend that reproduces for a fixed seed and partitioning gives a reproducible
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from synthetic_intelligence.core.progress import Progress
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["ClassResult", "ClassTask", "NumpyExecutor", "StepResult", "accept_mask", "generate_and_gate"]
 
@@ -151,11 +156,15 @@ class NumpyExecutor:
 
     def run(self, task: ClassTask, rng: np.random.Generator) -> ClassResult:
         result = _Progress(task)
+        progress = Progress(f"generation (class {task.label})", task.n_needed, unit="rows accepted", logger=logger)
         while result.n_kept < task.n_needed:
             if len(result.rounds) >= task.max_rounds:
                 result.shortfall = f"max_rounds={task.max_rounds} rounds were used"
                 break
             self._run_round(task, rng, result)
+            progress.update(result.n_kept, f"round {len(result.rounds)} of at most {task.max_rounds}, "
+                                           f"{result.n_candidates:,} candidates scored "
+                                           f"(acceptance {result.n_accepted / max(1, result.n_candidates):.1%})")
             if result.n_kept < task.n_needed:
                 result.shortfall = self._unreachable(task, result)
                 if result.shortfall:

@@ -7,11 +7,12 @@ from synthetic_intelligence.pipelines.baseline.nodes import raw_train_set, weigh
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipeline:
+    """``learner_names``: the learners every lane fits (default :func:`synthetic_intelligence.lanes.learners`)."""
     steps = {BASELINE: raw_train_set, CLASS_WEIGHTED: weighted_train_set}
     return sum(
         (swimlane(lane, Pipeline([node(func, "train", ["train_set", "resample_report"], name="training_set")]),
-                  inputs={"train"}, tags=["baseline"])
+                  inputs={"train"}, tags=["baseline"], learner_names=learner_names)
          for lane, func in steps.items()),
         Pipeline([]),
     )

@@ -9,7 +9,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             node(
                 nodes.build_source,
                 ["raw_table", "params:data_isolation.source", "params:data_isolation.generators"],
-                ["training_world", "new_world_base"],
+                ["training_world", "new_world_base", "new_world_info"],
                 name="build_source",
             ),
             node(
@@ -27,7 +27,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             node(
                 nodes.check_isolation,
                 ["train_unchecked", "validation_unchecked", "holdout_iid_unchecked", "holdout_new_world_unchecked",
-                 "params:data_isolation.source"],
+                 "params:data_isolation.source", "new_world_info"],
                 ["train", "validation", "holdout_iid", "holdout_new_world", "isolation_report"],
                 name="check_isolation",
             ),

@@ -6,6 +6,9 @@
   synthetic rows encoded, subsampled (seeded) and laid out by ONE t-SNE fit shared by all
   lanes, returned as the table ``latent_embedding`` (the reporting pipeline draws it, so
   restyling a picture never re-runs t-SNE).
+* :func:`synthetic_neighbours` - a seeded sample of each lane's synthetic rows, each next to its
+  nearest real ``train`` row (standardised input space), as one table (the dashboard's
+  *Generation* page shows it).
 * :func:`fidelity_table` - one row per synthetic lane: no-man's-land rate, detection AUC
   (independent RandomForest judge), distance ratio, cluster coverage and the
   memorisation check (distance to closest record), all in latent space. The held-out
@@ -31,12 +34,13 @@ import pandas as pd
 
 from synthetic_intelligence.core import latent
 from synthetic_intelligence.core.latent import REAL_LANE, AutoencoderConfig, TrainedAutoencoder
+from synthetic_intelligence.core.latent.neighbours import NEIGHBOUR_COLUMNS
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["REAL_LANE", "FIDELITY_COLUMNS", "ProjectionParams", "FidelityParams",
-           "train_autoencoder", "latent_projection", "fidelity_table"]
+__all__ = ["REAL_LANE", "FIDELITY_COLUMNS", "ProjectionParams", "FidelityParams", "NeighbourParams",
+           "train_autoencoder", "latent_projection", "fidelity_table", "synthetic_neighbours"]
 
 FIDELITY_COLUMNS = [
     "lane", "n_synthetic", "n_evaluated", "no_mans_land_rate", "detection_auc", "distance_ratio", "cluster_coverage",
@@ -64,6 +68,14 @@ class FidelityParams:
     max_synthetic: int | None = 20000  # seeded cap on the synthetic rows scored per lane (None: all)
     class_auc_rows: int = 20000  # real train rows (class-stratified) for the latent_class_auc diagnostic
     memorisation_ratio: float = latent.MEMORISATION_RATIO  # dcr_ratio below it: the lane is flagged ``memorised``
+    seed: int = 0
+
+
+@dataclass
+class NeighbourParams:
+    """``qa.neighbours``: synthetic rows shown next to their nearest real rows."""
+
+    n_rows: int = 8  # synthetic rows sampled per lane
     seed: int = 0
 
 
@@ -230,3 +242,19 @@ def fidelity_table(
                 lane, report["dcr_ratio"], 100 * report["dcr_share_below_heldout_p5"],
             )
     return pd.DataFrame.from_records(records, columns=FIDELITY_COLUMNS)
+
+
+def synthetic_neighbours(params: NeighbourParams, **lane_sets: pd.DataFrame) -> pd.DataFrame:
+    """``n_rows`` seeded synthetic rows of every lane, each followed by its nearest real row.
+
+    One table: ``lane`` then the columns of
+    :func:`~synthetic_intelligence.core.latent.nearest_real_rows` (``pair``, ``row``,
+    ``distance``, ``train_index``, ``target``, the features). Lanes in lane order.
+    """
+    p = _as(NeighbourParams, params)
+    parts = [latent.nearest_real_rows(train_set, n_rows=int(p.n_rows), seed=int(p.seed), salt=salt).assign(lane=lane)
+             for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1)]
+    if not parts:
+        return pd.DataFrame(columns=["lane", *NEIGHBOUR_COLUMNS])
+    table = pd.concat(parts, ignore_index=True)
+    return table[["lane", *[c for c in table.columns if c != "lane"]]]

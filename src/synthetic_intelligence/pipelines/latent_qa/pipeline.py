@@ -26,7 +26,7 @@ def synthetic_lanes(lane_names: list[str] | None = None) -> list[str]:
 
 def create_pipeline(lane_names: list[str] | None = None, **kwargs) -> Pipeline:
     """``train``/``validation``/``<lane>.train_set`` -> ``autoencoder``, ``autoencoder_history``,
-    ``latent_embedding``, ``fidelity`` (``lane_names`` defaults to the project's swimlanes)."""
+    ``latent_embedding``, ``synthetic_neighbours``, ``fidelity`` (``lane_names`` defaults to the project's swimlanes)."""
     synthetic = synthetic_lanes(lane_names)
     clash = sorted(_RESERVED & set(synthetic))
     if clash:
@@ -45,6 +45,12 @@ def create_pipeline(lane_names: list[str] | None = None, **kwargs) -> Pipeline:
                 {"autoencoder": "autoencoder", "train": "train", "params": "params:qa.projection", **lane_inputs},
                 "latent_embedding",
                 name="latent_projection",
+            ),
+            node(
+                nodes.synthetic_neighbours,
+                {"params": "params:qa.neighbours", **lane_inputs},
+                "synthetic_neighbours",
+                name="synthetic_neighbours",
             ),
             node(
                 nodes.fidelity_table,

@@ -9,7 +9,8 @@ from synthetic_intelligence.pipelines.model_driven import nodes
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipeline:
+    """``learner_names``: the learners the lane fits (default :func:`synthetic_intelligence.lanes.learners`)."""
     step = Pipeline(
         [
             node(nodes.choose_setting, ["train", "validation", "oracle", "params:generation"],
@@ -19,4 +20,5 @@ def create_pipeline(**kwargs) -> Pipeline:
         ],
         tags="generation",
     )
-    return swimlane(MODEL_DRIVEN, step, inputs={"train", "oracle"}, parameters={"generation"})
+    return swimlane(MODEL_DRIVEN, step, inputs={"train", "oracle"}, parameters={"generation"},
+                    learner_names=learner_names)

@@ -1,29 +1,29 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.scorecard`: the swimlane scorecard and the drift sweep.
+"""Thin nodes over :mod:`synthetic_intelligence.core.scorecard`: the lane x learner scorecard and the drift sweep.
 
 They emit tables only (``scorecard``, ``pr_curve_points``, ``drift_sweep``); the
 reporting pipeline draws the Markdown and the figures from them.
-Both nodes take one input per swimlane.  Node inputs must be fixed when the
-pipeline is built, so the lanes are passed as keyword arguments named
-``<kind>__<lane>`` (see :func:`input_key`); the pipeline builds that mapping
-from :func:`synthetic_intelligence.lanes.swimlanes`.
+Both nodes take one input per swimlane (the drift sweep: per swimlane and learner).
+Node inputs must be fixed when the pipeline is built, so they are passed as keyword
+arguments named ``<kind>__<lane>`` or ``<kind>__<lane>__<learner>`` (see :func:`input_key`);
+the pipeline builds that mapping from :func:`synthetic_intelligence.lanes.swimlanes` and
+:func:`~synthetic_intelligence.lanes.learners`.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Mapping
 
 import pandas as pd
 
 from synthetic_intelligence.core import learners, scorecard
+from synthetic_intelligence.core.learners import NoModel
+from synthetic_intelligence.core.scorecard import DriftSweepParams, ScorecardParams
 
 logger = logging.getLogger(__name__)
 
-SCORES, METRICS, RESAMPLE_REPORT, LEARNER = "scores", "metrics", "resample_report", "learner"
+SCORES, METRICS, MODEL = "scores", "metrics", "model"
 _SEP = "__"
-DEFAULT_REFERENCES = ("baseline", "smote")
-DEFAULT_SEVERITIES = (0.0, 0.25, 0.5, 0.75, 1.0)
 SWEEP_COLUMNS = scorecard.SWEEP_COLUMNS
 
 
@@ -34,88 +34,97 @@ def _get(params, key: str, default=None):
     return getattr(params, key, default)
 
 
-def input_key(kind: str, lane: str) -> str:
-    """The keyword under which a lane's dataset reaches a node, e.g. ``scores__smote``."""
-    return f"{kind}{_SEP}{lane}"
+def input_key(kind: str, lane: str, learner: str | None = None) -> str:
+    """The keyword under which a dataset reaches a node, e.g. ``scores__smote`` or ``model__smote__hgb``."""
+    return _SEP.join(p for p in (kind, lane, learner) if p)
 
 
-def _by_lane(lane_inputs: dict, kinds: tuple[str, ...]) -> dict[str, dict]:
-    """``{"scores__smote": x, ...}`` -> ``{"smote": {"scores": x}, ...}``, in input order."""
-    out: dict[str, dict] = {}
-    for key, value in lane_inputs.items():
-        kind, sep, lane = key.partition(_SEP)
-        if not sep or kind not in kinds or not lane:
-            raise TypeError(f"unexpected input {key!r}: expected <kind>{_SEP}<lane> with kind in {kinds}")
-        out.setdefault(lane, {})[kind] = value
+def _split(inputs: dict, kinds: tuple[str, ...]) -> dict[tuple, dict]:
+    """``{"scores__smote": x, "model__smote__hgb": m}`` -> ``{("smote",): {"scores": x}, ("smote", "hgb"):
+    {"model": m}}``, in input order."""
+    out: dict[tuple, dict] = {}
+    for key, value in inputs.items():
+        kind, *rest = key.split(_SEP)
+        if kind not in kinds or not rest or not all(rest):
+            raise TypeError(f"unexpected input {key!r}: expected <kind>{_SEP}<lane>[{_SEP}<learner>] "
+                            f"with kind in {kinds}")
+        out.setdefault(tuple(rest), {})[kind] = value
     return out
 
 
-def _holdout_scores(scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """A lane's long score table -> ``{holdout: DataFrame(y_true, score)}`` in row order."""
-    out = {}
-    for h in scorecard.HOLDOUTS:
-        part = scores[scores["set"] == h]
-        if len(part):
-            out[h] = part.sort_values("row")[["y_true", "score"]].reset_index(drop=True)
+def _holdout_scores(scores: pd.DataFrame) -> dict[str, dict[str, pd.DataFrame]]:
+    """A lane's long score table -> ``{learner: {holdout: DataFrame(y_true, score)}}`` in row order."""
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    if "learner" not in scores.columns:
+        raise ValueError("a lane's scores have no 'learner' column: they come from before lanes fitted several "
+                         "learners; re-run the lanes")
+    for learner, part in scores.groupby("learner", sort=False):
+        for h in scorecard.HOLDOUTS:
+            rows = part[part["set"] == h].sort_values("row")
+            if len(rows):
+                out.setdefault(str(learner), {})[h] = rows[["y_true", "score"]].reset_index(drop=True)
     return out
 
 
-def build_scorecard(scorecard_params: dict, **lane_inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The scorecard (one row per lane) and the points of every lane's PR curve per holdout.
+def build_scorecard(scorecard_params: ScorecardParams, **lane_inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scorecard (one row per lane x learner) and the points of every PR curve per holdout.
 
-    ``lane_inputs``: ``scores__<lane>`` and ``metrics__<lane>`` for every lane,
-    ``resample_report__<lane>`` for lanes that resample (its ``seconds`` becomes
-    ``resample_seconds``).  ``scorecard_params``: ``n_boot``, ``alpha``, ``seed``
-    of the paired bootstrap of AUPRC differences, and ``references`` (default
-    baseline and smote).  Only the holdouts are scored; thresholds come from
-    each lane's metrics, chosen on validation.
+    ``lane_inputs``: ``scores__<lane>`` and ``metrics__<lane>`` for every lane (as
+    train_evaluate's ``collect`` writes them).  ``scorecard_params``: ``n_boot``, ``alpha``,
+    ``seed`` of the paired bootstrap of AUPRC differences, and ``references`` (default
+    baseline and smote), compared within each learner.  Only the holdouts are scored;
+    thresholds come from each learner's metrics, chosen on validation.  A lane that could not
+    build its training set is listed as failed with its reason (one WARNING line per lane).
     """
-    per_lane = _by_lane(lane_inputs, (SCORES, METRICS, RESAMPLE_REPORT))
-    scores, lane_metrics = {}, {}
+    per_lane = {key[0]: d for key, d in _split(lane_inputs, (SCORES, METRICS)).items()}
+    scores, metrics, info = {}, {}, {}
     for lane, d in per_lane.items():
         missing = [k for k in (SCORES, METRICS) if k not in d]
         if missing:
             raise ValueError(f"lane {lane!r} lacks {', '.join(missing)}")
+        lane_metrics = dict(d[METRICS])
+        if "learners" not in lane_metrics:
+            raise ValueError(f"{lane}.metrics has no 'learners': it comes from before lanes fitted several learners; "
+                             "re-run the lanes")
         scores[lane] = _holdout_scores(d[SCORES])
-        m = copy.deepcopy(dict(d[METRICS]))
-        report = d.get(RESAMPLE_REPORT) or {}
-        if report.get("seconds") is not None:
-            m["train"] = {**(m.get("train") or {}), "resample_seconds": float(report["seconds"])}
-        lane_metrics[lane] = m
-    n_boot, alpha = int(scorecard_params["n_boot"]), float(scorecard_params["alpha"])
-    references = tuple(scorecard_params.get("references") or DEFAULT_REFERENCES)
-    card = scorecard.build_scorecard(
-        scores, lane_metrics, references=references,
-        n_boot=n_boot, alpha=alpha, random_state=int(scorecard_params["seed"]),
-    )
-    logger.info("Scorecard for lanes %s (references %s)", list(card["lane"]), [r for r in references if r in scores])
+        metrics[lane] = dict(lane_metrics["learners"])
+        info[lane] = {k: lane_metrics.get(k) for k in ("status", "failure", "provenance")}
+        if lane_metrics.get("status") == scorecard.FAILED:
+            logger.warning("Lane %s FAILED to build its training set (%s): it is listed as failed in the scorecard",
+                           lane, (lane_metrics.get("failure") or {}).get("reason"))
+    params = ScorecardParams.model_validate(scorecard_params)
+    card = scorecard.build_scorecard(scores, metrics, lanes_info=info, references=tuple(params.references),
+                                     n_boot=params.n_boot, alpha=params.alpha, random_state=params.seed)
+    logger.info("Scorecard: %d lanes x %d learners (references %s)", card["lane"].nunique(), card["learner"].nunique(),
+                [r for r in params.references if r in scores])
     return card, scorecard.pr_curve_points(scores)
 
 
-def drift_sweep(new_world_base: pd.DataFrame, sweep: dict, drift: dict, source: dict,
-                **lane_learners) -> pd.DataFrame:
-    """AUPRC (bootstrap CI) of every lane's trained learner on the new world at each drift severity.
+def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: dict, source: dict,
+                **lane_models) -> pd.DataFrame:
+    """AUPRC (bootstrap CI) of every lane x learner's trained model on the new world at each drift severity.
 
-    The undrifted new-world rows go through :func:`~.core.synthetic.apply_drift`
-    at each ``sweep["severities"]`` value with the other drift settings of
-    ``data_isolation.drift`` (same seed, so severity ``drift["severity"]``
-    reproduces ``holdout_new_world``; that severity is repeated in the column
-    ``holdout_new_world_severity``).  Nothing is refitted.  With a user table
-    (``source.kind == "table"``) the new world is real, not a drifted copy: the
-    sweep does not apply and an empty table is returned.
+    ``lane_models``: ``model__<lane>__<learner>``.  The undrifted new-world rows go
+    through :func:`~.core.synthetic.apply_drift` at each ``sweep["severities"]`` value with
+    the other drift settings of ``data_isolation.drift`` (same seed, so severity
+    ``drift["severity"]`` reproduces ``holdout_new_world``; that severity is repeated in
+    the column ``holdout_new_world_severity``).  Nothing is refitted; a failed lane (no
+    model) has no row.  With a user table (``source.kind == "table"``) the new world is
+    real, not a drifted copy: the sweep does not apply and an empty table is returned.
     """
-    models = {lane: d[LEARNER] for lane, d in _by_lane(lane_learners, (LEARNER,)).items()}
+    models = {key: d[MODEL] for key, d in _split(lane_models, (MODEL,)).items()}
     if _get(source, "kind", "synthetic") == "table":
         logger.info("Drift sweep skipped: the data source is a user table")
         return pd.DataFrame(columns=SWEEP_COLUMNS)
-    severities = [float(s) for s in (sweep.get("severities") or DEFAULT_SEVERITIES)]
+    sweep = DriftSweepParams.model_validate(sweep)
+    severities = list(sweep.severities)
+    predictors = {(key[0], key[1] if len(key) > 1 else None): (lambda X, m=model: learners.predict_minority(m, X))
+                  for key, model in models.items() if not isinstance(model, NoModel)}
     table = scorecard.drift_sweep_table(
-        new_world_base,
-        {lane: (lambda X, m=model: learners.predict_minority(m, X)) for lane, model in models.items()},
-        severities,
+        new_world_base, predictors, severities,
         drift={k: _get(drift, k) for k in ("shift_scale", "relabel_share", "seed")},
         holdout_severity=float(_get(drift, "severity")),
-        n_boot=int(sweep["n_boot"]), alpha=float(sweep["alpha"]), random_state=int(sweep["seed"]),
+        n_boot=sweep.n_boot, alpha=sweep.alpha, random_state=sweep.seed,
     )
-    logger.info("Drift sweep: %d lanes x %d severities", len(models), len(severities))
+    logger.info("Drift sweep: %d models x %d severities", len(predictors), len(severities))
     return table

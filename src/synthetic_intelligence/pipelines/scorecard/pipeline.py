@@ -1,8 +1,9 @@
-"""scorecard: the swimlane scorecard with its PR-curve points, and the drift sweep (tables only).
+"""scorecard: the lane x learner scorecard with its PR-curve points, and the drift sweep (tables only).
 
-The lanes come from :func:`synthetic_intelligence.lanes.swimlanes` when the pipeline
-is created (or from ``lane_names``), so an extra SMOTE-family lane joins the scorecard
-with no code change. The reporting pipeline draws the Markdown and the figures.
+The lanes and learners come from :func:`synthetic_intelligence.lanes.swimlanes` and
+:func:`~synthetic_intelligence.lanes.learners` when the pipeline is created (or from
+``lane_names`` / ``learner_names``), so an extra SMOTE-family lane or learner joins the
+scorecard with no code change. The reporting pipeline draws the Markdown and the figures.
 """
 
 from __future__ import annotations
@@ -21,33 +22,32 @@ def scorecard_inputs(lane_names: list[str]) -> dict[str, str]:
     for lane in lane_names:
         inputs[nodes.input_key(nodes.SCORES, lane)] = f"{lane}.scores"
         inputs[nodes.input_key(nodes.METRICS, lane)] = f"{lane}.metrics"
-        if lane != lanes.BASELINE:  # smote lanes and model_driven resample; baseline does not
-            inputs[nodes.input_key(nodes.RESAMPLE_REPORT, lane)] = f"{lane}.resample_report"
     return inputs
 
 
-def drift_sweep_inputs(lane_names: list[str]) -> dict[str, str]:
+def drift_sweep_inputs(lane_names: list[str], learner_names: list[str] | None = None) -> dict[str, str]:
     inputs = {
         "new_world_base": "new_world_base",
         "sweep": "params:qa.drift_sweep",
         "drift": "params:data_isolation.drift",
         "source": "params:data_isolation.source",
     }
-    inputs.update({nodes.input_key(nodes.LEARNER, lane): f"{lane}.learner" for lane in lane_names})
+    for learner in lanes.learners() if learner_names is None else learner_names:
+        inputs.update({nodes.input_key(nodes.MODEL, lane, learner): f"{lane}.{learner}.model" for lane in lane_names})
     return inputs
 
 
-def create_pipeline(lane_names: list[str] | None = None, **kwargs) -> Pipeline:
+def create_pipeline(lane_names: list[str] | None = None, learner_names: list[str] | None = None, **kwargs) -> Pipeline:
     """``build_scorecard`` -> scorecard, pr_curve_points; ``drift_sweep`` -> drift_sweep.
 
-    ``lane_names`` defaults to :func:`synthetic_intelligence.lanes.swimlanes`.
+    ``lane_names`` / ``learner_names`` default to the project's swimlanes and learners.
     """
     lane_names = list(lanes.swimlanes() if lane_names is None else lane_names)
     return Pipeline(
         [
             node(nodes.build_scorecard, scorecard_inputs(lane_names),
                  ["scorecard", "pr_curve_points"], name="build_scorecard"),
-            node(nodes.drift_sweep, drift_sweep_inputs(lane_names),
+            node(nodes.drift_sweep, drift_sweep_inputs(lane_names, learner_names),
                  "drift_sweep", name="drift_sweep", tags=H2O_TAG),
         ],
         tags=TAGS,

@@ -7,12 +7,13 @@ from synthetic_intelligence.pipelines.smote.nodes import resample
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
 
-def lane_pipeline(lane: str) -> Pipeline:
+def lane_pipeline(lane: str, learner_names: list[str] | None = None) -> Pipeline:
     """``train`` -> ``<lane>.train_set`` (+ ``<lane>.resample_report``) -> the shared train_evaluate template."""
     step = Pipeline([node(resample, ["train", "params:sampler"], ["train_set", "resample_report"],
                           name="training_set")])
-    return swimlane(lane, step, inputs={"train"}, tags=["smote"])
+    return swimlane(lane, step, inputs={"train"}, tags=["smote"], learner_names=learner_names)
 
 
-def create_pipeline(**kwargs) -> Pipeline:
-    return sum((lane_pipeline(lane) for lane in lanes.SMOTE_LANES), Pipeline([]))
+def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipeline:
+    """``learner_names``: the learners every lane fits (default :func:`synthetic_intelligence.lanes.learners`)."""
+    return sum((lane_pipeline(lane, learner_names) for lane in lanes.SMOTE_LANES), Pipeline([]))

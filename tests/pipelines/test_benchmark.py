@@ -1,0 +1,122 @@
+"""benchmark pipeline: registry, configuration, node tests and a sliced run of the quick subset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from kedro.config import OmegaConfigLoader
+from kedro.framework.project import configure_project
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+from matplotlib.figure import Figure
+
+from synthetic_intelligence.core import benchmark as bm
+from synthetic_intelligence.pipeline_registry import register_pipelines
+from synthetic_intelligence.pipelines.benchmark import create_pipeline, nodes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _params(env: str) -> dict:
+    loader = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env=env,
+                               merge_strategy={"parameters": "soft"})
+    return loader["parameters"]["benchmark"]
+
+
+class _Kept(MemoryDataset):
+    """A MemoryDataset the runner cannot release, so the test can read intermediate outputs."""
+
+    def _release(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def quick() -> dict:
+    """The quick environment's subset cut to the test size: 2 tables, 2 repeats, 1 learner."""
+    params = _params("quick")
+    return {**params, "tables": params["tables"][:2]}
+
+
+@pytest.fixture(scope="module")
+def outputs(quick) -> dict:
+    catalog = DataCatalog({"params:benchmark": MemoryDataset(quick),
+                           "params:benchmark.tables": MemoryDataset(quick["tables"]),
+                           "params:benchmark.min_minority_rows": MemoryDataset(quick["min_minority_rows"]),
+                           "params:benchmark.summary": MemoryDataset(quick["summary"])})
+    pipeline = create_pipeline()
+    for name in pipeline.all_outputs():
+        catalog[name] = _Kept()
+    SequentialRunner().run(pipeline, catalog)
+    return {name: catalog[name].load() for name in pipeline.all_outputs()}
+
+
+def test_registered_but_not_in_the_default_run():
+    configure_project("synthetic_intelligence")
+    pipelines = register_pipelines()
+    assert "benchmark" in pipelines
+    assert not {n.name for n in pipelines["benchmark"].nodes} & {n.name for n in pipelines["__default__"].nodes}
+
+
+def test_base_parameters_meet_the_benchmark_spec():
+    params = _params("base")
+    config = bm.BenchmarkConfig.from_params(params)
+    assert len(params["tables"]) >= 20 and config.repeats >= 5
+    assert {"logistic", "hist_gb"} <= set(config.learners)
+    assert {"smote", "borderline_smote", "adasyn", "random_oversampler"} <= set(config.samplers)
+    assert set(config.model_driven.strategies) == {"interpolate", "cluster_interpolate", "gaussian"}
+    assert config.class_weighted and config.n_jobs == 2
+
+
+def test_quick_parameters_are_a_tiny_subset():
+    params = _params("quick")
+    config = bm.BenchmarkConfig.from_params(params)
+    assert 2 <= len(params["tables"]) <= 3 and config.repeats == 2
+    assert list(config.learners) == ["logistic"]  # hist_gb: null drops base's entry
+    assert len(config.grid_points()) == 1
+    assert config.lanes() == bm.BenchmarkConfig.from_params(_params("base")).lanes()  # same lanes as base
+
+
+def test_sliced_run_of_the_quick_subset(outputs, quick):
+    results = outputs["benchmark_results"]
+    lanes = bm.BenchmarkConfig.from_params(quick).lanes()
+    assert len(results) == 2 * 2 * len(lanes)  # tables x repeats x lanes x one learner
+    assert set(results["table"]) == set(quick["tables"])
+    for column in ("sampler", "sampler_params", "seed", "synthetic_share", "n_rows", "minority_share", "status"):
+        assert results[column].notna().all(), column
+    assert (results["status"] == "ok").all(), results.loc[results["status"] != "ok", ["table", "lane", "error"]]
+    tables = outputs["benchmark_tables"]
+    assert list(tables["table"]) == quick["tables"] and tables["minority_share"].between(0, 0.2).all()
+    assert not outputs["benchmark_tuning"].empty
+
+
+def test_sliced_run_summary_tables(outputs, quick):
+    ranks = outputs["benchmark_ranks"]
+    lanes = bm.BenchmarkConfig.from_params(quick).lanes()
+    assert sorted(ranks["lane"]) == sorted(lanes)
+    assert ranks["mean_rank"].sum() == pytest.approx(len(lanes) * (len(lanes) + 1) / 2)
+    friedman = outputs["benchmark_friedman"].iloc[0]
+    assert friedman["n_tables"] == 2 and 0 <= friedman["p_value"] <= 1
+    wtl = outputs["benchmark_wins_ties_losses"]
+    assert set(wtl["reference"]) == {"baseline", "smote"}
+    assert (wtl[["wins", "ties", "losses"]].sum(axis=1) == 2).all()
+    per_table = outputs["benchmark_per_table"]
+    assert len(per_table) == 2 * len(lanes)
+
+
+def test_sliced_run_report(outputs):
+    assert isinstance(outputs["benchmark_cd_diagram"], Figure)
+    assert isinstance(outputs["benchmark_rank_plot"], Figure)
+    md = outputs["benchmark_summary_md"]
+    assert "Friedman chi2" in md and "Wins / ties / losses" in md and "model_driven_interpolate" in md
+
+
+def test_report_with_too_few_tables_says_so():
+    ranks = pd.DataFrame({"learner": ["lr"] * 3, "lane": ["baseline", "smote", "model_driven_x"],
+                          "mean_rank": [1.0, 2.0, 3.0], "mean_auprc": [0.5, 0.4, 0.3], "n_tables": [1] * 3})
+    friedman = pd.DataFrame([{"learner": "lr", "n_tables": 1, "n_lanes": 3, "alpha": 0.05, "statistic": float("nan"),
+                              "p_value": float("nan"), "critical_difference": float("nan")}])
+    posthoc = pd.DataFrame(columns=["learner", "lane_a", "lane_b", "p_value"])
+    fig = nodes.report.cd_diagram(ranks, posthoc, friedman)
+    assert "not enough tables" in fig.axes[0].texts[0].get_text()
