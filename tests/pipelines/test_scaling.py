@@ -49,7 +49,8 @@ def test_budget_skips_and_extrapolates_marked(tmp_path):
     assert skipped["extrapolated"] and skipped["status"] == "skipped"
     assert skipped["seconds_wall"] == pytest.approx(160.0)  # 40 s at 2000 rows, exponent 2
     report = summarise(table, params, at_rows=4000, big_rows=4000)
-    assert report["exponents"]["SMOTE"] == pytest.approx(2.0)
+    assert report["exponents"]["SMOTE"] == pytest.approx(2.0) == report["local_exponents"]["SMOTE"]
+    assert table[table["extrapolated"]]["seconds_io_other"].isna().all()
     target = report["targets"]["smote_over_model_driven_numpy_sklearn_at_4000"]
     assert target["value"] == pytest.approx(40.0) and target["met"] and target["extrapolated"]
     assert len(plan(params)) == 6

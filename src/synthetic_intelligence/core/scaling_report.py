@@ -119,6 +119,7 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
     workers = np.where(frame["method"] == "spark", frame["n_partitions"].clip(upper=os.cpu_count() or 1), 1)
     busy = (frame["seconds_generate"].fillna(0) + frame["seconds_score"].fillna(0)) / workers
     frame["seconds_io_other"] = (frame["seconds_wall"] - busy).where(frame["method"] != "smote", 0.0)
+    frame.loc[frame["status"] != "ok", "seconds_io_other"] = np.nan
     frame["oracle"] = frame["oracle"].fillna("")
     order = ["series", "n_rows", "method", "oracle", "status", "extrapolated", "seconds_wall", "seconds_generate",
              "seconds_score", "seconds_io_other", "seconds_startup", "peak_rss_gib", "rows_per_s", "n_synthetic",
@@ -144,8 +145,9 @@ def summarise(table: pd.DataFrame, params: ScalingParams, oracles: dict | None =
               *, at_rows: int = 4_000_000, big_rows: int = 10_000_000) -> dict:
     """Exponents per series (measured sizes >= ``exponent_from_rows``), the targets, the machine."""
     measured = table[(table["status"] == "ok") & ~table["extrapolated"].astype(bool)]
-    exponents = {}
+    exponents, local = {}, {}
     for series, rows in measured.groupby("series"):
+        local[series] = scaling.predicted_seconds(rows["n_rows"].tolist(), rows["seconds_wall"].tolist(), 1)[1]
         part = rows[rows["n_rows"] >= params.exponent_from_rows]
         exponents[series] = scaling.fit_exponent(part["n_rows"], part["seconds_wall"])
 
@@ -172,6 +174,8 @@ def summarise(table: pd.DataFrame, params: ScalingParams, oracles: dict | None =
     return {
         "exponents": {k: (None if np.isnan(v) else round(v, 3)) for k, v in exponents.items()},
         "exponent_sizes": f">= {params.exponent_from_rows} rows, measured points only",
+        "local_exponents": {k: (None if np.isnan(v) else round(v, 3)) for k, v in local.items()},
+        "local_exponent_sizes": "the two largest measured sizes of each series",
         "targets": targets,
         "oracles": {k: {kk: vv for kk, vv in v.items() if kk != "path"} for k, v in (oracles or {}).items()},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),

@@ -15,7 +15,8 @@ def scaling_figure(table: pd.DataFrame, summary: dict | None = None) -> Figure:
     data = table[table["seconds_wall"].notna()]
     if data.empty:
         return message_figure("No scaling measurement finished.")
-    exponents = (summary or {}).get("exponents", {})
+    exponents = {k: v for k, v in (summary or {}).get("local_exponents", {}).items() if v is not None}
+    exponents.update({k: v for k, v in (summary or {}).get("exponents", {}).items() if v is not None})
     fig = Figure(figsize=(8, 5.5), layout="constrained")
     ax = fig.subplots()
     for series, part in data.sort_values("n_rows").groupby("series", sort=False):
