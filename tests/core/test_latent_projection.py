@@ -90,9 +90,9 @@ def test_shared_tsne_is_one_table_with_real_points_first():
 
 
 def test_public_names_are_exported():
-    from synthetic_intelligence.core.latent import autoencoder, fidelity, projection
+    from synthetic_intelligence.core.latent import autoencoder, fidelity, neighbours, projection
 
-    modules = (autoencoder, fidelity, projection)
+    modules = (autoencoder, fidelity, neighbours, projection)
     assert sorted(latent.__all__) == sorted({name for m in modules for name in m.__all__})
     for name in latent.__all__:
         assert getattr(latent, name) is not None

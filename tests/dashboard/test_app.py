@@ -65,7 +65,7 @@ def test_verdict_shows_lanes_by_holdouts_and_wins_in_words(monkeypatch, two_runs
     assert list(matrix.columns) == ["IID holdout", "New-world holdout"]
     assert all("[" in cell for cell in matrix.to_numpy().ravel())  # AUPRC [lo, hi]
     text = _text(at)
-    assert "**model_driven** (wins 4, loses 0, ties 0 of 4 comparisons)" in text
+    assert "**model_driven / hgb** (wins 4, loses 0, ties 0 of 4 comparisons)" in text  # one learner, named
     assert "better than baseline (ΔAUPRC" in text
     assert f"`scorecard` from run {run_label(RUN_2)}" in text  # newest by default
     metrics = {m.label: m.value for m in at.metric}
@@ -140,8 +140,8 @@ def test_runs_page_compares_two_runs(monkeypatch, two_runs):
     assert list(seeds.loc["smote.resample_report.seed"].iloc[:2]) == ["0", "1"]
     metrics = _table_with(at, "lane · holdout", "model_driven · holdout_iid")
     assert list(metrics.columns[1:3]) == [f"A {run_label(RUN_1)}", f"B {run_label(RUN_2)}"]
-    lane_metrics = _table_with(at, "key", "model_driven.holdout_iid.auprc")
-    assert "model_driven.train.synthetic_share" in set(lane_metrics["key"])
+    lane_metrics = _table_with(at, "key", "model_driven.hgb.holdout_iid.auprc")  # lane . learner . holdout
+    assert "model_driven.hgb.train.synthetic_share" in set(lane_metrics["key"])
     # all parameters, not only differences
     at.toggle[0].set_value(False).run()
     assert "learner.seed" in set(_table_with(at, "key", "data_isolation.split.seed")["key"])

@@ -52,7 +52,7 @@ def test_differences_counts_and_sentences_agree(card):
     assert counts.loc["model_driven"].tolist() == [4, 0, 0] and counts.loc["smote"].sum() == 2
     assert "baseline" not in counts.index
     sentences = verdict_sentences(card)
-    assert any(s.startswith("- **model_driven** (wins 4, loses 0, ties 0 of 4 comparisons)") for s in sentences)
+    assert any(s.startswith("- **model_driven / hgb** (wins 4, loses 0, ties 0 of 4 comparisons)") for s in sentences)
     assert all(s in scorecard_markdown(card) for s in sentences)  # the Markdown and the dashboard say the same
     fig = vd.difference_figure(diffs)
     assert len(fig.data) == len(diffs)

@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from synthetic_intelligence.core import lifecycle
 from synthetic_intelligence.core.errors import ClusterError
+from synthetic_intelligence.core.schema import NON_FEATURES
 
 logger = logging.getLogger(__name__)
 
@@ -316,6 +317,7 @@ def model_feature_names(model) -> list[str] | None:
         params = getattr(model, "actual_params", None) or {}
         # neither the response nor the weights column (the class-weighted lane) is a feature
         not_features = {_column_name(params.get(key)) for key in ("response_column", "weights_column")}
+        not_features |= set(NON_FEATURES)  # the project's label, provenance and weight columns are never features
         return [n for n in names if n not in not_features] or None
     names = getattr(model, "feature_names_in_", None)
     return [str(n) for n in names] if names is not None else None

@@ -366,5 +366,7 @@ def check_fits(model, model_name: str, data: pd.DataFrame, data_name: str, *, hi
     """
     names = h2o_utils.model_feature_names(model)
     if names is not None:
+        # the weights column is never a feature (an H2O StackedEnsemble lists its base models' weights column)
+        names = [n for n in names if n not in NON_FEATURES]
         check_same_columns(names, f"{model_name}'s features", [c for c in data.columns if c not in NON_FEATURES],
                            data_name, hint=hint)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from synthetic_intelligence.reporting.verdict import holdouts_of
+from synthetic_intelligence.reporting.verdict import by_learner, holdouts_of
 
 __all__ = ["SEED_KEY", "flatten", "side_by_side", "seeds", "auprc_long", "metrics_side_by_side"]
 
@@ -70,7 +70,7 @@ def auprc_long(card: pd.DataFrame | None) -> dict[str, float]:
         return {}
     out = {}
     for _, row in card.iterrows():
-        lane = str(row["lane"]) + (f"/{row['learner']}" if "learner" in card.columns else "")
+        lane = str(row["lane"]) + (f"/{row['learner']}" if by_learner(card) else "")
         for h in holdouts_of(card):
             out[f"{lane} · {h}"] = float(row[f"{h}_auprc"])
     return out

@@ -23,6 +23,12 @@ LEARNER = "learner"
 VERDICT_COLOURS = {BETTER: "#2ca02c", WORSE: "#d62728", TIE: "#7f7f7f"}
 
 
+def by_learner(table: pd.DataFrame) -> bool:
+    """Whether the table has a learner dimension to show: a ``learner`` column with two or more learners
+    (a scorecard of one learner reads best as lanes x holdouts)."""
+    return LEARNER in table.columns and table[LEARNER].nunique(dropna=False) > 1
+
+
 def holdouts_of(card: pd.DataFrame) -> list[str]:
     """The holdouts the scorecard has AUPRC columns for, in the project's order."""
     return [h for h in HOLDOUTS if f"{h}_auprc" in card.columns]
@@ -39,7 +45,7 @@ def auprc_matrix(card: pd.DataFrame, holdout: str | None = None) -> pd.DataFrame
     ignored). With one, ``holdout`` (default: the first) is chosen and the columns are learners.
     """
     holdouts = holdouts_of(card)
-    if LEARNER not in card.columns:
+    if not by_learner(card):
         out = pd.DataFrame({HOLDOUT_LABELS.get(h, h): [_cell(r, h) for _, r in card.iterrows()] for h in holdouts},
                            index=pd.Index(card["lane"].astype(str), name="lane"))
         return out
@@ -84,7 +90,7 @@ def difference_table(card: pd.DataFrame) -> pd.DataFrame:
 
 def verdict_counts(diffs: pd.DataFrame) -> pd.DataFrame:
     """Wins, ties and losses per lane (and learner) from :func:`difference_table`."""
-    keys = ["lane", *([LEARNER] if LEARNER in diffs.columns else [])]
+    keys = ["lane", *([LEARNER] if by_learner(diffs) else [])]
     if diffs.empty:
         return pd.DataFrame(columns=[*keys, "wins", "ties", "losses"])
     counts = diffs.assign(

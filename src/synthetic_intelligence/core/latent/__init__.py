@@ -29,7 +29,12 @@ from synthetic_intelligence.core.latent.fidelity import (
     knn_class_auc,
     no_mans_land_rate,
 )
-from synthetic_intelligence.core.latent.neighbours import nearest_real_rows
+from synthetic_intelligence.core.latent.neighbours import (
+    NEAREST_REAL_ROW,
+    NEIGHBOUR_COLUMNS,
+    SYNTHETIC_ROW,
+    nearest_real_rows,
+)
 from synthetic_intelligence.core.latent.projection import (
     EMBEDDING_COLUMNS,
     GROUP_MAJORITY,
@@ -73,5 +78,8 @@ __all__ = [
     "fidelity_report",
     "knn_class_auc",
     # neighbours
+    "NEIGHBOUR_COLUMNS",
+    "SYNTHETIC_ROW",
+    "NEAREST_REAL_ROW",
     "nearest_real_rows",
 ]

@@ -19,7 +19,7 @@ if loaded is None:
 card = loaded.data
 state.source_caption(loaded)
 
-if vd.LEARNER in card.columns:
+if vd.by_learner(card):
     holdout = st.selectbox("Holdout", vd.holdouts_of(card), format_func=lambda h: sc.HOLDOUT_LABELS.get(h, h),
                            key="verdict_holdout")
     st.subheader("AUPRC [95% interval]: lane x learner")
