@@ -8,7 +8,6 @@ import pytest
 pytestmark = [pytest.mark.slow, pytest.mark.h2o]  # needs the quick run (its H2O hook starts a JVM)
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the lane x learner merge (learners.*, metrics per learner): the tracked quick run, notebook and kedro-viz checks still expect the single-learner format; see the closing note")
 def test_the_notebook_executes_and_shows_the_verdict_curves_and_latent_picture(quick_run, monkeypatch):
     from nbclient import NotebookClient
 

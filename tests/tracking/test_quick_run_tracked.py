@@ -30,7 +30,6 @@ def mlflow_run(run):
     return client, runs[0]
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the lane x learner merge (learners.*, metrics per learner): the tracked quick run, notebook and kedro-viz checks still expect the single-learner format; see the closing note")
 def test_the_run_is_one_finished_mlflow_run_with_every_parameter_and_seed(mlflow_run):
     _, mrun = mlflow_run
     assert mrun.info.status == "FINISHED" and mrun.info.run_name == "__default__"
@@ -46,7 +45,6 @@ def test_the_run_is_one_finished_mlflow_run_with_every_parameter_and_seed(mlflow
     assert mrun.data.tags["kedro_command"].startswith("kedro run")
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the lane x learner merge (learners.*, metrics per learner): the tracked quick run, notebook and kedro-viz checks still expect the single-learner format; see the closing note")
 def test_each_lanes_metrics_per_holdout_the_synthetic_share_and_the_chosen_setting(mlflow_run):
     _, mrun = mlflow_run
     metrics = mrun.data.metrics
@@ -87,7 +85,6 @@ def test_long_work_reports_progress_in_the_log(run):
     assert re.search(r"generation grid: 1 of 4 settings \(25%\), .* elapsed, about .* left; threshold ", log)
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the lane x learner merge (learners.*, metrics per learner): the tracked quick run, notebook and kedro-viz checks still expect the single-learner format; see the closing note")
 def test_the_run_ends_with_a_summary_naming_the_verdict_outputs_dashboard_and_mlflow(run, mlflow_run):
     _, mrun = mlflow_run
     out = run.stdout
