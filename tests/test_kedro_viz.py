@@ -9,11 +9,12 @@ from kedro.config import OmegaConfigLoader
 from kedro.framework.project import configure_project
 from kedro.io import DataCatalog
 
+from synthetic_intelligence import lanes
 from synthetic_intelligence.pipeline_registry import register_pipelines
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The layers in data-flow order (kedro-viz draws them left to right in the horizontal orientation).
-LAYERS = ["raw", "intermediate", "primary", "generation", "model_input", "models", "model_output", "reporting"]
+LAYERS = ["raw", "intermediate", "primary", "selection", "model_input", "models", "model_output", "reporting"]
 TABLES = ("pandas.",)
 FIGURES = ("matplotlib.", "plotly.")
 
@@ -60,6 +61,20 @@ def _layer_graph():
             for ds in node.inputs:
                 if ds in deps:
                     deps[ds].add(node.name)
+    # kedro-viz also draws each namespace (swimlane) as one node, from the datasets it reads to those it
+    # writes for the rest of the DAG: its layers must not form a cycle through that node either
+    default = pipelines["__default__"]
+    for lane in lanes.swimlanes():
+        inside = default.only_nodes_with_namespaces([lane])
+        outside_inputs = {ds for n in default.nodes if n not in inside.nodes for ds in n.inputs}
+        written = {ds for n in inside.nodes for ds in n.outputs}
+        node_id = f"namespace:{lane}"
+        nodes[node_id] = SimpleNamespace(layer=None)
+        tasks.add(node_id)
+        deps[node_id] = {ds for ds in written if ds in outside_inputs or ds in inside.outputs()}
+        for ds in inside.inputs():
+            if ds in deps:
+                deps[ds].add(node_id)
     return nodes, deps, tasks
 
 
@@ -74,12 +89,12 @@ def test_layers_follow_the_data_flow_without_a_cycle():
 
 
 @pytest.mark.parametrize("name", ["train", "baseline.train_set", "scorecard", "pr_curves", "latent_tsne_plotly",
-                                  "oracle", "model_driven.generation_choice"])
+                                  "oracle", "model_driven.generation_choice", "learners.hgb.spec"])
 def test_factories_and_entries_resolve_to_their_layer(name):
     loader = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="base")
     catalog = DataCatalog.from_config(loader["catalog"])
     layer = catalog.get(name).metadata["kedro-viz"]["layer"]
     expected = {"train": "primary", "baseline.train_set": "model_input", "scorecard": "reporting",
-                "pr_curves": "reporting", "latent_tsne_plotly": "reporting", "oracle": "generation",
-                "model_driven.generation_choice": "generation"}[name]
+                "pr_curves": "reporting", "latent_tsne_plotly": "reporting", "oracle": "selection",
+                "model_driven.generation_choice": "selection", "learners.hgb.spec": "selection"}[name]
     assert layer == expected

@@ -56,9 +56,9 @@ def conf(tmp_path: Path, **extra) -> dict:
                        "artifacts": ["scorecard", "scorecard_md"]}, **extra}
 
 
-def run_hook(tmp_path: Path, mlflow_conf: dict) -> MlflowTrackingHook:
+def run_hook(tmp_path: Path, mlflow_conf: dict, data_root: Path | None = None) -> MlflowTrackingHook:
     hook = MlflowTrackingHook()
-    catalog = catalog_for(tmp_path)
+    catalog = catalog_for(data_root or tmp_path)
     hook.after_context_created(FakeContext(tmp_path, mlflow_conf))
     hook.after_catalog_created(catalog, {}, {}, PARAMS, SAVE_VERSION, {})
     hook.before_pipeline_run(RUN_PARAMS, Pipeline([]), catalog)
@@ -172,3 +172,18 @@ def test_the_project_configuration_is_valid_for_kedro_mlflow():
     own, rest = split_config(loader["mlflow"])
     KedroMlflowConfig.model_validate(rest)  # extra="forbid": only kedro-mlflow's keys are left
     assert own.enabled and "*.metrics" in own.record.metrics and "scorecard" in own.record.artifacts
+
+
+def test_two_runs_with_different_seeds_are_two_comparable_runs(tmp_path, monkeypatch):
+    """Two kedro runs (here: two seeds) land in one experiment, with the parameter that differs and their metrics."""
+    from mlflow.tracking import MlflowClient
+
+    ids = []
+    for seed in (0, 1):
+        monkeypatch.setitem(PARAMS, "generation", {**PARAMS["generation"], "seed": seed})
+        ids.append(run_hook(tmp_path, conf(tmp_path), data_root=tmp_path / f"seed{seed}").run_id)
+    client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path.resolve()}/mlruns.db")
+    runs = {r.info.run_id: r for r in client.search_runs([client.get_experiment_by_name("t").experiment_id])}
+    assert set(runs) == set(ids) and len(ids) == 2
+    assert sorted(r.data.params["generation.seed"] for r in runs.values()) == ["0", "1"]
+    assert all("baseline.holdout_iid.auprc" in r.data.metrics for r in runs.values())

@@ -11,7 +11,7 @@ adds what the project needs:
 * a tracking store that cannot be reached (or any later MLflow failure) is **one**
   warning and the run goes on untracked;
 * every parameter (flattened ``a.b.c``) and a ``seeds`` tag, logged once at the start;
-* for each dataset saved during the run: the numeric leaves of JSON outputs matching
+* for each dataset the run writes to a file: the numeric leaves of JSON outputs matching
   ``record.metrics`` as metrics (``<lane>.<holdout>.<metric>``, text leaves as params),
   the numeric cells of ``record.tables`` (``scorecard.<lane>.<column>``), and the files of
   ``record.artifacts`` (scorecard, figures) as artifacts;
@@ -35,6 +35,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
+from kedro.io import MemoryDataset
 from pydantic import BaseModel, ConfigDict, Field
 
 from synthetic_intelligence.tracking import records
@@ -248,6 +249,8 @@ class MlflowTrackingHook:
                                    params=[p for p in chunk if isinstance(p, Param)])
 
     def _record(self, name: str, data: Any) -> None:
+        if isinstance(self._catalog.get(name), MemoryDataset):  # in-memory steps: their numbers reach a file later
+            return
         wanted = self.settings.record
         if records.matches(name, wanted.metrics) and isinstance(data, dict):
             metrics, params = records.leaves(data, records.metric_key(name))
