@@ -69,6 +69,10 @@ def test_config_null_entry_drops_a_learner():
         ({"model_driven": {"grid": {"threshold": [1.5]}}}, "grid point"),
         ({"model_driven": {"sampler_kwargs": {"no_such_keyword": 1}}}, "sampler_kwargs"),
         ({"test_size": 0.0}, "benchmark.test_size"),
+        ({"samplers": {"smote": {"sampler": "SMOTE", "grid": {"sampling_strategy": []}}}},
+         "benchmark.samplers.smote.grid.sampling_strategy is empty"),
+        ({"samplers": {"smote": {"sampler": "SMOTE", "grid": {"k_nieghbors": [3]}}}}, "grid point"),
+        ({"samplers": {"smote": {"sampler": "SMOTE", "kwarg": {}}}}, "unknown key"),
     ],
 )
 def test_config_errors_name_the_parameter(override, message):
@@ -130,6 +134,31 @@ def test_run_split_every_lane_with_provenance():
     assert params["batch_size"] == 2048 and md["validation_auprc"] > 0
     # the grid was scored on validation: one row per strategy x grid point x learner
     assert len(tuning) == 2 * 2 and {t["lane"] for t in tuning} == {"model_driven_interpolate", "model_driven_gaussian"}
+
+
+def test_an_imblearn_lane_with_a_grid_is_tuned_on_validation_per_learner():
+    samplers = {**FAST["samplers"],
+                "smote_tuned": {"sampler": "SMOTE", "kwargs": {"k_neighbors": 3},
+                                "grid": {"sampling_strategy": [0.25, 1.0]}}}
+    config = _config(samplers=samplers, learners={"logistic": LOGISTIC, "hist_gb": {
+        "estimator": "sklearn.ensemble.HistGradientBoostingClassifier", "kwargs": {"max_iter": 20}}})
+    rows, tuning, _ = bm.run_split("t", _table(), 0, config)
+    results = pd.DataFrame(rows).set_index(["lane", "learner"])
+    tuned_rows = [t for t in tuning if t["lane"] == "smote_tuned"]
+    # every grid point scored on validation for each learner
+    assert len(tuned_rows) == 2 * 2 and {t["grid_sampling_strategy"] for t in tuned_rows} == {0.25, 1.0}
+    for learner in ("logistic", "hist_gb"):
+        row = results.loc[("smote_tuned", learner)]
+        chosen = json.loads(row["sampler_params"])["sampling_strategy"]
+        scored = {t["grid_sampling_strategy"]: t["validation_auprc"] for t in tuned_rows if t["learner"] == learner}
+        # the chosen amount is the one with the best validation AUPRC, applied to the whole training part
+        assert chosen == max(scored, key=scored.get) and row["validation_auprc"] == pytest.approx(scored[chosen])
+        assert row["sampler"] == "SMOTE" and row["status"] == "ok"
+        minority = int(row["n_train"] * 0.1)  # 10% minority
+        expected = int(chosen * (row["n_train"] - minority)) - minority
+        assert abs(row["n_synthetic"] - expected) <= 2
+    # the untuned SMOTE lane still resamples to balance
+    assert results.loc[("smote", "logistic"), "synthetic_share"] > 0.3
 
 
 def test_run_split_is_reproducible():

@@ -165,10 +165,17 @@ class BenchmarkConfig:
             if not isinstance(spec, dict) or "sampler" not in spec:
                 raise ValueError(f"benchmark.samplers.{lane} needs 'sampler' (an imbalanced-learn class name), "
                                  f"got {spec!r}")
-            try:
-                smote.make_sampler(spec["sampler"], spec.get("kwargs"))
-            except ValueError as exc:
-                raise ValueError(f"benchmark.samplers.{lane}: {exc}") from exc
+            unknown = sorted(set(spec) - {"sampler", "kwargs", "grid"})
+            if unknown:
+                raise ValueError(f"benchmark.samplers.{lane}: unknown key(s) {unknown}; valid: sampler, kwargs, grid")
+            for key, values in (spec.get("grid") or {}).items():
+                if not values:
+                    raise ValueError(f"benchmark.samplers.{lane}.grid.{key} is empty")
+            for point in _points(spec.get("grid")):
+                try:
+                    smote.make_sampler(spec["sampler"], {**(spec.get("kwargs") or {}), **point})
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(f"benchmark.samplers.{lane} (grid point {point}): {exc}") from exc
         bad = sorted(set(self.model_driven.strategies) - set(CANDIDATE_STRATEGIES))
         if bad:
             raise ValueError(f"benchmark.model_driven.strategies: unknown {bad}; valid: {list(CANDIDATE_STRATEGIES)}")
@@ -188,12 +195,17 @@ class BenchmarkConfig:
         self.model_driven.oracle.build(where="benchmark.model_driven.oracle")
 
     def grid_points(self) -> list[dict]:
-        keys = list(self.model_driven.grid)
-        return [dict(zip(keys, values, strict=True)) for values in itertools.product(*self.model_driven.grid.values())]
+        return _points(self.model_driven.grid)
 
     def lanes(self) -> list[str]:
         return [BASELINE, *([CLASS_WEIGHTED] if self.class_weighted else []), *self.samplers,
                 *(model_driven_lane(s) for s in self.model_driven.strategies)]
+
+
+def _points(grid: dict | None) -> list[dict]:
+    """Every combination of a grid's values (``[{}]`` for no grid)."""
+    grid = grid or {}
+    return [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
 
 
 def _spec(value, where: str) -> EstimatorSpec:
@@ -277,12 +289,20 @@ class _Split:
         return self.rows, self.tuning
 
     def _imblearn_lane(self, lane: str, spec: dict) -> None:
-        params = {**(spec.get("kwargs") or {}), "random_state": self.seed}
-        try:
-            sampler = smote.make_sampler(spec["sampler"], spec.get("kwargs"), random_state=self.seed)
+        kwargs = dict(spec.get("kwargs") or {})
+        params = {**kwargs, "random_state": self.seed}
+
+        def resample(point: dict, X, y):
+            sampler = smote.make_sampler(spec["sampler"], {**kwargs, **point}, random_state=self.seed)
             start = time.perf_counter()
-            X_res, y_res = sampler.fit_resample(self.X_tr, self.y_tr)
-            seconds = time.perf_counter() - start
+            X_res, y_res = sampler.fit_resample(X, y)
+            return X_res, y_res, time.perf_counter() - start, {}
+
+        if spec.get("grid"):  # the sampler's keywords are chosen on validation, like the model-driven lanes'
+            self._tuned_lane(lane, spec["sampler"], _points(spec["grid"]), resample, resample, params)
+            return
+        try:
+            X_res, y_res, seconds, _ = resample({}, self.X_tr, self.y_tr)
         except Exception as exc:  # noqa: BLE001 - recorded as a failed lane
             for learner in self.config.learners:
                 self.record(lane, learner, status=FAILED, error=_reason(exc), sampler=spec["sampler"],
@@ -314,60 +334,74 @@ class _Split:
                                 error=f"oracle fit failed: {_reason(exc)}")
             return
         for strategy in md.strategies:
-            lane = model_driven_lane(strategy)
-            # validation AUPRC of every grid point, per learner (NaN where the point failed)
-            scores = np.full((len(points), len(learners)), np.nan)
-            errors = [""] * len(points)
-            for g, point in enumerate(points):
-                base = {"table": self.info["table"], "repeat": self.repeat, "seed": self.seed, "lane": lane,
-                        **{f"grid_{k}": v for k, v in point.items()}}
-                try:
-                    X_res, y_res, seconds, stats = self._resample(oracle_fit, strategy, point, self.X_fit, self.y_fit)
-                except Exception as exc:  # noqa: BLE001 - a grid point that cannot reach its target is skipped
-                    errors[g] = _reason(exc)
-                    self.tuning.append({**base, "learner": "", "validation_auprc": np.nan, "error": errors[g]})
-                    continue
-                for li, learner in enumerate(learners):
-                    try:
-                        model = self.learner(learner).fit(X_res, y_res)
-                        scores[g, li] = average_precision_score(self.y_val, _minority_scores(model, self.X_val))
-                        err = ""
-                    except Exception as exc:  # noqa: BLE001
-                        err = f"learner fit failed: {_reason(exc)}"
-                    self.tuning.append({**base, "learner": learner, "validation_auprc": scores[g, li], "error": err,
-                                        "n_synthetic": len(y_res) - len(self.y_fit), "seconds": seconds, **stats})
-            cache: dict[int, object] = {}
-            for li, learner in enumerate(learners):
-                self._final_model_driven(lane, strategy, learner, points, scores[:, li], errors, oracle_train, cache)
+            base_params = {**md.sampler_kwargs, "candidates": strategy, "random_state": self.seed,
+                           "oracle": _json(md.oracle.__dict__)}
+            self._tuned_lane(
+                model_driven_lane(strategy), "OracleRejectionSampler", points,
+                lambda point, X, y, s=strategy: self._resample(oracle_fit, s, point, X, y),
+                lambda point, X, y, s=strategy: self._resample(oracle_train, s, point, X, y),
+                base_params)
 
-    def _final_model_driven(self, lane, strategy, learner, points, val_scores, errors, oracle, cache) -> None:
+    def _tuned_lane(self, lane: str, sampler: str, points: list[dict], resample_fit, resample_final,
+                    base_params: dict) -> None:
+        """Score every grid point on validation (sampler fitted on the fit part), per learner; then apply
+        each learner's best point on all of ``train`` (the next best if it cannot reach its target).
+
+        ``resample_fit`` / ``resample_final``: ``(point, X, y) -> (X_res, y_res, seconds, stats)`` on the
+        fit part and on all of ``train`` (the model-driven lanes use an oracle fitted on each).
+        """
+        learners = list(self.config.learners)
+        # validation AUPRC of every grid point, per learner (NaN where the point failed)
+        scores = np.full((len(points), len(learners)), np.nan)
+        errors = [""] * len(points)
+        for g, point in enumerate(points):
+            base = {"table": self.info["table"], "repeat": self.repeat, "seed": self.seed, "lane": lane,
+                    **{f"grid_{k}": v for k, v in point.items()}}
+            try:
+                X_res, y_res, seconds, stats = resample_fit(point, self.X_fit, self.y_fit)
+            except Exception as exc:  # noqa: BLE001 - a grid point that cannot reach its target is skipped
+                errors[g] = _reason(exc)
+                self.tuning.append({**base, "learner": "", "validation_auprc": np.nan, "error": errors[g]})
+                continue
+            for li, learner in enumerate(learners):
+                try:
+                    model = self.learner(learner).fit(X_res, y_res)
+                    scores[g, li] = average_precision_score(self.y_val, _minority_scores(model, self.X_val))
+                    err = ""
+                except Exception as exc:  # noqa: BLE001
+                    err = f"learner fit failed: {_reason(exc)}"
+                self.tuning.append({**base, "learner": learner, "validation_auprc": scores[g, li], "error": err,
+                                    "n_synthetic": len(y_res) - len(self.y_fit), "seconds": seconds, **stats})
+        cache: dict[int, object] = {}
+        for li, learner in enumerate(learners):
+            self._final_tuned(lane, sampler, learner, points, scores[:, li], errors, resample_final, cache, base_params)
+
+    def _final_tuned(self, lane, sampler, learner, points, val_scores, errors, resample_final, cache,
+                     base_params) -> None:
         """Apply the best validated grid point on all of ``train``; the next best if it cannot reach its target."""
-        md = self.config.model_driven
         order = [g for g in np.argsort(-np.nan_to_num(val_scores, nan=-np.inf), kind="stable")
                  if np.isfinite(val_scores[g])]
-        base_params = {**md.sampler_kwargs, "candidates": strategy, "random_state": self.seed,
-                       "oracle": _json(md.oracle.__dict__)}
         if not order:
             reasons = "; ".join(sorted({e for e in errors if e}))[:400] or "no learner could be fitted"
-            self.record(lane, learner, status=FAILED, sampler="OracleRejectionSampler", sampler_params=base_params,
+            self.record(lane, learner, status=FAILED, sampler=sampler, sampler_params=base_params,
                         error=f"no grid point reached its target on validation: {reasons}")
             return
         last_error = ""
         for rank, g in enumerate(order):
             if g not in cache:
                 try:
-                    cache[g] = self._resample(oracle, strategy, points[g], self.X_tr, self.y_tr)
+                    cache[g] = resample_final(points[g], self.X_tr, self.y_tr)
                 except Exception as exc:  # noqa: BLE001
                     cache[g] = exc
             if isinstance(cache[g], Exception):
                 last_error = _reason(cache[g])
                 continue
             X_res, y_res, seconds, stats = cache[g]
-            self.record(lane, learner, sampler="OracleRejectionSampler", sampler_params={**base_params, **points[g]},
+            self.record(lane, learner, sampler=sampler, sampler_params={**base_params, **points[g]},
                         X_train=(X_res, y_res), n_synthetic=len(y_res) - len(self.y_tr), resample_seconds=seconds,
                         extra={"validation_auprc": float(val_scores[g]), "grid_rank": rank, **stats})
             return
-        self.record(lane, learner, status=FAILED, sampler="OracleRejectionSampler", sampler_params=base_params,
+        self.record(lane, learner, status=FAILED, sampler=sampler, sampler_params=base_params,
                     error=f"every validated grid point failed on train: {last_error}")
 
 
