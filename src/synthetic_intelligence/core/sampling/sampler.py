@@ -7,7 +7,9 @@ import warnings
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask, NumpyExecutor
@@ -259,13 +261,49 @@ class OracleRejectionSampler(BaseOverSampler):
         return super()._check_X_y(X, y, accept_sparse=False)
 
     def _fit_resample(self, X, y):
+        tasks, rng = self._prepare(X, y)
+        executor = BACKENDS[self.backend]() if isinstance(self.backend, str) else self.backend
+        X_parts, y_parts = [X], [y]
+        for task in tasks:
+            result = executor.run(task, rng)
+            self._record(task, result)
+            if result.accepted.shape[0]:
+                X_parts.append(result.accepted)
+                y_parts.append(np.full(result.accepted.shape[0], task.label, dtype=y.dtype))
+        self._finish_counts()
+        return np.concatenate(X_parts, axis=0), np.concatenate(y_parts, axis=0)
+
+    def prepare(self, X, y) -> tuple[list[ClassTask], np.random.Generator]:
+        """``fit_resample`` up to the executor: ``(tasks, rng)``, one :class:`ClassTask` per class to oversample.
+
+        Checks the parameters and ``X, y`` as ``fit_resample`` does, prepares the oracle, the
+        cuts and the fitted strategies. Running ``executor.run(task, rng)`` (or a lazy
+        ``SparkExecutor.frame(task, rng)``) for the tasks in order, then :meth:`record`,
+        gives what ``fit_resample`` gives: the same rows for the same seed.
+        """
+        self._validate_params()
+        check_classification_targets(y)
+        X, y, _ = self._check_X_y(X, y)
+        self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
+        return self._prepare(X, y)
+
+    def record(self, tasks: list[ClassTask], results: list[ClassResult]) -> OracleRejectionSampler:
+        """Set the fitted counts (``rounds_``, ``n_candidates_``, ``thresholds_``, ...) from the executors'
+        results of ``tasks`` (those of :meth:`prepare`, or ones rebuilt with the same label, ``n_needed``
+        and ``cut``); a shortfall raises :class:`GenerationError` (``on_shortfall="raise"``) or warns."""
+        self._reset_counts()
+        for task, result in zip(tasks, results, strict=True):
+            self._record(task, result)
+        self._finish_counts()
+        return self
+
+    def _prepare(self, X, y) -> tuple[list[ClassTask], np.random.Generator]:
         random_state = check_random_state(self.random_state)
         seed_oracle, seed_cluster, seed_generate = (
             int(s) for s in random_state.randint(0, np.iinfo(np.int32).max, size=3)
         )
         targets = self._targets(y)
         self.oracle_ = prepare_oracle(self.oracle, X, y, seed=seed_oracle)
-        executor = BACKENDS[self.backend]() if isinstance(self.backend, str) else self.backend
         work_dtype, rounded = working_dtype(X, getattr(self, "_rounded_columns", None))
         classes = np.unique(y)
         rng = np.random.default_rng(seed_generate)
@@ -274,23 +312,18 @@ class OracleRejectionSampler(BaseOverSampler):
         names = getattr(self, "feature_names_in_", None)
         scorers = {label: ProbaScorer.for_class(self.oracle_, label, classes, feature_names=names) for label in targets}
         cuts = self._cuts(X, y, scorers, classes, seed_oracle)
-
-        X_parts, y_parts = [X], [y]
+        tasks = []
         for label, n_needed in targets.items():
             strategy = make_strategy(self.candidates, n_clusters=self.n_clusters).fit(
                 X[y == label].astype(work_dtype, copy=False), seed=seed_cluster, rounded=rounded, out_dtype=X.dtype
             )
-            task = ClassTask(label=label, n_needed=n_needed, strategy=strategy, scorer=scorers[label],
-                             cut=cuts[label], batch_size=self.batch_size, max_rounds=self.max_rounds)
-            result = executor.run(task, rng)
-            self._record(task, result)
-            if result.accepted.shape[0]:
-                X_parts.append(result.accepted)
-                y_parts.append(np.full(result.accepted.shape[0], label, dtype=y.dtype))
+            tasks.append(ClassTask(label=label, n_needed=n_needed, strategy=strategy, scorer=scorers[label],
+                                   cut=cuts[label], batch_size=self.batch_size, max_rounds=self.max_rounds))
+        return tasks, rng
 
+    def _finish_counts(self) -> None:
         self.n_rounds_ = len(self.rounds_)
         self.acceptance_rate_ = self.n_accepted_ / self.n_candidates_ if self.n_candidates_ else 0.0
-        return np.concatenate(X_parts, axis=0), np.concatenate(y_parts, axis=0)
 
     def _targets(self, y) -> dict:
         """``{label: rows to generate}`` for the classes that need any; each needs two real rows."""
