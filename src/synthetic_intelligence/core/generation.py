@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 import warnings
 from typing import Literal
 
@@ -17,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from synthetic_intelligence.core import learners, metrics
 from synthetic_intelligence.core.progress import Progress
-from synthetic_intelligence.core.resample import resample
-from synthetic_intelligence.core.sampling import GenerationError, OracleRejectionSampler
+from synthetic_intelligence.core.resample import AppendRows, resample
+from synthetic_intelligence.core.sampling import BACKENDS, ClassTask, GenerationError, OracleRejectionSampler, accepted
+from synthetic_intelligence.core.sampling.scorer import native
+from synthetic_intelligence.core.schema import TARGET
 
 logger = logging.getLogger(__name__)
 
@@ -111,13 +114,9 @@ def make_backend(backend: str = "numpy", *, spark_partitions: int | None = None)
     return SparkExecutor(spark_session.get_or_create(), n_partitions=spark_partitions)
 
 
-def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
-               **sampler_kwargs):
-    """``train`` plus accepted candidates, with ``is_synthetic``; returns ``(train_set, report)``.
-
-    ``backend``: ``"numpy"`` or an executor (see :func:`make_backend`).
-    """
-    X, _ = learners.split_xy(train)
+def _sampler(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
+             **sampler_kwargs) -> tuple[OracleRejectionSampler, pd.DataFrame, pd.Series]:
+    X, y = learners.split_xy(train)
     sampler = OracleRejectionSampler(
         oracle=learners.as_oracle(oracle, list(X.columns)),
         threshold=threshold,
@@ -126,17 +125,26 @@ def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_s
         backend=backend,
         **sampler_kwargs,
     )
-    out, info = resample(train, sampler)
-    report = {
-        **info,
+    return sampler, X, y
+
+
+def _setting(sampler: OracleRejectionSampler, *, threshold: float, ratio, backend) -> dict:
+    """The report's keys that describe the setting (known before any row is generated)."""
+    return {
         "threshold": float(threshold),
         "ratio": ratio,
         "candidates": sampler.candidates,
         "gate": sampler.gate,
         "backend": backend if isinstance(backend, str) else type(backend).__name__,
-        "cuts": {str(k): float(v) for k, v in sampler.thresholds_.items()},
         "sampler_params": {k: v for k, v in sampler.get_params(deep=False).items()
                            if v is None or isinstance(v, (bool, int, float, str))},
+    }
+
+
+def _counts(sampler: OracleRejectionSampler) -> dict:
+    """The report's keys that the sampler's fitted counts give."""
+    return {
+        "cuts": {str(k): float(v) for k, v in sampler.thresholds_.items()},
         "n_candidates": int(sampler.n_candidates_),
         "n_accepted": int(sampler.n_accepted_),
         "acceptance_rate": float(sampler.acceptance_rate_),
@@ -145,6 +153,79 @@ def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_s
         "seconds_generate": float(sampler.seconds_generate_),
         "seconds_score": float(sampler.seconds_score_),
     }
+
+
+def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
+               **sampler_kwargs):
+    """``train`` plus accepted candidates, with ``is_synthetic``; returns ``(train_set, report)``.
+
+    ``backend``: ``"numpy"`` or an executor (see :func:`make_backend`); the accepted rows
+    come back to this process (the validation grid fits a learner on each setting's set).
+    """
+    sampler, _, _ = _sampler(train, oracle, threshold=threshold, ratio=ratio, random_state=random_state,
+                             backend=backend, **sampler_kwargs)
+    out, info = resample(train, sampler)
+    setting = _setting(sampler, threshold=threshold, ratio=ratio, backend=backend)
+    counts = _counts(sampler)
+    report = {**info, **{k: setting[k] for k in ("threshold", "ratio", "candidates", "gate", "backend")},
+              "cuts": counts.pop("cuts"), "sampler_params": setting["sampler_params"], **counts}
+    return out, report
+
+
+def generate_table(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
+                   **sampler_kwargs) -> tuple[object, dict]:
+    """The accepted rows as a table (:mod:`~synthetic_intelligence.core.sampling.accepted`) and the plan that
+    :func:`build_from_table` needs to turn it into the training set: ``(table, plan)``.
+
+    ``backend="numpy"``: the rounds run here and the table is a pandas DataFrame. A
+    :class:`SparkExecutor`: the table is a *lazy* Spark DataFrame (nothing runs until it is
+    written, from the executors; no row comes to the driver). The same seed (and
+    partitioning) gives the same rows as :func:`oversample`.
+    """
+    start = time.perf_counter()
+    sampler, X, y = _sampler(train, oracle, threshold=threshold, ratio=ratio, random_state=random_state,
+                             backend=backend, **sampler_kwargs)
+    tasks, rng = sampler.prepare(X, y)
+    features, dtype = list(X.columns), tasks[0].strategy.out_dtype_ if tasks else np.dtype(np.float64)
+    if isinstance(backend, str):
+        executor = BACKENDS[backend]()
+        prepared, started = time.perf_counter() - start, time.time()
+        results = [(task.label, executor.run(task, rng)) for task in tasks]
+        table = accepted.numpy_table(results, features, TARGET, y.dtype, started, time.time())
+    else:
+        prepared = time.perf_counter() - start
+        table = accepted.spark_table(backend.spark, [(task.label, backend.frame(task, rng)) for task in tasks],
+                                     features, TARGET, y.dtype, dtype)
+    plan = {
+        **_setting(sampler, threshold=threshold, ratio=ratio, backend=backend),
+        "sampler_kwargs": {k: v for k, v in sampler.get_params(deep=False).items()
+                           if k not in ("oracle", "backend", "sampling_strategy", "random_state")},
+        "classes": [{"label": native(t.label), "n_needed": int(t.n_needed), "cut": float(t.cut)} for t in tasks],
+        "features": features,
+        "dtype": np.dtype(dtype).name,
+        "seconds_prepare": float(prepared),
+    }
+    return table, plan
+
+
+def build_from_table(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tuple[pd.DataFrame, dict]:
+    """``train`` plus the table's accepted rows, with ``is_synthetic`` (:func:`resample`), and the report
+    :func:`oversample` gives; a class that fell short raises :class:`GenerationError` as the sampler does."""
+    sampler = OracleRejectionSampler(**plan["sampler_kwargs"])
+    tasks = [ClassTask(label=c["label"], n_needed=c["n_needed"], strategy=None, scorer=None, cut=c["cut"],
+                       batch_size=sampler.batch_size, max_rounds=sampler.max_rounds) for c in plan["classes"]]
+    results = accepted.read_table(table, [t.label for t in tasks], plan["features"], TARGET, np.dtype(plan["dtype"]))
+    sampler.record(tasks, results)
+    rows = pd.DataFrame(np.concatenate([r.accepted for r in results]) if results else
+                        np.empty((0, len(plan["features"])), dtype=plan["dtype"]), columns=plan["features"])
+    labels = np.concatenate([np.full(r.accepted.shape[0], t.label, dtype=train[TARGET].dtype)
+                             for t, r in zip(tasks, results, strict=True)]) if results else []
+    out, info = resample(train, AppendRows(rows, pd.Series(labels, dtype=train[TARGET].dtype, name=TARGET)))
+    info["sampler"] = "OracleRejectionSampler"
+    info["seconds"] = float(plan["seconds_prepare"] + accepted.wall_seconds(table))
+    counts = _counts(sampler)
+    report = {**info, **{k: plan[k] for k in ("threshold", "ratio", "candidates", "gate", "backend")},
+              "cuts": counts.pop("cuts"), "sampler_params": plan["sampler_params"], **counts}
     return out, report
 
 

@@ -33,7 +33,7 @@ from synthetic_intelligence.core.errors import TrainingSetError, UserError
 from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET, WEIGHT
 
-__all__ = ["resample", "balanced_weights", "provenance", "TRAINING_SET_ERRORS", "build_or_fail",
+__all__ = ["AppendRows", "resample", "balanced_weights", "provenance", "TRAINING_SET_ERRORS", "build_or_fail",
            "failed_training_set", "is_failed", "lane_provenance"]
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,21 @@ def balanced_weights(y: pd.Series) -> np.ndarray:
     """scikit-learn's ``class_weight="balanced"`` as per-row weights: ``n / (n_classes * n_c)``."""
     counts = y.value_counts()
     return (len(y) / (len(counts) * y.map(counts))).to_numpy(dtype=np.float64)
+
+
+class AppendRows:
+    """A sampler whose rows were generated elsewhere (e.g. read back from Parquet): ``fit_resample(X, y)``
+    returns ``X, y`` followed by ``rows`` (its columns in ``X``'s order) and ``labels``, so that
+    :func:`resample` gives them the same provenance as any sampler's output."""
+
+    def __init__(self, rows: pd.DataFrame, labels: pd.Series):
+        self.rows = rows
+        self.labels = labels
+
+    def fit_resample(self, X: pd.DataFrame, y: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+        rows = self.rows[list(X.columns)]
+        return (pd.concat([X, rows], ignore_index=True) if len(rows) else X.reset_index(drop=True),
+                pd.concat([y, self.labels], ignore_index=True) if len(rows) else y.reset_index(drop=True))
 
 
 def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tuple[pd.DataFrame, dict]:

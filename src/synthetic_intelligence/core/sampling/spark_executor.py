@@ -23,9 +23,10 @@
 
 The physical plan is ``MapInPandas <- Range``: no ``Exchange`` (see
 :meth:`SparkExecutor.plan`). :meth:`SparkExecutor.run` collects the accepted rows
-to the driver as Arrow; :meth:`SparkExecutor.frame` returns the lazy DataFrame (rows
-and statistics rows) for writing from the executors, e.g. as Parquet, and
-:func:`split_frame` reads such output back.
+to the driver as Arrow (the validation grid fits a learner on them); :meth:`SparkExecutor.frame`
+returns the lazy DataFrame (rows and statistics rows) for writing from the executors: the
+model_driven lane writes it as versioned Parquet (:func:`.accepted.spark_table`) and reads it
+back as pandas (:func:`.accepted.read_table`); :func:`split_frame` reads a collected one.
 
 A task that raises (an oracle error, a lost worker) is retried by Spark up to
 ``spark.task.maxFailures`` times (on a local master: ``local[N,F]``); a retried
@@ -185,8 +186,11 @@ def _quota(n_needed: int, n_parts: int, pid: int) -> int:
 
 def _partition_rows(plan: dict, broadcast, pid: int):
     """Run the numpy round loop on partition ``pid``'s quota; yield pandas batches, then its statistics row."""
+    import time
+
     import pandas as pd
 
+    started = time.time()
     strategy, scorer, cut, threads = _load(plan, broadcast)
     quota = _quota(plan["n_needed"], plan["n_parts"], pid)
     names = feature_columns(strategy.n_features_)
@@ -210,7 +214,7 @@ def _partition_rows(plan: dict, broadcast, pid: int):
         stats.update(rounds=result.rounds, n_candidates=result.n_candidates, n_accepted=result.n_accepted,
                      seconds_generate=result.seconds_generate, seconds_score=result.seconds_score,
                      shortfall=result.shortfall)
-    stats["n_kept"] = int(accepted.shape[0])
+    stats.update(n_kept=int(accepted.shape[0]), started=started, finished=time.time())
     for start in range(0, accepted.shape[0], _OUT_ROWS):
         rows = accepted[start:start + _OUT_ROWS]
         frame = pd.DataFrame(rows, columns=names, copy=False)
