@@ -33,6 +33,11 @@ from synthetic_intelligence.core.schema import H2O_TAG, RUN_MANIFEST, SPARK_TAG,
 logger = logging.getLogger(__name__)
 
 
+def _strip_transcoding(name: str) -> str:
+    """``"x@spark"`` -> ``"x"`` (Kedro's transcoding separator)."""
+    return name.split("@", 1)[0]
+
+
 class H2OHook:
     def __init__(self) -> None:
         self._config: dict = {}
@@ -163,7 +168,9 @@ class ProvenanceHook:
     @hook_impl
     def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
         self._reset()
-        self._produced = set(pipeline.all_outputs())
+        # "x@pandas" is produced when "x@spark" is (transcoding: one dataset, two types): asking its
+        # load version now would resolve, and cache, the previous run's version
+        self._produced = {*pipeline.all_outputs(), *(_strip_transcoding(d) for d in pipeline.all_outputs())}
         for name in sorted(pipeline.inputs()):
             if name != VERSIONS and not name.endswith(f".{VERSIONS}"):
                 continue
@@ -172,7 +179,8 @@ class ProvenanceHook:
             for n in pipeline.nodes:
                 if namespace is None or n.namespace == namespace or (n.namespace or "").startswith(f"{namespace}."):
                     used.update(d for d in (*n.inputs, *n.outputs) if not d.startswith("params:") and d != name)
-            versions = {d: v for d in sorted(used) if (v := self._version(catalog, d, d in self._produced))}
+            versions = {d: v for d in sorted(used)
+                        if (v := self._version(catalog, d, _strip_transcoding(d) in self._produced))}
             catalog[name] = {"run_id": run_params.get("run_id"), "versions": versions}
 
     @hook_impl

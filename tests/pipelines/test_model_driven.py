@@ -1,6 +1,8 @@
 import numpy as np
+import pandas as pd
 import pytest
 from kedro.runner import SequentialRunner
+from kedro_datasets.pandas import ParquetDataset
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from synthetic_intelligence.core import learners
@@ -50,9 +52,20 @@ def test_fixed_setting_when_tuning_disabled(tiny_world, oracle):
     assert choice == {"threshold": 0.75, "ratio": 0.5, "chosen_on": "fixed", "tuned": False}
 
 
+def generate(train, oracle, choice, params, tmp_path=None):
+    """The generate node, its table written and read back (Spark: through SparkDataset), then build_train_set."""
+    table, plan = gen_nodes.generate(train, oracle, choice, params)
+    if not isinstance(table, pd.DataFrame):  # a lazy Spark DataFrame
+        from kedro_datasets.spark import SparkDataset
+
+        SparkDataset(filepath=str(tmp_path / "accepted_rows.parquet")).save(table)
+        table = ParquetDataset(filepath=str(tmp_path / "accepted_rows.parquet")).load()
+    return gen_nodes.build_train_set(train, table, plan)
+
+
 def test_generate_appends_gated_synthetic_rows(tiny_world, oracle):
     train = tiny_world["train"]
-    train_set, report = gen_nodes.generate(train, oracle, {"threshold": 0.7, "ratio": 0.3}, PARAMS)
+    train_set, report = generate(train, oracle, {"threshold": 0.7, "ratio": 0.3}, PARAMS)
     synthetic = train_set[train_set["is_synthetic"]]
     assert len(synthetic) == report["n_synthetic"] > 0
     assert train_set.iloc[: len(train)].drop(columns="is_synthetic").equals(train)
@@ -74,8 +87,8 @@ class Never:
 
 
 def test_generate_unreachable_threshold_fails_the_lane_naming_it(tiny_world):
-    train_set, report = gen_nodes.generate(tiny_world["train"], Never(), {"threshold": 0.9, "ratio": 0.5},
-                                           {**PARAMS, "sampler": {"max_rounds": 3, "batch_size": 512}})
+    train_set, report = generate(tiny_world["train"], Never(), {"threshold": 0.9, "ratio": 0.5},
+                                 {**PARAMS, "sampler": {"max_rounds": 3, "batch_size": 512}})
     assert train_set.empty and list(train_set.columns) == [*tiny_world["train"].columns, "is_synthetic"]
     assert report["failed"] and report["error"] == GenerationError.__name__ and "threshold" in report["reason"]
 
@@ -84,14 +97,16 @@ def test_no_working_grid_point_fails_the_lane_through_both_steps(tiny_world):
     params = {**PARAMS, "sampler": {"max_rounds": 2, "batch_size": 512}}
     grid, choice = gen_nodes.choose_setting(tiny_world["train"], tiny_world["validation"], Never(), params)
     assert choice["failed"] and "no (threshold, ratio) of the grid" in choice["reason"]
-    train_set, report = gen_nodes.generate(tiny_world["train"], Never(), choice, params)
+    train_set, report = generate(tiny_world["train"], Never(), choice, params)
     assert train_set.empty and report["failed"] and report["reason"] == choice["reason"]
     assert report["error"] == "GenerationError"
 
 
-def test_model_driven_sliced_pipelines_oracle_to_metrics(tiny_world):
+def test_model_driven_sliced_pipelines_oracle_to_metrics(tiny_world, tmp_path):
     catalog = lane_catalog(tiny_world, ["model_driven"], {"hgb": CHEAP}, specs=True, **{
         "params:oracle": CHEAP, "params:generation": PARAMS})
+    for name in ("model_driven.accepted_rows@spark", "model_driven.accepted_rows@pandas"):  # transcoded: one file
+        catalog[name] = ParquetDataset(filepath=str(tmp_path / "accepted_rows.parquet"))
     pipeline = oracle_pipeline() + model_driven_pipeline(["hgb"])
     outputs = SequentialRunner().run(pipeline, catalog)
     lane = outputs["model_driven.metrics"].load()
@@ -108,10 +123,13 @@ def test_model_driven_sliced_pipelines_oracle_to_metrics(tiny_world):
 def test_generation_is_part_of_the_model_driven_namespace():
     pipe = model_driven_pipeline(["hgb"])
     assert {n.namespace for n in pipe.nodes} == {"model_driven", "model_driven.hgb"}
-    assert {"model_driven.choose_setting", "model_driven.generate"} <= {n.name for n in pipe.nodes}
+    assert {"model_driven.choose_setting", "model_driven.generate", "model_driven.build_train_set"} <= {
+        n.name for n in pipe.nodes}
     assert pipe.inputs() == {"train", "validation", "holdout_iid", "holdout_new_world", "oracle",
                              "params:generation", "learners.hgb.spec", "params:evaluation", "model_driven.versions"}
-    assert "model_driven.generation_grid" in pipe.all_outputs()
+    assert {"model_driven.generation_grid", "model_driven.accepted_rows@spark", "model_driven.generation_plan"} <= (
+        pipe.all_outputs())
+    assert "model_driven.accepted_rows@pandas" in pipe.only_nodes("model_driven.build_train_set").inputs()
 
 
 @pytest.mark.parametrize(("change", "named"), [
@@ -135,12 +153,12 @@ def test_fixed_setting_while_tuning_is_reported_unused():
 
 
 @pytest.mark.spark
-def test_generate_with_the_spark_backend_keeps_the_train_set_contract(spark, tiny_world, oracle):
+def test_generate_with_the_spark_backend_keeps_the_train_set_contract(spark, tiny_world, oracle, tmp_path):
     train = tiny_world["train"]
     choice = {"threshold": 0.7, "ratio": 0.3}
     params = {**PARAMS, "backend": "spark", "spark_partitions": 2}
-    train_set, report = gen_nodes.generate(train, oracle, choice, params)
-    _, numpy_report = gen_nodes.generate(train, oracle, choice, PARAMS)
+    train_set, report = generate(train, oracle, choice, params, tmp_path)
+    _, numpy_report = generate(train, oracle, choice, PARAMS)
     synthetic = train_set[train_set["is_synthetic"]]
     assert report["backend"] == "SparkExecutor" and numpy_report["backend"] == "numpy"
     assert len(synthetic) == report["n_synthetic"] == numpy_report["n_synthetic"] > 0

@@ -1,4 +1,4 @@
-"""The model_driven lane's training-set step: choose the gate on validation, then generate."""
+"""The model_driven lane's training-set step: choose the gate on validation, generate, build the training set."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pandas as pd
 from synthetic_intelligence.core import generation, learners
 from synthetic_intelligence.core.generation import GenerationParams
 from synthetic_intelligence.core.resample import TRAINING_SET_ERRORS, build_or_fail, failed_training_set, is_failed
+from synthetic_intelligence.core.sampling import accepted
+from synthetic_intelligence.core.schema import TARGET
 
 logger = logging.getLogger(__name__)
 _RERUN = "the oracle was trained on another table: run `kedro run --pipelines data_isolation,oracle` first"
@@ -40,23 +42,57 @@ def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
     return grid, choice
 
 
-def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams) -> tuple[pd.DataFrame, dict]:
-    """Train plus accepted candidates (``is_synthetic``) and the generation report; a failed choice, or a
-    generation that cannot reach its target, gives the failed-lane sentinel (empty set, ``failed`` report)."""
+def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams) -> tuple[object, dict]:
+    """The accepted candidates as a table and the plan to build the training set from it: ``(table, plan)``.
+
+    ``backend: numpy``: the rounds run here and the table is a pandas DataFrame (saved by
+    ``pandas.ParquetDataset``); ``backend: spark``: a lazy Spark DataFrame that
+    ``spark.SparkDataset`` writes from the executors (no row is collected on the driver).
+    A failed choice, or a setting this data cannot use, gives an empty table and a failed plan
+    that :func:`build_train_set` turns into the failed-lane sentinel.
+    """
     learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
     params = GenerationParams.model_validate(params)
     context = {"sampler": "OracleRejectionSampler", "seed": params.seed}
     if is_failed(choice):
-        return failed_training_set(train, choice.get("reason") or "no generation setting was chosen",
-                                   **context, error=choice.get("error", "failed"))
+        failed = {"failed": True, "reason": choice.get("reason") or "no generation setting was chosen",
+                  "error": choice.get("error", "failed"), "context": context}
+        return _empty_table(train, params), failed
     backend = generation.make_backend(params.backend, spark_partitions=params.spark_partitions)
+    try:
+        table, plan = generation.generate_table(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
+                                                random_state=params.seed, backend=backend, **params.sampler)
+    except TRAINING_SET_ERRORS as exc:
+        logger.warning("the oracle rejection sampler could not build a training set (%s: %s); the lane is reported "
+                       "as failed and the other lanes go on", type(exc).__name__, exc)
+        failed = {"failed": True, "reason": str(exc).strip() or type(exc).__name__, "error": type(exc).__name__,
+                  "context": context}
+        return _empty_table(train, params), failed
+    return table, {**plan, "context": context}
+
+
+def _empty_table(train: pd.DataFrame, params: GenerationParams):
+    X, y = learners.split_xy(train)
+    if params.backend == "spark":
+        from synthetic_intelligence.core import spark_session
+
+        return accepted.spark_table(spark_session.get_or_create(), [], list(X.columns), TARGET, y.dtype)
+    return accepted.empty_table(list(X.columns), TARGET, y.dtype)
+
+
+def build_train_set(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tuple[pd.DataFrame, dict]:
+    """Train plus the accepted rows read back as pandas (``is_synthetic``) and the generation report; a failed
+    plan, or a generation that fell short of its target, gives the failed-lane sentinel (empty set, ``failed``
+    report)."""
+    context = plan.get("context") or {}
+    if is_failed(plan):
+        return failed_training_set(train, plan["reason"], **context, error=plan.get("error", "failed"))
 
     def build() -> tuple[pd.DataFrame, dict]:
-        train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
-                                                  random_state=params.seed, backend=backend, **params.sampler)
+        train_set, report = generation.build_from_table(train, table, plan)
         logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s (backend %s)",
                     report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"],
-                    params.backend)
-        return train_set, {**report, "seed": params.seed}
+                    report["backend"])
+        return train_set, {**report, "seed": context.get("seed")}
 
     return build_or_fail(build, train, what="the oracle rejection sampler", **context)

@@ -1,4 +1,5 @@
-"""The model_driven swimlane: its generation step (gate chosen on validation, then generate) and the
+"""The model_driven swimlane: its generation step (gate chosen on validation, generate the accepted rows,
+build the training set from them read back as pandas) and the
 shared train_evaluate template, all under the ``model_driven`` namespace.  The oracle is a shared
 artifact of the ``oracle`` pipeline; ``generation`` parameters stay global."""
 
@@ -15,8 +16,12 @@ def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipelin
         [
             node(nodes.choose_setting, ["train", "validation", "oracle", "params:generation"],
                  ["generation_grid", "generation_choice"], name="choose_setting", tags=[H2O_TAG, SPARK_TAG]),
+            # the accepted rows: written by spark.SparkDataset (backend spark) or pandas.ParquetDataset
+            # (numpy) as "@spark", read back as pandas through transcoding (catalog_model_driven.yml)
             node(nodes.generate, ["train", "oracle", "generation_choice", "params:generation"],
-                 ["train_set", "resample_report"], name="generate", tags=[H2O_TAG, SPARK_TAG]),
+                 ["accepted_rows@spark", "generation_plan"], name="generate", tags=[H2O_TAG, SPARK_TAG]),
+            node(nodes.build_train_set, ["train", "accepted_rows@pandas", "generation_plan"],
+                 ["train_set", "resample_report"], name="build_train_set"),
         ],
         tags="generation",
     )
