@@ -176,3 +176,56 @@ def test_backend_parameter_is_checked_before_the_run():
         GenerationParams.model_validate({**PARAMS, "sampler": {"backend": "numpy"}})
     with pytest.warns(UserWarning, match="spark_partitions unused"):
         GenerationParams.model_validate({**PARAMS, "spark_partitions": 4})
+
+
+@pytest.mark.spark
+def test_spark_backend_writes_versioned_parquet_from_spark_and_the_lane_reads_it_as_pandas(
+        spark, tiny_world, oracle, tmp_path, monkeypatch):
+    """The generate step's rows: a lazy Spark DataFrame saved by SparkDataset (versioned, part files), read back by
+    transcoding as pandas; the train_set is train plus those rows; nothing is collected on the driver."""
+    from kedro.io import Version
+    from kedro_datasets.spark import SparkDataset
+    from pyspark.sql import DataFrame
+
+    from synthetic_intelligence.core.sampling.accepted import STATS_COLUMNS, accepted_rows
+    from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
+
+    params = {**PARAMS, "backend": "spark", "spark_partitions": 3, "threshold": 0.6, "ratio": 0.3,
+              "tuning": {**PARAMS["tuning"], "enabled": False}}
+    path = tmp_path / "accepted_rows.parquet"
+    version = "2026-01-01T00.00.00.000Z"
+    catalog = lane_catalog(tiny_world, ["model_driven"], {"hgb": CHEAP}, specs=True, **{
+        "params:generation": params, "oracle": oracle})
+    catalog["model_driven.accepted_rows@spark"] = SparkDataset(filepath=str(path), version=Version(None, version))
+    catalog["model_driven.accepted_rows@pandas"] = ParquetDataset(filepath=str(path), version=Version(None, None))
+    for name in ("toPandas", "toArrow", "collect", "toLocalIterator"):  # no driver collect in this path
+        monkeypatch.setattr(DataFrame, name, lambda *a, _n=name, **k: pytest.fail(f"DataFrame.{_n} on the driver"))
+    monkeypatch.setattr(SparkExecutor, "run", lambda *a, **k: pytest.fail("SparkExecutor.run collects"))
+    pipe = model_driven_pipeline(["hgb"]).only_nodes_with_tags("generation")
+    outputs = SequentialRunner().run(pipe, catalog)
+
+    written = path / version / "accepted_rows.parquet"
+    parts = sorted(p.name for p in written.glob("part-*.parquet"))
+    assert written.is_dir() and (written / "_SUCCESS").exists() and len(parts) == 3  # one per partition
+    rows = accepted_rows(pd.read_parquet(written))
+    train, train_set = tiny_world["train"], outputs["model_driven.train_set"].load()
+    report = outputs["model_driven.resample_report"].load()
+    assert report["backend"] == "SparkExecutor" and len(rows) == report["n_synthetic"] > 0
+    assert train_set.iloc[: len(train)].drop(columns="is_synthetic").equals(train)
+    synthetic = train_set.iloc[len(train):]
+    assert synthetic["is_synthetic"].all() and not train_set.iloc[: len(train)]["is_synthetic"].any()
+    pd.testing.assert_frame_equal(synthetic.drop(columns="is_synthetic").reset_index(drop=True), rows,
+                                  check_dtype=False)
+    assert not set(STATS_COLUMNS) & set(train_set.columns)
+    assert report["n_candidates"] >= report["n_accepted"] >= report["n_synthetic"]
+    assert len(report["rounds"]) == report["n_rounds"] >= 1 and report["seconds"] > 0
+
+    monkeypatch.undo()
+    table, _ = gen_nodes.generate(train, oracle, {"threshold": 0.6, "ratio": 0.3}, params)
+    assert isinstance(table, DataFrame)  # the node returns a lazy Spark DataFrame
+    assert "Exchange" not in table._jdf.queryExecution().executedPlan().toString()
+    with pytest.raises(Exception, match="(?i)exist"):  # a versioned save never overwrites
+        SparkDataset(filepath=str(path), version=Version(None, version)).save(table)
+    again = tmp_path / "again.parquet"
+    SparkDataset(filepath=str(again)).save(table)  # the same seed and partitioning: the same rows
+    pd.testing.assert_frame_equal(accepted_rows(pd.read_parquet(again)), rows)
