@@ -54,6 +54,27 @@ def test_session_settings_defaults_loopback_and_checks():
         spark_session.session_settings({"master": "local"})
 
 
+@pytest.mark.parametrize(("backend", "writer", "ok"), [
+    ("spark", "spark", True), ("numpy", "pandas", True), ("spark", "pandas", False), ("numpy", "spark", False)])
+def test_the_accepted_rows_writer_must_follow_the_backend(backend, writer, ok, tmp_path):
+    from kedro.io import DataCatalog, MemoryDataset
+    from kedro.pipeline import Pipeline, node
+    from kedro_datasets.pandas import ParquetDataset
+    from kedro_datasets.spark import SparkDataset
+
+    from synthetic_intelligence.core.errors import ConfigurationError
+
+    pipe = Pipeline([node(lambda p: p, "params:generation", "model_driven.rows@spark", name="generate")])
+    dataset = (SparkDataset if writer == "spark" else ParquetDataset)(filepath=str(tmp_path / "rows.parquet"))
+    catalog = DataCatalog({"params:generation": MemoryDataset({"backend": backend}),
+                           "model_driven.rows@spark": dataset})
+    if ok:
+        SparkHook().before_pipeline_run({}, pipe, catalog)
+    else:
+        with pytest.raises(ConfigurationError, match=f"generation.backend is '{backend}'.*--params"):
+            SparkHook().before_pipeline_run({}, pipe, catalog)
+
+
 def test_the_end_of_the_run_stops_only_registered_spark_sessions(monkeypatch):
     monkeypatch.setattr(lifecycle, "_closers", {})
     monkeypatch.setattr(lifecycle, "_previous", {})

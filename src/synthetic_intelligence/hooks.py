@@ -28,6 +28,7 @@ from kedro.framework.hooks import hook_impl
 from kedro.io import AbstractVersionedDataset
 
 from synthetic_intelligence.core import h2o_utils, spark_session
+from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.schema import H2O_TAG, RUN_MANIFEST, SPARK_TAG, VERSIONS
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,34 @@ class SparkHook:
             if backend is not None and backend != "spark":
                 return False
         return True
+
+    @staticmethod
+    def check_writers(pipeline, catalog) -> None:
+        """Every ``*@spark`` output written under ``params:generation`` must have the backend's writer.
+
+        ``generation.backend`` picks both the executor and (through the catalog's OmegaConf resolvers)
+        ``spark.SparkDataset`` or ``pandas.ParquetDataset``; a backend set where the catalog cannot see it
+        (a parameters file) would only fail at the save, after the generation ran.
+        """
+        for node in pipeline.nodes:
+            params = [d for d in node.inputs if d == "params:generation" or d.endswith(".generation")]
+            writers = [d for d in node.outputs if d.endswith("@spark")]
+            if not params or not writers or params[0] not in catalog:
+                continue
+            value = catalog.load(params[0])
+            backend = value.get("backend") if isinstance(value, dict) else getattr(value, "backend", None)
+            for name in writers:
+                is_spark = type(catalog.get(name)).__name__ == "SparkDataset"
+                if backend is not None and (backend == "spark") != is_spark:
+                    raise ConfigurationError(
+                        f"generation.backend is {backend!r} but {name} is written by "
+                        f"{type(catalog.get(name)).__name__}: set the backend with `--params "
+                        f"generation.backend={backend}` or generation_backend in conf/<env>/globals.yml (both "
+                        "set the catalog's writer too), not in a parameters file")
+
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:  # noqa: ARG002
+        self.check_writers(pipeline, catalog)
 
     @hook_impl
     def before_node_run(self, node, catalog, inputs, is_async, run_id) -> None:  # noqa: ARG002
