@@ -9,8 +9,8 @@ import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
 
 from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask, NumpyExecutor
 from synthetic_intelligence.core.sampling.gate import GATES, REFERENCE_SCORES, class_cut, out_of_fold_scores
