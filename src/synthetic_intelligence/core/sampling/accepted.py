@@ -64,7 +64,8 @@ def numpy_table(results: list[tuple[object, ClassResult]], features: list[str], 
                  "n_accepted": result.n_accepted, "seconds_generate": result.seconds_generate,
                  "seconds_score": result.seconds_score, "shortfall": result.shortfall,
                  "n_kept": int(result.accepted.shape[0]), "started": started, "finished": finished}
-        last = pd.DataFrame({name: [np.nan] for name in features})
+        float_dtype = result.accepted.dtype if result.accepted.dtype.kind == "f" else np.float64
+        last = pd.DataFrame({name: pd.Series([np.nan], dtype=float_dtype) for name in features})
         last[target] = np.full(1, label, dtype=target_dtype)
         last[PARTITION_COLUMN] = np.zeros(1, dtype=np.int32)
         last[STATS_COLUMN] = [json.dumps(stats, default=float)]
