@@ -47,7 +47,8 @@ browser:              ## Debian's chromium for the browser tests (as root; skipp
 	bash tools/install_browser.sh
 
 # one screenshot per dashboard page into docs/screenshots/, from this project's newest run
-# (make run or make run-quick first); e.g. make screenshots ARGS="--env quick"
+# (make run or make run-quick first); e.g. make screenshots ARGS="--env quick"; then mlflow_runs.png and
+# mlflow_compare.png of the MLflow store's two newest finished runs (ARGS="--skip-dashboard": only those)
 screenshots: install browser
 	$(PY) tools/screenshots.py $(ARGS)
 
