@@ -75,6 +75,13 @@ def test_kedro_run_quick_end_to_end(quick_run):
     # tables first, then the reporting pipeline's pictures drawn from them
     assert latest(reporting / "pr_curve_points.parquet").stat().st_size > 0
     assert latest(reporting / "scorecard.md").read_text().startswith("# Swimlane scorecard")
+    # the repeated splits (quick: k = 2, the sklearn learners, a fixed sklearn oracle) and their summary
+    repeats = pd.read_parquet(latest(project / "data" / "07_model_output" / "repeats_metrics.parquet"))
+    assert len(repeats) == 2 * len(lanes.swimlanes()) * 2 * 2 and set(repeats["learner"]) == {"logreg", "hgb"}
+    assert (repeats["status"] == "ok").all() and repeats["auprc"].between(0, 1).all()
+    summary = pd.read_csv(latest(reporting / "repeats_summary.csv"))
+    assert (summary["n_ok"] == 2).all() and {"diff_vs_baseline", "vs_smote"} <= set(summary.columns)
+    assert "## Repeated splits (k = 2)" in latest(reporting / "scorecard.md").read_text()
     assert latest(reporting / "latent_tsne_panel.png").stat().st_size > 0
     assert (project / "data" / "06_models" / "oracle").exists()
     assert list((project / "data" / "06_models" / "baseline" / "automl" / "model").iterdir())

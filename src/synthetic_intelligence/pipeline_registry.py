@@ -6,8 +6,8 @@ from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
 # The default run, in data-flow order; pipelines not listed (e.g. scaling) run only by name.
-DEFAULT = ("data_isolation", "learners", "baseline", "smote", "oracle", "model_driven", "scorecard", "latent_qa",
-           "reporting")
+DEFAULT = ("data_isolation", "learners", "baseline", "smote", "oracle", "model_driven", "repeats", "scorecard",
+           "latent_qa", "reporting")
 
 
 def register_pipelines() -> dict[str, Pipeline]:

@@ -17,8 +17,9 @@ import pandas as pd
 from kedro.io import Version
 
 from synthetic_intelligence.core.latent import nearest_real_rows
+from synthetic_intelligence.core.repeats import REPEATS_COLUMNS
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
-from synthetic_intelligence.core.scorecard import SWEEP_COLUMNS, build_scorecard, pr_curve_points
+from synthetic_intelligence.core.scorecard import SWEEP_COLUMNS, build_scorecard, pr_curve_points, repeats_summary
 from synthetic_intelligence.dashboard.outputs import ProjectOutputs
 from synthetic_intelligence.pipelines.latent_qa.nodes import FIDELITY_COLUMNS
 from tests.scorecard_data import three_lanes
@@ -77,8 +78,14 @@ def _tables(seed: int, learner: bool = False) -> dict:
     train_set = pd.concat([real, syn], ignore_index=True)
     neighbours = pd.concat([nearest_real_rows(train_set, n_rows=3, seed=seed).assign(lane=lane)
                             for lane in ("smote", "model_driven")], ignore_index=True)
+    repeats = pd.DataFrame([
+        {"repeat": r, "seed": r, "lane": lane, "learner": "hgb", "holdout": h, "auprc": 0.5 + 0.05 * i + 0.01 * r,
+         "n_train": 500, "n_synthetic": 50 * i, "status": "ok", "reason": None}
+        for r in range(3) for i, lane in enumerate(LANES) for h in ("holdout_iid", "holdout_new_world")],
+        columns=REPEATS_COLUMNS)
     tables = {
         "scorecard": card, "pr_curve_points": points, "drift_sweep": sweep,
+        "repeats_summary": repeats_summary(repeats, references=("baseline", "smote")),
         "latent_embedding": embedding, "fidelity": fidelity, "model_driven.generation_grid": grid,
         "model_driven.generation_choice": choice, "synthetic_neighbours": neighbours,
         "model_driven.resample_report": {"sampler": "OracleRejectionSampler", "n_synthetic": 593,

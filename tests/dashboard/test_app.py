@@ -73,6 +73,20 @@ def test_verdict_shows_lanes_by_holdouts_and_wins_in_words(monkeypatch, two_runs
     assert at.get("plotly_chart"), "paired differences figure"
 
 
+def test_verdict_shows_the_repeated_splits_when_they_exist(monkeypatch, two_runs, tmp_path):
+    at = _app(monkeypatch, two_runs)
+    assert "Repeated splits (k = 3)" in [s.value for s in at.subheader]
+    table = at.dataframe[-1].value
+    assert list(table["lane"]) == ["baseline", "smote", "model_driven"]
+    assert table.set_index("lane").loc["model_driven", "Δ vs baseline (W/T/L)"].endswith("(better); 3/0/0")
+    at.selectbox(key="repeats_holdout").set_value("holdout_new_world").run()
+    assert not at.exception
+    project = make_project(tmp_path)  # a run without repeats: no section, no message
+    write_run(project, RUN_1, only=("scorecard",))
+    at = _app(monkeypatch, project)
+    assert not any("Repeated splits" in s.value for s in at.subheader) and not at.info
+
+
 def test_verdict_shows_lane_by_learner_when_the_scorecard_has_learners(monkeypatch, tmp_path):
     project = make_project(tmp_path)
     write_run(project, RUN_1, only=("scorecard",), learner=True)

@@ -16,19 +16,23 @@ from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
 from synthetic_intelligence.core.latent import REAL_LANE, shared_tsne
+from synthetic_intelligence.core.repeats import REPEATS_COLUMNS
 from synthetic_intelligence.core.schema import H2O_TAG
-from synthetic_intelligence.core.scorecard import SWEEP_COLUMNS, build_scorecard, pr_curve_points
+from synthetic_intelligence.core.scorecard import SWEEP_COLUMNS, build_scorecard, pr_curve_points, repeats_summary
 from synthetic_intelligence.pipelines.reporting import nodes
 from synthetic_intelligence.pipelines.reporting.pipeline import create_pipeline
-from synthetic_intelligence.reporting.scorecard import scorecard_report
+from synthetic_intelligence.reporting.scorecard import repeats_markdown, scorecard_report
 from tests.scorecard_data import N_BOOT, three_lanes
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
-TABLES = {"scorecard", "pr_curve_points", "drift_sweep", "latent_embedding"}
+TABLES = {"scorecard", "pr_curve_points", "drift_sweep", "latent_embedding", "repeats_summary"}
 FIGURES = {"scorecard_md", "pr_curves", "drift_sweep_plot", "latent_tsne_panel", "latent_tsne_figures",
            "latent_tsne_plotly"}
 SCORECARD_PARAMS = {"references": ["baseline", "smote"], "n_boot": N_BOOT, "alpha": 0.05, "seed": 0}
 PROJECTION_PARAMS = {"size": 120, "real_share": 0.5, "perplexity": 10.0, "seed": 0}
+REPEATS_PARAMS = {"k": 3, "seed": 0, "learners": ["hgb"],
+                  "oracle": {"engine": "sklearn", "estimator": "sklearn.ensemble.HistGradientBoostingClassifier"}}
+PARAMS = {"params:qa.scorecard", "params:qa.projection", "params:repeats"}
 
 
 class _Identity:
@@ -48,17 +52,30 @@ def tables() -> dict:
         {"lane": lane, "severity": sev, "n_rows": 600, "n_minority": 60, "prevalence": 0.1, "auprc": 0.8 - 0.3 * sev,
          "auprc_ci_low": 0.7 - 0.3 * sev, "auprc_ci_high": 0.9 - 0.3 * sev, "roc_auc": 0.9, "holdout_new_world_severity": 0.5}
         for lane in ("baseline", "smote", "model_driven") for sev in (0.0, 0.5, 1.0)], columns=SWEEP_COLUMNS)
+    repeats = pd.DataFrame([
+        {"repeat": r, "seed": r, "lane": lane, "learner": "hgb", "holdout": h, "auprc": 0.6 + 0.05 * i + 0.01 * r,
+         "n_train": 100, "n_synthetic": 10 * i, "status": "ok", "reason": None}
+        for r in range(3) for i, lane in enumerate(("baseline", "smote", "model_driven"))
+        for h in ("holdout_iid", "holdout_new_world")], columns=REPEATS_COLUMNS)
     return {"scorecard": build_scorecard(scores, metrics, n_boot=N_BOOT), "pr_curve_points": pr_curve_points(scores),
-            "drift_sweep": sweep, "latent_embedding": embedding}
+            "drift_sweep": sweep, "latent_embedding": embedding,
+            "repeats_summary": repeats_summary(repeats, references=("baseline", "smote"))}
 
 
 def _inputs(tables: dict) -> dict:
-    return {**tables, "params:qa.scorecard": SCORECARD_PARAMS, "params:qa.projection": PROJECTION_PARAMS}
+    return {**tables, "params:qa.scorecard": SCORECARD_PARAMS, "params:qa.projection": PROJECTION_PARAMS,
+            "params:repeats": REPEATS_PARAMS}
+
+
+def _markdown(tables: dict) -> str:
+    section = repeats_markdown(tables["repeats_summary"], alpha=0.05, learners=["hgb"],
+                               oracle="sklearn.ensemble.HistGradientBoostingClassifier")
+    return scorecard_report(tables["scorecard"], n_boot=N_BOOT, alpha=0.05, repeats=section)
 
 
 def test_pipeline_reads_tables_only():
     pipe = create_pipeline()
-    assert pipe.inputs() == TABLES | {"params:qa.scorecard", "params:qa.projection"}
+    assert pipe.inputs() == TABLES | PARAMS
     assert pipe.outputs() == FIGURES
     # restyling a figure re-runs nothing upstream: no model, no training rows, no t-SNE
     assert not {"autoencoder", "train", "validation"} & pipe.all_inputs()
@@ -68,7 +85,10 @@ def test_pipeline_reads_tables_only():
 def test_runs_on_an_in_memory_catalog(tables):
     catalog = DataCatalog(datasets={name: MemoryDataset(value) for name, value in _inputs(tables).items()})
     SequentialRunner().run(create_pipeline(), catalog)
-    assert catalog.load("scorecard_md") == scorecard_report(tables["scorecard"], n_boot=N_BOOT, alpha=0.05)
+    md = catalog.load("scorecard_md")
+    assert md == _markdown(tables)
+    assert "## Repeated splits (k = 3)" in md and "NOT the single split's AutoML oracle" in md
+    assert md.index("## Repeated splits") < md.index("## How to read this")
     assert isinstance(catalog.load("pr_curves"), Figure) and len(catalog.load("pr_curves").axes) == 2
     assert len(catalog.load("drift_sweep_plot").axes[0].get_lines()) == 3 + 2
     panel = catalog.load("latent_tsne_panel")
@@ -85,8 +105,12 @@ def test_runs_on_an_in_memory_catalog(tables):
 def test_nodes_read_typed_parameter_objects(tables):
     from types import SimpleNamespace
 
-    md = nodes.scorecard_markdown(tables["scorecard"], SimpleNamespace(**SCORECARD_PARAMS))
-    assert md == nodes.scorecard_markdown(tables["scorecard"], SCORECARD_PARAMS)
+    from synthetic_intelligence.core.repeats import RepeatsParams
+
+    md = nodes.scorecard_markdown(tables["scorecard"], SimpleNamespace(**SCORECARD_PARAMS), tables["repeats_summary"],
+                                  RepeatsParams.model_validate(REPEATS_PARAMS))
+    assert md == nodes.scorecard_markdown(tables["scorecard"], SCORECARD_PARAMS, tables["repeats_summary"],
+                                          REPEATS_PARAMS)
     panel, _, _ = nodes.latent_tsne(tables["latent_embedding"], SimpleNamespace(**PROJECTION_PARAMS))
     assert "perplexity 10, seed 0" in panel.get_suptitle()
 
@@ -112,7 +136,7 @@ def test_runs_with_the_real_catalog_entries(tables, tmp_path):
         writer.save(name, tables[name])
 
     catalog = DataCatalog.from_config(copy.deepcopy({**table_entries, **figure_entries}))
-    for name in ("params:qa.scorecard", "params:qa.projection"):
+    for name in PARAMS:
         catalog[name] = MemoryDataset(_inputs(tables)[name])
     SequentialRunner().run(create_pipeline(), catalog)
 
@@ -123,8 +147,8 @@ def test_runs_with_the_real_catalog_entries(tables, tmp_path):
     for png in ("pr_curves.png", "drift_sweep.png", "latent_tsne_panel.png"):
         assert next((reporting / png).rglob("*.png")).stat().st_size > 10_000, png
     assert sorted(p.name for p in (reporting / "latent_tsne").rglob("*.png")) == ["model_driven.png", "smote.png"]
-    # the Markdown of the scorecard read back from CSV is the Markdown of the in-memory table
-    assert catalog.load("scorecard_md") == scorecard_report(tables["scorecard"], n_boot=N_BOOT, alpha=0.05)
+    # the Markdown of the scorecard and the repeats' summary read back from CSV is that of the in-memory tables
+    assert catalog.load("scorecard_md") == _markdown(tables)
     assert "model_driven" in catalog.load("latent_tsne_plotly").layout.title.text
     assert set(catalog.load("latent_embedding")["lane"].cat.categories) == {REAL_LANE, "smote", "model_driven"}
 

@@ -271,7 +271,9 @@ def test_pipeline_inputs_follow_the_declared_lanes_and_learners():
     lane_names = ["baseline", "smote", "smote_borderline", "model_driven"]
     pipe = create_pipeline(lane_names, ["logreg", "hgb"])
     by_name = {n.name: n for n in pipe.nodes}
-    assert set(by_name) == {"build_scorecard", "drift_sweep"}
+    assert set(by_name) == {"build_scorecard", "drift_sweep", "summarise_repeats"}
+    assert by_name["summarise_repeats"].inputs == ["repeats_metrics", "params:qa.scorecard"]
+    assert by_name["summarise_repeats"].outputs == ["repeats_summary"]
     card_inputs = set(by_name["build_scorecard"].inputs)
     for lane in lane_names:
         assert {f"{lane}.scores", f"{lane}.metrics"} <= card_inputs
@@ -293,11 +295,24 @@ def test_sliced_scorecard_pipeline_runs_on_memory_catalog(world, with_failed_lan
     for lane, d in with_failed_lane.items():
         datasets.update({f"{lane}.scores": d["scores"], f"{lane}.metrics": d["metrics"]})
         datasets.update({f"{lane}.{learner}.model": model for learner, model in d["models"].items()})
+    datasets["repeats_metrics"] = _repeats_metrics(names)
     catalog = DataCatalog(datasets={k: MemoryDataset(v) for k, v in datasets.items()})
     SequentialRunner().run(create_pipeline(names, list(LEARNERS)), catalog)
+    summary = catalog.load("repeats_summary")
+    assert len(summary) == len(names) * len(LEARNERS) and (summary["n_repeats"] == 2).all()
     card = catalog.load("scorecard")
     assert list(card["lane"].unique()) == names and list(card["learner"].unique()) == list(LEARNERS)
     assert card.set_index(["lane", "learner"]).loc[("smote_big", "hgb"), "status"] == "failed"
     assert set(catalog.load("pr_curve_points")["lane"]) == set(LANES)
     assert len(catalog.load("drift_sweep")) == len(LANES) * len(LEARNERS) * len(SEVERITIES)
     assert math.isnan(card.set_index(["lane", "learner"]).loc[("smote_big", "logreg"), "holdout_iid_auprc"])
+
+
+def _repeats_metrics(lane_names: list[str]) -> pd.DataFrame:
+    """A tiny repeats_metrics table (the repeats pipeline's output): 2 repeats, the IID holdout only."""
+    from synthetic_intelligence.core.repeats import REPEATS_COLUMNS
+
+    rows = [{"repeat": r, "seed": r, "lane": lane, "learner": learner, "holdout": "holdout_iid",
+             "auprc": 0.5 + 0.01 * i + 0.02 * r, "n_train": 100, "n_synthetic": 0, "status": "ok", "reason": None}
+            for r in range(2) for i, lane in enumerate(lane_names) for learner in LEARNERS]
+    return pd.DataFrame(rows, columns=REPEATS_COLUMNS)

@@ -61,13 +61,18 @@ def test_each_lanes_metrics_per_holdout_the_synthetic_share_and_the_chosen_setti
     assert 0 < metrics["model_driven.generation_choice.threshold"] < 1
     assert "model_driven.resample_report.acceptance_rate" in metrics
     assert "fidelity.model_driven.dcr_ratio" in metrics
+    # the repeated splits' pooled paired differences (repeats_summary keyed by lane, learner, holdout)
+    key = "repeats_summary.model_driven.hgb.holdout_iid"
+    assert metrics[f"{key}.diff_vs_baseline_ci_low"] <= metrics[f"{key}.diff_vs_baseline"] \
+        <= metrics[f"{key}.diff_vs_baseline_ci_high"]
+    assert metrics[f"{key}.n_ok"] == 2
 
 
 def test_the_scorecard_figures_and_dataset_versions_are_artifacts(mlflow_run, run, tmp_path):
     client, mrun = mlflow_run
     top = {a.path for a in client.list_artifacts(mrun.info.run_id)}
-    assert {"scorecard", "scorecard_md", "pr_curves", "drift_sweep_plot", "latent_tsne_panel", "latent_tsne_plotly",
-            "latent_tsne_figures", "kedro"} <= top
+    assert {"scorecard", "scorecard_md", "repeats_summary", "pr_curves", "drift_sweep_plot", "latent_tsne_panel",
+            "latent_tsne_plotly", "latent_tsne_figures", "kedro"} <= top
     assert [a.path for a in client.list_artifacts(mrun.info.run_id, "pr_curves")] == ["pr_curves/pr_curves.png"]
     versions = json.loads(Path(client.download_artifacts(mrun.info.run_id, "kedro/datasets.json", str(tmp_path)))
                           .read_text())
@@ -83,6 +88,8 @@ def test_long_work_reports_progress_in_the_log(run):
     assert re.search(r"generation \(class 1\): [\d,]+ of [\d,]+ rows accepted \(\d+%\), .* elapsed.*; round 1 of "
                      r"at most \d+, [\d,]+ candidates scored \(acceptance [\d.]+%\)", log)
     assert re.search(r"generation grid: 1 of 4 settings \(25%\), .* elapsed, about .* left; threshold ", log)
+    assert re.search(r"repeated splits: 1 of 2 repeats \(50%\), .* elapsed, about .* left; repeat 0 \(seed 0\): "
+                     r"\d of \d lanes ok", log)
 
 
 def test_the_run_ends_with_a_summary_naming_the_verdict_outputs_dashboard_and_mlflow(run, mlflow_run):

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from synthetic_intelligence.core.schema import BASELINE
+from synthetic_intelligence.core.scorecard import t_interval
 
 FAILED_POLICIES = ("baseline", "drop")
 KEYS = ["table", "learner", "lane"]
@@ -56,14 +57,7 @@ def effective_scores(results: pd.DataFrame, failed: str = "baseline") -> pd.Data
 
 def _interval(values: np.ndarray, alpha: float) -> tuple[float, float, float]:
     """Mean and Student-t interval over repeats (NaN interval for fewer than two values)."""
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, np.nan, np.nan
-    half = float(stats.t.ppf(1 - alpha / 2, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
-    return mean, mean - half, mean + half
+    return t_interval(values, alpha)
 
 
 def _verdict(low: float, high: float) -> str:

@@ -1,7 +1,8 @@
 """Swimlane scorecard, computation only: one row per lane x learner with AUPRC and its CI,
 paired differences vs reference lanes within the same learner with their verdicts, the
 lane's status (a lane that could not build its training set is listed as failed, with its
-reason) and its provenance; precision-recall curve points and the drift sweep.
+reason) and its provenance; precision-recall curve points, the drift sweep, and the summary
+of the repeated splits (means and paired differences with t-intervals over repeats).
 
 Every function returns a table; Markdown and figures are drawn from these tables by
 :mod:`synthetic_intelligence.reporting`.
@@ -29,7 +30,7 @@ from synthetic_intelligence.core.schema import HOLDOUTS, SPLITS, TARGET
 __all__ = [
     "BETTER", "WORSE", "TIE", "OK", "FAILED", "THRESHOLD_METRICS", "PR_CURVE_COLUMNS", "SWEEP_COLUMNS",
     "PROVENANCE_COLUMNS", "build_scorecard", "pr_curve_points", "drift_sweep_table", "ScorecardParams",
-    "DriftSweepParams",
+    "DriftSweepParams", "REPEATS_SUMMARY_COLUMNS", "repeats_summary", "t_interval",
 ]
 
 
@@ -301,3 +302,86 @@ def drift_sweep_table(new_world_base: pd.DataFrame, predictors: Mapping, severit
     table = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
     return table.sort_values(["learner", "lane", "severity"], kind="stable",
                              key=lambda c: c.map(order[c.name]) if c.name in order else c).reset_index(drop=True)
+
+
+# ------------------------------------------------------- repeated splits --
+
+def t_interval(values, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Mean and Student-t ``1 - alpha`` interval of the finite ``values`` (NaN interval below two values)."""
+    from scipy import stats
+
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(v.mean())
+    if v.size < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(1 - alpha / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
+    return mean, mean - half, mean + half
+
+
+REPEATS_SUMMARY_COLUMNS = ["lane", "learner", "holdout", "n_repeats", "n_ok", "n_failed", "auprc_mean",
+                           "auprc_ci_low", "auprc_ci_high", "auprc_sd", "failure_reason"]
+
+
+def repeats_summary(repeats: pd.DataFrame, *, references: tuple[str, ...] = ("baseline", "smote"),
+                    alpha: float = 0.05) -> pd.DataFrame:
+    """Per lane x learner x holdout over the repeated splits (the ``repeats_metrics`` long table):
+
+    - ``auprc_mean`` with a Student-t ``1 - alpha`` interval over the repeats where the lane
+      built its set (``n_ok``; ``n_failed`` repeats failed, the first ``failure_reason``);
+    - per reference lane ``r``: ``diff_vs_<r>`` the mean of the per-repeat AUPRC differences
+      (same learner, same holdout rows; repeats where both are ok: ``n_pairs_vs_<r>``) with
+      its t-interval (``_ci_low``, ``_ci_high``), ``wins_vs_<r>`` / ``ties_vs_<r>`` /
+      ``losses_vs_<r>`` (the sign of each repeat's difference) and ``vs_<r>``: better / worse
+      when the interval excludes 0, else no clear difference (``None`` against itself, with a
+      missing reference, or with fewer than two pairs).
+
+    A holdout with no rows (``status`` n/a in every repeat) has no row here. Rows: learners in
+    input order, lanes in input order within each, then holdouts.
+    """
+    if repeats.empty:
+        return pd.DataFrame(columns=REPEATS_SUMMARY_COLUMNS)
+    scored = repeats[repeats["status"] != "n/a"]
+    lanes = list(pd.unique(repeats["lane"]))
+    learners = list(pd.unique(repeats["learner"]))
+    holdouts = [h for h in HOLDOUTS if h in set(scored["holdout"])]
+    refs = [r for r in references if r in lanes]
+    by = {key: g for key, g in scored.groupby(["lane", "learner", "holdout"], sort=False)}
+    rows = []
+    for learner in learners:
+        for lane in lanes:
+            for h in holdouts:
+                g = by.get((lane, learner, h))
+                if g is None:
+                    continue
+                ok = g[g["status"] == OK]
+                mean, low, high = t_interval(ok["auprc"].to_numpy(float), alpha)
+                reasons = [str(x) for x in g.loc[g["status"] == FAILED, "reason"] if not _missing(x)]
+                row = {"lane": lane, "learner": learner, "holdout": h, "n_repeats": int(g["repeat"].nunique()),
+                       "n_ok": int(ok["repeat"].nunique()), "n_failed": int((g["status"] == FAILED).sum()),
+                       "auprc_mean": mean, "auprc_ci_low": low, "auprc_ci_high": high,
+                       "auprc_sd": float(ok["auprc"].std(ddof=1)) if len(ok) > 1 else math.nan,
+                       "failure_reason": reasons[0] if reasons else None}
+                for r in refs:
+                    ref = by.get((r, learner, h))
+                    pairs = pd.DataFrame(columns=["auprc", "auprc_ref"]) if ref is None or r == lane else ok.merge(
+                        ref.loc[ref["status"] == OK, ["repeat", "auprc"]], on="repeat", suffixes=("", "_ref"))
+                    diff = (pairs["auprc"] - pairs["auprc_ref"]).to_numpy(float)
+                    d_mean, d_low, d_high = t_interval(diff, alpha)
+                    row.update({
+                        f"diff_vs_{r}": d_mean, f"diff_vs_{r}_ci_low": d_low, f"diff_vs_{r}_ci_high": d_high,
+                        f"n_pairs_vs_{r}": int(diff.size), f"wins_vs_{r}": int((diff > 0).sum()),
+                        f"ties_vs_{r}": int((diff == 0).sum()), f"losses_vs_{r}": int((diff < 0).sum()),
+                        f"vs_{r}": _verdict(d_low, d_high) if diff.size >= 2 else None,
+                    })
+                rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=REPEATS_SUMMARY_COLUMNS)
+    return out
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

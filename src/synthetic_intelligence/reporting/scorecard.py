@@ -3,7 +3,8 @@
 * :func:`scorecard_markdown` - the ``scorecard`` table (one row per lane x learner) as Markdown:
   failed lanes with their reasons, an AUPRC matrix (lanes x learners) and a table per learner
   for each holdout, a training table, the provenance and plain-language verdicts;
-* :func:`scorecard_report` - the same plus how to read it (bootstrap settings, threshold sets);
+* :func:`scorecard_report` - the same plus how to read it (bootstrap settings, threshold sets) and,
+  given the ``repeats_summary`` table, the repeated splits (:func:`repeats_markdown`);
 * :func:`pr_curve_figure` - the ``pr_curve_points`` table as one axis per learner and holdout,
   one line per lane.
 
@@ -22,7 +23,8 @@ from synthetic_intelligence.core.schema import HOLDOUTS
 from synthetic_intelligence.core.scorecard import BETTER, FAILED, THRESHOLD_METRICS, TIE, WORSE
 from synthetic_intelligence.reporting.common import message_figure
 
-__all__ = ["HOLDOUT_LABELS", "verdict_sentences", "scorecard_markdown", "scorecard_notes", "scorecard_report", "pr_curve_figure"]
+__all__ = ["HOLDOUT_LABELS", "verdict_sentences", "scorecard_markdown", "scorecard_notes", "scorecard_report",
+           "repeats_markdown", "repeats_references", "pr_curve_figure"]
 
 HOLDOUT_LABELS = {
     "holdout_iid": "IID holdout",
@@ -273,9 +275,73 @@ def scorecard_notes(df: pd.DataFrame, *, n_boot: int, alpha: float) -> str:
     return "\n".join(notes)
 
 
-def scorecard_report(df: pd.DataFrame, *, n_boot: int, alpha: float, title: str = "Swimlane scorecard") -> str:
-    """:func:`scorecard_markdown` followed by :func:`scorecard_notes`: the ``scorecard_md`` dataset."""
-    return scorecard_markdown(df, title=title) + "\n" + scorecard_notes(df, n_boot=n_boot, alpha=alpha)
+def repeats_references(summary: pd.DataFrame) -> list[str]:
+    """The reference lanes of a ``repeats_summary`` table (its ``diff_vs_<reference>`` columns), in order."""
+    return [c[len("diff_vs_"):] for c in summary.columns
+            if c.startswith("diff_vs_") and not c.endswith(("_ci_low", "_ci_high"))]
+
+
+def _repeat_diff_cell(row: pd.Series, ref: str) -> str:
+    if row["lane"] == ref or _isnan(row.get(f"diff_vs_{ref}")):
+        return "—"
+    cell = _interval(row[f"diff_vs_{ref}"], row[f"diff_vs_{ref}_ci_low"], row[f"diff_vs_{ref}_ci_high"], signed=True)
+    wins, ties, losses = (int(row.get(f"{k}_vs_{ref}", 0)) for k in ("wins", "ties", "losses"))
+    verdict = row.get(f"vs_{ref}")
+    return cell + (f" ({verdict})" if not _isnan(verdict) else "") + f"; {wins}/{ties}/{losses}"
+
+
+def repeats_markdown(summary: pd.DataFrame | None, *, alpha: float, learners: list[str] | None = None,
+                     oracle: str | None = None) -> str:
+    """The "Repeated splits (k = ...)" section from the ``repeats_summary`` table
+    (:func:`synthetic_intelligence.core.scorecard.repeats_summary`); ``learners`` and ``oracle``
+    (``repeats.learners``, ``repeats.oracle``'s estimator) are quoted in its notes."""
+    if summary is None or summary.empty:
+        return "\n".join(["## Repeated splits", "", "Not run (`repeats.k: 0`): the verdicts above rest on one split.",
+                           ""])
+    k = int(summary["n_repeats"].max())
+    refs = repeats_references(summary)
+    out = [f"## Repeated splits (k = {k})", "",
+           f"Every lane re-run on {k} stratified re-splits of train + validation (the holdouts stay fixed and only "
+           "grade), with samplers and learners re-seeded per repeat. AUPRC: mean over the repeats with its "
+           f"Student-t {1 - alpha:.0%} interval. Δ vs a reference: the mean of the per-repeat AUPRC differences on "
+           f"the same holdout rows with its t-interval over repeats, the verdict (better / worse only when the "
+           "interval excludes 0) and wins/ties/losses over repeats.", ""]
+    notes = []
+    if learners:
+        notes.append(f"learners {', '.join(learners)} (fixed scikit-learn learners, as in the single split)")
+    notes.append(f"model_driven's oracle in every repeat: a fixed {oracle or 'scikit-learn'} fitted on the repeat's "
+                 "train, NOT the single split's AutoML oracle; its gate setting is chosen on the repeat's validation")
+    out += ["Repeats use " + "; ".join(notes) + ".", ""]
+    failed = summary[summary["n_failed"] > 0]
+    if len(failed):
+        rows = [[r["lane"], r["learner"], _label(r["holdout"]), f"{int(r['n_failed'])} of {int(r['n_repeats'])}",
+                 str(r.get("failure_reason") or "—")] for _, r in failed.iterrows()]
+        out += ["Lanes that failed in some repeats (their means use the repeats where they built a set):", "",
+                _pipe_table(["Lane", "Learner", "Holdout", "Failed", "First reason"], rows), ""]
+    for h in HOLDOUTS:
+        on_h = summary[summary["holdout"] == h]
+        out += [f"### {_label(h)} over {k} repeats", ""]
+        if on_h.empty:
+            out += [f"n/a: {h} has no rows.", ""]
+            continue
+        header = ["Lane", "Learner", "AUPRC mean [lo, hi]", "ok"] + [f"Δ vs {r} [lo, hi] (verdict); W/T/L" for r in refs]
+        rows = []
+        for _, r in on_h.iterrows():
+            auprc = _interval(r["auprc_mean"], r["auprc_ci_low"], r["auprc_ci_high"]) if int(r["n_ok"]) else "failed"
+            rows.append([r["lane"], r["learner"], auprc, f"{int(r['n_ok'])}/{int(r['n_repeats'])}"]
+                        + [_repeat_diff_cell(r, ref) for ref in refs])
+        out += [_pipe_table(header, rows), ""]
+    return "\n".join(out)
+
+
+def scorecard_report(df: pd.DataFrame, *, n_boot: int, alpha: float, title: str = "Swimlane scorecard",
+                     repeats: str | None = None) -> str:
+    """:func:`scorecard_markdown`, then ``repeats`` (the :func:`repeats_markdown` section) when given, then
+    :func:`scorecard_notes`: the ``scorecard_md`` dataset."""
+    parts = [scorecard_markdown(df, title=title)]
+    if repeats:
+        parts.append(repeats)
+    return "\n".join(parts) + "\n" + scorecard_notes(df, n_boot=n_boot, alpha=alpha)
 
 
 # ----------------------------------------------------------------- figures --

@@ -13,10 +13,17 @@ from plotly.subplots import make_subplots
 
 from synthetic_intelligence.core.schema import HOLDOUTS
 from synthetic_intelligence.core.scorecard import BETTER, TIE, WORSE
-from synthetic_intelligence.reporting.scorecard import HOLDOUT_LABELS, _interval, _isnan, _refs_in
+from synthetic_intelligence.reporting.scorecard import (
+    HOLDOUT_LABELS,
+    _interval,
+    _isnan,
+    _refs_in,
+    _repeat_diff_cell,
+    repeats_references,
+)
 
 __all__ = ["LEARNER", "VERDICT_COLOURS", "holdouts_of", "auprc_matrix", "difference_table", "verdict_counts",
-           "difference_figure"]
+           "difference_figure", "repeats_holdouts", "repeats_table"]
 
 #: Optional scorecard column: one row per lane x learner when present.
 LEARNER = "learner"
@@ -129,3 +136,27 @@ def difference_figure(diffs: pd.DataFrame, title: str = "Paired AUPRC difference
     fig.update_layout(title=title, template="plotly_white", height=140 + 45 * max(1, len(diffs) // max(1, len(
         holdouts))), legend_title_text="verdict", margin={"l": 10, "r": 10})
     return fig
+
+
+def repeats_holdouts(summary: pd.DataFrame) -> list[str]:
+    """The holdouts a ``repeats_summary`` table has rows for, in the project's order."""
+    return [h for h in HOLDOUTS if h in set(summary["holdout"])]
+
+
+def repeats_table(summary: pd.DataFrame, holdout: str | None = None) -> pd.DataFrame:
+    """The ``repeats_summary`` table as text cells, one row per lane x learner on ``holdout`` (default: the
+    first): repeats ok, mean AUPRC [t-interval over repeats], and per reference the pooled paired
+    difference [interval] (verdict); wins/ties/losses over repeats."""
+    present = repeats_holdouts(summary)
+    h = holdout or (present[0] if present else None)
+    rows = summary[summary["holdout"] == h]
+    refs = repeats_references(summary)
+    out = pd.DataFrame({
+        "lane": rows["lane"].astype(str).to_numpy(),
+        LEARNER: rows[LEARNER].astype(str).to_numpy(),
+        "repeats ok": [f"{int(r['n_ok'])} of {int(r['n_repeats'])}" for _, r in rows.iterrows()],
+        "AUPRC mean [lo, hi]": [_interval(r["auprc_mean"], r["auprc_ci_low"], r["auprc_ci_high"])
+                                for _, r in rows.iterrows()],
+        **{f"Δ vs {ref} (W/T/L)": [_repeat_diff_cell(r, ref) for _, r in rows.iterrows()] for ref in refs},
+    })
+    return out

@@ -53,3 +53,15 @@ train_cols = [c for c in ("lane", "train_rows", "train_minority_share", "synthet
                           "fit_seconds", "threshold_source") if c in card.columns]
 with st.expander("Training sets and thresholds"):
     st.dataframe(card[train_cols], width="stretch", hide_index=True)
+
+repeats = state.load(o, "repeats_summary")
+if repeats is not None and not repeats.data.empty:
+    summary = repeats.data
+    st.subheader(f"Repeated splits (k = {int(summary['n_repeats'].max())})")
+    st.markdown("Every lane re-run on re-splits of train + validation (holdouts fixed), with fixed scikit-learn "
+                "learners and a fixed scikit-learn oracle for model_driven (not the single split's AutoML oracle). "
+                "Mean AUPRC and paired differences pooled over the repeats, with t-intervals over repeats.")
+    state.source_caption(repeats)
+    rep_holdout = st.selectbox("Holdout (repeats)", vd.repeats_holdouts(summary), format_func=lambda h: sc.HOLDOUT_LABELS.get(h, h),
+                               key="repeats_holdout")
+    st.dataframe(vd.repeats_table(summary, rep_holdout), width="stretch", hide_index=True)

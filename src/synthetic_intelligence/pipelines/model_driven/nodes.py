@@ -6,7 +6,7 @@ import logging
 
 import pandas as pd
 
-from synthetic_intelligence.core import generation, learners
+from synthetic_intelligence.core import generation, learners, training_sets
 from synthetic_intelligence.core.generation import GenerationParams
 from synthetic_intelligence.core.resample import TRAINING_SET_ERRORS, build_or_fail, failed_training_set, is_failed
 from synthetic_intelligence.core.sampling import accepted
@@ -24,22 +24,7 @@ def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
     sentinel ``{"failed": True, "reason": ...}`` and :func:`generate` passes it on.
     """
     learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
-    params = GenerationParams.model_validate(params)
-    try:
-        grid, choice = generation.choose(train, validation, oracle, params)
-    except TRAINING_SET_ERRORS as exc:
-        logger.warning("No generation setting works on this data (%s: %s); the lane is reported as failed and "
-                       "the other lanes go on", type(exc).__name__, exc)
-        return pd.DataFrame({"error": [str(exc)]}), {"failed": True, "reason": str(exc), "error": type(exc).__name__}
-    if choice.get("no_oversampling_better_on_validation"):
-        logger.warning("On validation no oversampling (AUPRC %.4f) beat every grid point (best %.4f): the "
-                       "model_driven lane uses the best grid point; expect it to tie or lose to baseline",
-                       choice["validation_auprc_no_oversampling"], choice["validation_auprc"])
-    if choice["tuned"]:
-        logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
-                    choice["threshold"], choice["ratio"], choice["validation_auprc"],
-                    choice["validation_auprc_no_oversampling"])
-    return grid, choice
+    return training_sets.choose_generation(train, validation, oracle, params)
 
 
 def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams) -> tuple[object, dict]:

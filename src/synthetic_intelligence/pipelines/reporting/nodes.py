@@ -18,11 +18,18 @@ from synthetic_intelligence.reporting.common import setting
 __all__ = ["scorecard_markdown", "pr_curves", "drift_sweep_plot", "latent_tsne"]
 
 
-def scorecard_markdown(scorecard_table: pd.DataFrame, scorecard_params: Any) -> str:
-    """``scorecard`` -> ``scorecard_md``; the notes quote ``n_boot`` and ``alpha`` of ``qa.scorecard``."""
-    return scorecard.scorecard_report(
-        scorecard_table, n_boot=int(setting(scorecard_params, "n_boot")), alpha=float(setting(scorecard_params, "alpha"))
-    )
+def scorecard_markdown(scorecard_table: pd.DataFrame, scorecard_params: Any, repeats_summary: pd.DataFrame,
+                       repeats_params: Any) -> str:
+    """``scorecard`` (+ ``repeats_summary``) -> ``scorecard_md``; the notes quote ``n_boot`` and ``alpha`` of
+    ``qa.scorecard``, the repeats' section ``repeats.learners`` and ``repeats.oracle``'s estimator."""
+    alpha = float(setting(scorecard_params, "alpha"))
+    oracle = setting(repeats_params, "oracle")
+    estimator = setting(oracle, "estimator") if oracle is not None else None
+    learners = setting(repeats_params, "learners")
+    repeats = scorecard.repeats_markdown(repeats_summary, alpha=alpha, learners=list(learners or []) or None,
+                                         oracle=estimator)
+    return scorecard.scorecard_report(scorecard_table, n_boot=int(setting(scorecard_params, "n_boot")), alpha=alpha,
+                                      repeats=repeats)
 
 
 def pr_curves(pr_curve_points: pd.DataFrame) -> Figure:

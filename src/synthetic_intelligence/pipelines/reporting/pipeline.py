@@ -19,8 +19,8 @@ TAGS = ["reporting"]
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            node(nodes.scorecard_markdown, ["scorecard", "params:qa.scorecard"], "scorecard_md",
-                 name="scorecard_markdown"),
+            node(nodes.scorecard_markdown, ["scorecard", "params:qa.scorecard", "repeats_summary", "params:repeats"],
+                 "scorecard_md", name="scorecard_markdown"),
             node(nodes.pr_curves, "pr_curve_points", "pr_curves", name="pr_curves"),
             node(nodes.drift_sweep_plot, "drift_sweep", "drift_sweep_plot", name="drift_sweep_plot"),
             node(nodes.latent_tsne, ["latent_embedding", "params:qa.projection"],

@@ -1,6 +1,7 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.scorecard`: the lane x learner scorecard and the drift sweep.
+"""Thin nodes over :mod:`synthetic_intelligence.core.scorecard`: the lane x learner scorecard, the drift sweep
+and the summary of the repeated splits.
 
-They emit tables only (``scorecard``, ``pr_curve_points``, ``drift_sweep``); the
+They emit tables only (``scorecard``, ``pr_curve_points``, ``drift_sweep``, ``repeats_summary``); the
 reporting pipeline draws the Markdown and the figures from them.
 Both nodes take one input per swimlane (the drift sweep: per swimlane and learner).
 Node inputs must be fixed when the pipeline is built, so they are passed as keyword
@@ -128,3 +129,15 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: di
     )
     logger.info("Drift sweep: %d models x %d severities", len(predictors), len(severities))
     return table
+
+
+def summarise_repeats(repeats_metrics: pd.DataFrame, scorecard_params: ScorecardParams) -> pd.DataFrame:
+    """``repeats_metrics`` -> ``repeats_summary``: per lane x learner x holdout the mean AUPRC over the repeated
+    splits with a t-interval (``alpha`` of ``qa.scorecard``) and, per reference of ``qa.scorecard.references``,
+    the paired difference pooled over repeats with wins / ties / losses and a verdict."""
+    params = ScorecardParams.model_validate(scorecard_params)
+    summary = scorecard.repeats_summary(repeats_metrics, references=tuple(params.references), alpha=params.alpha)
+    if len(repeats_metrics):
+        logger.info("Repeated splits: %d repeats summarised (%d lane x learner x holdout rows)",
+                    repeats_metrics["repeat"].nunique(), len(summary))
+    return summary

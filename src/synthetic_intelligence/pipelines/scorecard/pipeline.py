@@ -1,4 +1,5 @@
-"""scorecard: the lane x learner scorecard with its PR-curve points, and the drift sweep (tables only).
+"""scorecard: the lane x learner scorecard with its PR-curve points, the drift sweep and the summary of the
+repeated splits (tables only).
 
 The lanes and learners come from :func:`synthetic_intelligence.lanes.swimlanes` and
 :func:`~synthetic_intelligence.lanes.learners` when the pipeline is created (or from
@@ -38,7 +39,8 @@ def drift_sweep_inputs(lane_names: list[str], learner_names: list[str] | None = 
 
 
 def create_pipeline(lane_names: list[str] | None = None, learner_names: list[str] | None = None, **kwargs) -> Pipeline:
-    """``build_scorecard`` -> scorecard, pr_curve_points; ``drift_sweep`` -> drift_sweep.
+    """``build_scorecard`` -> scorecard, pr_curve_points; ``drift_sweep`` -> drift_sweep;
+    ``summarise_repeats``: repeats_metrics (the repeats pipeline) -> repeats_summary.
 
     ``lane_names`` / ``learner_names`` default to the project's swimlanes and learners.
     """
@@ -49,6 +51,8 @@ def create_pipeline(lane_names: list[str] | None = None, learner_names: list[str
                  ["scorecard", "pr_curve_points"], name="build_scorecard"),
             node(nodes.drift_sweep, drift_sweep_inputs(lane_names, learner_names),
                  "drift_sweep", name="drift_sweep", tags=H2O_TAG),
+            node(nodes.summarise_repeats, ["repeats_metrics", "params:qa.scorecard"], "repeats_summary",
+                 name="summarise_repeats"),
         ],
         tags=TAGS,
     )

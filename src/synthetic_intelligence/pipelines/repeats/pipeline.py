@@ -1,0 +1,30 @@
+"""repeats: the lanes on k re-splits of the training world (``repeats_metrics``), before the scorecard.
+
+One node over :mod:`synthetic_intelligence.core.repeats`: the lanes of
+:func:`synthetic_intelligence.lanes.swimlanes` (a SMOTE-family lane with its ``<lane>.sampler``),
+the sklearn learners of ``repeats.learners`` and a fixed sklearn oracle (``repeats.oracle``) for
+model_driven. The scorecard pipeline summarises the table (``repeats_summary``).
+"""
+
+from __future__ import annotations
+
+from kedro.pipeline import Pipeline, node
+
+from synthetic_intelligence import lanes
+from synthetic_intelligence.core.schema import SPARK_TAG
+from synthetic_intelligence.pipelines.repeats import nodes
+
+
+def repeats_inputs() -> dict[str, str]:
+    inputs = {name: name for name in ("train", "validation", "holdout_iid", "holdout_new_world")}
+    inputs.update({"repeats": "params:repeats", "learners": "params:learners", "generation": "params:generation",
+                   "split": "params:data_isolation.split"})
+    inputs.update({nodes.input_key(lane): f"params:{lane}.sampler" for lane in lanes.SMOTE_LANES})
+    return inputs
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [node(nodes.run_repeats, repeats_inputs(), "repeats_metrics", name="run_repeats", tags=[SPARK_TAG])],
+        tags="repeats",
+    )
