@@ -11,6 +11,7 @@ from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro.validation.parameter_validator import ParameterValidator
+from kedro_datasets.pandas import ParquetDataset
 from sklearn.datasets import make_classification
 
 from synthetic_intelligence import settings
@@ -60,7 +61,7 @@ def _get(params: dict, dotted: str):
 
 
 @pytest.fixture(scope="module")
-def run():
+def run(tmp_path_factory):
     pipeline = data_isolation() + learners(["logreg"]) + oracle() + model_driven(["logreg"])
     params = ParameterValidator({"rare": pipeline}).validate_raw_params(quick_parameters())  # as before a kedro run
     assert params["generation"].sampler["gate"] == "quantile"  # the default gate
@@ -70,6 +71,9 @@ def run():
             catalog[name] = MemoryDataset(_get(params, name.removeprefix("params:")))
     for name in pipeline.all_outputs():
         catalog[name] = Kept(copy_mode="assign")
+    accepted = tmp_path_factory.mktemp("rare") / "accepted_rows.parquet"
+    for name in ("model_driven.accepted_rows@spark", "model_driven.accepted_rows@pandas"):  # transcoded: one file
+        catalog[name] = ParquetDataset(filepath=str(accepted))
     SequentialRunner().run(pipeline, catalog)
     return catalog
 
