@@ -45,7 +45,15 @@ def _child(body: str) -> subprocess.CompletedProcess:
         def closer(name):
             return lambda: print("closed", name, flush=True)
     """) + textwrap.dedent(body)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False,
+                          preexec_fn=_default_signals)
+
+
+def _default_signals() -> None:
+    """The child starts with default SIGINT/SIGHUP even when pytest runs under nohup or as a background job
+    (which ignore them and would hand that on), so each test sets the dispositions it is about."""
+    for sig in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
