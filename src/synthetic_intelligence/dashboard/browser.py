@@ -124,10 +124,13 @@ def open_page(page, url: str, title: str, timeout_ms: int = 90_000) -> None:
     """Go to ``url`` and wait until Streamlit has drawn the page titled ``title`` and finished running."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout_ms)
-    # the running indicator is gone once the script has finished
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+    # the running indicator is gone once the script has finished; it can appear a moment after the heading,
+    # so the check is repeated after a pause (a picture taken in between shows a page without its charts)
+    for _ in range(2):
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+        page.wait_for_timeout(1000)
     if page.locator(".js-plotly-plot").count():
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=timeout_ms)
     page.wait_for_timeout(1500)  # charts and images settle

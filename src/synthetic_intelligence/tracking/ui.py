@@ -179,8 +179,12 @@ def metric_row(page, name: str) -> list[str] | None:
 
 
 def scroll_parameters_to(page, name: str) -> None:
-    """Scroll the compare view's parameter table (not the page) so that ``name``'s row is near its top."""
-    page.locator("tr", has=page.get_by_text(name, exact=True)).first.evaluate("""row => {
+    """Scroll the compare view's parameter table (not the page) so that ``name``'s row is near its top;
+    nothing when the table has no such row (e.g. "Show diff only" and two runs with the same value)."""
+    rows = page.locator("tr", has=page.get_by_text(name, exact=True))
+    if not rows.count():
+        return
+    rows.first.evaluate("""row => {
         let box = row.parentElement;
         while (box && !(box.scrollHeight > box.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(box).overflowY)))
             box = box.parentElement;
