@@ -43,3 +43,17 @@ def test_edge_cases():
         nearest_real_rows(ts.drop(columns=PROVENANCE))
     with pytest.raises(ValueError, match="n_rows"):
         nearest_real_rows(ts, n_rows=-1)
+
+
+def test_a_feature_named_like_a_column_of_the_table_is_kept_apart_and_saves_as_parquet(tmp_path):
+    """conf/example_rare's table has a feature called ``distance``: the table must not repeat a column name."""
+    from synthetic_intelligence.pipelines.latent_qa.nodes import synthetic_neighbours
+
+    ts = _train_set().rename(columns={"a": "distance", "b": "lane"})
+    table = nearest_real_rows(ts, n_rows=3, seed=0)
+    assert list(table.columns[5:]) == ["feature_distance", "feature_lane", "c"]
+    syn = table[table["row"] == "synthetic"]
+    np.testing.assert_allclose(syn["feature_distance"], ts.loc[syn["train_index"], "distance"])
+    both = synthetic_neighbours({"n_rows": 3, "seed": 0}, smote=ts, model_driven=ts)
+    assert both.columns.is_unique and set(both["lane"]) == {"smote", "model_driven"}
+    both.to_parquet(tmp_path / "neighbours.parquet")

@@ -15,10 +15,18 @@ import pandas as pd
 from synthetic_intelligence.core.latent.projection import seeded_sample
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET
 
-__all__ = ["NEIGHBOUR_COLUMNS", "SYNTHETIC_ROW", "NEAREST_REAL_ROW", "nearest_real_rows"]
+__all__ = ["NEIGHBOUR_COLUMNS", "RESERVED", "feature_column", "SYNTHETIC_ROW", "NEAREST_REAL_ROW", "nearest_real_rows"]
 
 #: Columns before the feature columns of :func:`nearest_real_rows`' table.
 NEIGHBOUR_COLUMNS = ["pair", "row", "distance", "train_index", TARGET]
+#: Names a feature column cannot keep in that table (``lane`` is added per lane by the latent_qa pipeline).
+RESERVED = frozenset({"lane", *NEIGHBOUR_COLUMNS})
+
+
+def feature_column(name: str) -> str:
+    """The table's column for feature ``name``: the name itself, or ``feature_<name>`` when it is one of the
+    table's own columns (a user's table may well have a feature called ``distance``)."""
+    return f"feature_{name}" if name in RESERVED else name
 SYNTHETIC_ROW, NEAREST_REAL_ROW = "synthetic", "nearest real"
 
 
@@ -28,7 +36,7 @@ def nearest_real_rows(train_set: pd.DataFrame, *, n_rows: int = 8, seed: int = 0
     ``train_set`` is a lane's training set with the ``is_synthetic`` provenance column.
     Returns two rows per pair: ``pair`` (0, 1, ...), ``row`` (``synthetic`` / ``nearest real``),
     ``distance`` (standardised Euclidean, the same on both rows), ``train_index`` (the row's
-    index in ``train_set``), ``target`` and every feature column. Empty (same columns) when
+    index in ``train_set``), ``target`` and every feature column (named by :func:`feature_column`). Empty (same columns) when
     the lane has no synthetic or no real row.
     """
     from sklearn.neighbors import NearestNeighbors
@@ -40,7 +48,7 @@ def nearest_real_rows(train_set: pd.DataFrame, *, n_rows: int = 8, seed: int = 0
     features = [c for c in train_set.columns if c not in NON_FEATURES]
     synthetic_mask = train_set[PROVENANCE].astype(bool).to_numpy()
     real, synthetic = train_set.loc[~synthetic_mask], train_set.loc[synthetic_mask]
-    columns = [*NEIGHBOUR_COLUMNS, *features]
+    columns = [*NEIGHBOUR_COLUMNS, *map(feature_column, features)]
     if real.empty or synthetic.empty or n_rows == 0:
         return pd.DataFrame(columns=columns)
     X_real = real[features].to_numpy(dtype=np.float64)
@@ -54,5 +62,5 @@ def nearest_real_rows(train_set: pd.DataFrame, *, n_rows: int = 8, seed: int = 0
         for kind, index, source in ((SYNTHETIC_ROW, syn_index, picked), (NEAREST_REAL_ROW, real.index[j], real)):
             record = source.loc[index]
             rows.append({"pair": pair, "row": kind, "distance": float(d), "train_index": index,
-                         TARGET: int(record[TARGET]), **{f: record[f] for f in features}})
+                         TARGET: int(record[TARGET]), **{feature_column(f): record[f] for f in features}})
     return pd.DataFrame(rows, columns=columns)
