@@ -10,7 +10,6 @@ import io
 import json
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.dashboard.browser import CHROMIUM_FLAGS, browser_missing_reason, find_chromium
+from synthetic_intelligence.dashboard.browser import CHROMIUM_FLAGS, browser_missing_reason, find_chromium, stop_group
 from tests.test_kedro_viz import LAYERS
 
 pytestmark = [pytest.mark.slow, pytest.mark.h2o]  # kedro viz over the session's quick run
@@ -73,13 +72,7 @@ def viz(quick_run, tmp_path_factory):
                 time.sleep(2)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_group(proc)
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -22,6 +23,7 @@ from synthetic_intelligence.dashboard.__main__ import streamlit_command
 from synthetic_intelligence.dashboard.outputs import ENV_VAR, PROJECT_VAR
 
 __all__ = ["CHROMIUM_FLAGS", "find_chromium", "browser_missing_reason", "free_port", "wait_for_http", "serve",
+           "stop_group",
            "chromium", "open_page"]
 
 #: Flags that work headless as root in a container, with no network but loopback.
@@ -70,6 +72,19 @@ def wait_for_http(url: str, timeout: float = 90.0, process: subprocess.Popen | N
             pass
         time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop_group(process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """Stop a server started with ``start_new_session=True`` and its children: SIGTERM to its process group,
+    SIGKILL after ``timeout`` seconds; nothing when it has already ended."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @contextlib.contextmanager

@@ -13,13 +13,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from synthetic_intelligence.dashboard.browser import free_port, wait_for_http
+from synthetic_intelligence.dashboard.browser import free_port, stop_group, wait_for_http
 
 __all__ = ["EXPERIMENT", "serve", "runs_url", "compare_url", "newest_runs", "prepare", "open_runs_list", "open_compare",
            "parameter_row", "metric_row", "scroll_parameters_to", "tidy_compare"]
@@ -45,13 +44,7 @@ def serve(store_uri: str = "sqlite:///mlruns.db", cwd: str | Path = ".", port: i
         wait_for_http(f"{url}/health", timeout, process)
         yield url
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process)
         if log:
             out.close()
 
