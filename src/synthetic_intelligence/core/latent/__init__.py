@@ -32,7 +32,9 @@ from synthetic_intelligence.core.latent.fidelity import (
 from synthetic_intelligence.core.latent.neighbours import (
     NEAREST_REAL_ROW,
     NEIGHBOUR_COLUMNS,
+    RESERVED,
     SYNTHETIC_ROW,
+    feature_column,
     nearest_real_rows,
 )
 from synthetic_intelligence.core.latent.projection import (
@@ -81,5 +83,7 @@ __all__ = [
     "NEIGHBOUR_COLUMNS",
     "SYNTHETIC_ROW",
     "NEAREST_REAL_ROW",
+    "RESERVED",
+    "feature_column",
     "nearest_real_rows",
 ]
