@@ -6,9 +6,12 @@ import pytest
 from synthetic_intelligence.core.metrics import (
     auprc,
     bootstrap_ci,
+    bootstrap_indices,
+    bootstrap_replicates,
     choose_threshold,
     evaluate_scores,
     paired_bootstrap_diff,
+    paired_diff_from_replicates,
     threshold_metrics,
 )
 
@@ -76,6 +79,18 @@ def test_paired_diff_detects_better_scorer():
     d_rev = paired_bootstrap_diff(y, b, a, n_boot=300)
     assert d_rev["diff"] < 0 and d_rev["ci_high"] < 0
     assert d_rev["p_a_not_better"] == 1.0
+
+
+def test_replicates_kept_per_scored_set_pair_exactly_as_the_paired_bootstrap():
+    """The scorecard computes each set's replicates once and pairs them: the same figures as paired_bootstrap_diff."""
+    y, a, b = _signal_and_noise()
+    idx = bootstrap_indices(y, 200, random_state=3)
+    kept = paired_diff_from_replicates(auprc(y, a), auprc(y, b), bootstrap_replicates(y, a, idx),
+                                       bootstrap_replicates(y, b, idx))
+    assert kept == paired_bootstrap_diff(y, a, b, n_boot=200, random_state=3)
+    assert kept["ci_low"] > 0
+    ci = bootstrap_ci(y, a, n_boot=200, random_state=3)
+    assert np.quantile(bootstrap_replicates(y, a, idx), [0.025, 0.975]).tolist() == [ci["ci_low"], ci["ci_high"]]
 
 
 def test_paired_diff_identical_scores_is_zero():

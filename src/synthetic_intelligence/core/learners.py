@@ -155,13 +155,15 @@ def describe(config: LearnerConfig) -> dict:
     return {"engine": config.engine, "model": "AutoML", "params": automl, "seed": config.seed}
 
 
-def _frames(train: pd.DataFrame, validation: pd.DataFrame):
-    """H2O frames of ``train`` (with its weights column when it has one) and ``validation``."""
+def _frames(train: pd.DataFrame, validation: pd.DataFrame | None):
+    """H2O frames of ``train`` (with its weights column when it has one) and ``validation`` (``None``: none)."""
     X, y = split_xy(train)
     frame = pd.concat([X, y], axis=1)
     weighted = WEIGHT in train.columns
     if weighted:
         frame[WEIGHT] = train[WEIGHT].to_numpy(dtype=np.float64)
+    if validation is None:
+        return list(X.columns), h2o_utils.to_h2o(frame, target=TARGET), None, weighted
     Xv, yv = split_xy(validation)
     valid = pd.concat([Xv, yv], axis=1)
     if weighted:  # H2O wants the weights column in every frame; validation rows count once
@@ -223,9 +225,12 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
                              "it cannot be used on the class-weighted lane")
         info["model_id"] = config.estimator
     elif config.engine == "h2o":
-        features, train_h2o, valid_h2o, weighted = _frames(train, validation)
+        # validation only where it stops the training early: scoring it every few trees changes nothing else
+        # and costs about a third of a refitted GBM's time
+        stops = int(config.params.get("stopping_rounds", 0) or 0) > 0
+        features, train_h2o, valid_h2o, weighted = _frames(train, validation if stops else None)
         model = _h2o_estimator(config.algo, config.params)
-        model.train(x=features, y=TARGET, training_frame=train_h2o, validation_frame=valid_h2o,
+        model.train(x=features, y=TARGET, training_frame=train_h2o, **({"validation_frame": valid_h2o} if stops else {}),
                     **({"weights_column": WEIGHT} if weighted else {}))
         info["model_id"] = model.model_id
     else:
@@ -282,7 +287,8 @@ def leader_params(model) -> dict:
     if model.algo in ("gbm", "drf", "xgboost"):
         params["ntrees"] = int(output["model_summary"]["number_of_trees"][0])
         params["stopping_rounds"] = 0
-        params.pop("stopping_metric", None)
+        for key in ("stopping_metric", "score_tree_interval", "score_each_iteration"):  # scoring for early stopping only
+            params.pop(key, None)
     if model.algo == "glm":
         for key in ("lambda", "nlambdas", "lambda_min_ratio"):
             params.pop(key, None)

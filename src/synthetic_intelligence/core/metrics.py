@@ -119,6 +119,37 @@ def _replicates(metric: Metric, y: np.ndarray, s: np.ndarray, idx: np.ndarray) -
     return np.array([metric(y[i], s[i]) for i in idx], dtype=float)
 
 
+def bootstrap_indices(y_true, n_boot: int = 1000, random_state: int | None = 0) -> np.ndarray:
+    """The ``(n_boot, n)`` stratified bootstrap rows that :func:`bootstrap_ci` and
+    :func:`paired_bootstrap_diff` draw for labels ``y_true`` and ``random_state``."""
+    y = np.asarray(y_true)
+    _check_boot(n_boot, 0.05)
+    return _stratified_indices(y, int(n_boot), np.random.default_rng(random_state))
+
+
+def bootstrap_replicates(y_true, scores, idx: np.ndarray, metric: Metric = auprc) -> np.ndarray:
+    """``metric`` on every bootstrap replicate ``idx`` (:func:`bootstrap_indices`) of one set of scores.
+
+    Kept per scored set, the replicates pair any two sets on the same rows without recomputing
+    them (:func:`paired_diff_from_replicates`)."""
+    y, s = _validate(y_true, scores)
+    return _replicates(metric, y, s, idx)
+
+
+def paired_diff_from_replicates(point_a: float, point_b: float, reps_a: np.ndarray, reps_b: np.ndarray, *,
+                                alpha: float = 0.05) -> dict:
+    """:func:`paired_bootstrap_diff`'s result from both sets' point estimates and replicates on the same rows."""
+    diffs = np.asarray(reps_a) - np.asarray(reps_b)
+    lo, hi = np.quantile(diffs, [alpha / 2, 1 - alpha / 2])
+    return {
+        "diff": float(point_a - point_b),
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+        "p_a_not_better": float(np.mean(diffs <= 0)),
+        "n_boot": int(diffs.size),
+    }
+
+
 def _check_boot(n_boot: int, alpha: float) -> None:
     if int(n_boot) < 1:
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
@@ -169,15 +200,8 @@ def paired_bootstrap_diff(
     _check_boot(n_boot, alpha)
     rng = np.random.default_rng(random_state)
     idx = _stratified_indices(y, int(n_boot), rng)
-    diffs = _replicates(metric, y, a, idx) - _replicates(metric, y, b, idx)
-    lo, hi = np.quantile(diffs, [alpha / 2, 1 - alpha / 2])
-    return {
-        "diff": float(metric(y, a) - metric(y, b)),
-        "ci_low": float(lo),
-        "ci_high": float(hi),
-        "p_a_not_better": float(np.mean(diffs <= 0)),
-        "n_boot": int(n_boot),
-    }
+    return paired_diff_from_replicates(metric(y, a), metric(y, b), _replicates(metric, y, a, idx),
+                                       _replicates(metric, y, b, idx), alpha=alpha)
 
 
 def choose_threshold(y_true, scores) -> float:

@@ -23,7 +23,9 @@ from synthetic_intelligence.core.metrics import (
     EvaluationParams,
     auprc,
     bootstrap_ci,
-    paired_bootstrap_diff,
+    bootstrap_indices,
+    bootstrap_replicates,
+    paired_diff_from_replicates,
 )
 from synthetic_intelligence.core.schema import HOLDOUTS, SPLITS, TARGET
 
@@ -168,6 +170,18 @@ def build_scorecard(  # noqa: PLR0912, PLR0915 - one table: each lane x learner 
             _check_aligned(scores, learner, h, ok)
 
     refs = [r for r in references if r in lanes]
+    replicates: dict = {}
+
+    def point_and_replicates(lane: str, learner: str, h: str) -> tuple[float, np.ndarray]:
+        """AUPRC and its bootstrap replicates of one cell, computed once: every comparison reuses them
+        (the rows are the holdout's, drawn from ``random_state`` as paired_bootstrap_diff draws them)."""
+        if (lane, learner, h) not in replicates:
+            df = scores[lane][learner][h]
+            y, s = df["y_true"].to_numpy(), df["score"].to_numpy()
+            idx = bootstrap_indices(y, n_boot, random_state)
+            replicates[lane, learner, h] = (auprc(y, s), bootstrap_replicates(y, s, idx))
+        return replicates[lane, learner, h]
+
     rows = []
     for learner in learners:
         for lane in lanes:
@@ -196,11 +210,9 @@ def build_scorecard(  # noqa: PLR0912, PLR0915 - one table: each lane x learner 
                         row[key] = row[f"{key}_ci_low"] = row[f"{key}_ci_high"] = math.nan
                         row[f"{h}_vs_{r}"] = None
                         continue
-                    mine, theirs = scores[lane][learner][h], scores[r][learner][h]
-                    d = paired_bootstrap_diff(
-                        mine["y_true"].to_numpy(), mine["score"].to_numpy(), theirs["score"].to_numpy(), auprc,
-                        n_boot=n_boot, alpha=alpha, random_state=random_state,
-                    )
+                    (mine, mine_reps), (theirs, theirs_reps) = (point_and_replicates(lane, learner, h),
+                                                                point_and_replicates(r, learner, h))
+                    d = paired_diff_from_replicates(mine, theirs, mine_reps, theirs_reps, alpha=alpha)
                     row[key], row[f"{key}_ci_low"], row[f"{key}_ci_high"] = d["diff"], d["ci_low"], d["ci_high"]
                     row[f"{h}_vs_{r}"] = _verdict(d["ci_low"], d["ci_high"])
                 for k in THRESHOLD_METRICS:
