@@ -153,3 +153,18 @@ def test_input_validation(y, s, match):
 def test_paired_diff_validates_both_score_vectors():
     with pytest.raises(ValueError, match="length mismatch"):
         paired_bootstrap_diff([0, 1, 0], [0.1, 0.2, 0.3], [0.1, 0.2], n_boot=10)
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct scores", "tied scores"])
+def test_auprc_replicates_equal_sklearn_average_precision_on_every_replicate(ties):
+    """The vectorised replicates (one path without ties, one with) are sklearn's average precision per replicate."""
+    from sklearn.metrics import average_precision_score
+
+    from synthetic_intelligence.core.metrics import auprc_replicates
+
+    y, a, _ = _signal_and_noise()
+    s = np.round(a, 1) if ties else a
+    assert (len(np.unique(s)) < len(s)) == ties
+    idx = bootstrap_indices(y, 40, random_state=5)
+    expected = [average_precision_score(y[i], s[i]) for i in idx]
+    np.testing.assert_allclose(auprc_replicates(y, s, idx), expected, rtol=0, atol=1e-12)

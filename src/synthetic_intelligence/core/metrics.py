@@ -101,6 +101,17 @@ def auprc_replicates(y: np.ndarray, scores: np.ndarray, idx: np.ndarray) -> np.n
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     out = np.empty(idx.shape[0], dtype=float)
+    if ends is None:  # no tied scores: precision is needed at the positive rows only (half the work)
+        positives = np.flatnonzero(y_sorted)
+        for lo in range(0, idx.shape[0], _CHUNK):
+            r = rank[idx[lo:lo + _CHUNK]]
+            counts = np.bincount((r + (np.arange(r.shape[0]) * n)[:, None]).ravel(),
+                                 minlength=r.shape[0] * n).reshape(r.shape[0], n)
+            rows = np.cumsum(counts, axis=1)[:, positives]
+            drawn = counts[:, positives]
+            tps = np.cumsum(drawn, axis=1)
+            out[lo:lo + _CHUNK] = np.sum(drawn * tps / np.maximum(rows, 1), axis=1) / tps[:, -1]
+        return out
     for lo in range(0, idx.shape[0], _CHUNK):
         r = rank[idx[lo:lo + _CHUNK]]
         counts = np.bincount((r + (np.arange(r.shape[0]) * n)[:, None]).ravel(),
@@ -171,13 +182,17 @@ def bootstrap_ci(
     _check_boot(n_boot, alpha)
     rng = np.random.default_rng(random_state)
     idx = _stratified_indices(y, int(n_boot), rng)
-    reps = _replicates(metric, y, s, idx)
+    return ci_from_replicates(metric(y, s), _replicates(metric, y, s, idx), alpha=alpha)
+
+
+def ci_from_replicates(point: float, reps: np.ndarray, *, alpha: float = 0.05) -> dict:
+    """:func:`bootstrap_ci`'s result from the point estimate and its replicates (:func:`bootstrap_replicates`)."""
     lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
     return {
-        "point": float(metric(y, s)),
+        "point": float(point),
         "ci_low": float(lo),
         "ci_high": float(hi),
-        "n_boot": int(n_boot),
+        "n_boot": int(np.asarray(reps).shape[0]),
     }
 
 

@@ -25,6 +25,7 @@ from synthetic_intelligence.core.metrics import (
     bootstrap_ci,
     bootstrap_indices,
     bootstrap_replicates,
+    ci_from_replicates,
     paired_diff_from_replicates,
 )
 from synthetic_intelligence.core.schema import HOLDOUTS, SPLITS, TARGET
@@ -298,10 +299,11 @@ def drift_sweep_table(new_world_base: pd.DataFrame, predictors: Mapping, severit
         drifted = apply_drift(new_world_base, float(severity), **drift)
         y = drifted[TARGET].to_numpy()
         X = drifted.drop(columns=TARGET)
+        idx = bootstrap_indices(y, n_boot, random_state)  # bootstrap_ci's rows, drawn once per severity
         for key, predict in predictors.items():
             lane, learner = key if isinstance(key, tuple) else (key, None)
             s = predict(X)
-            ci = bootstrap_ci(y, s, auprc, n_boot=n_boot, alpha=alpha, random_state=random_state)
+            ci = ci_from_replicates(auprc(y, s), bootstrap_replicates(y, s, idx), alpha=alpha)
             rows.append({"lane": lane, "learner": learner, "severity": float(severity), "n_rows": int(y.size),
                          "n_minority": int(y.sum()), "prevalence": float(y.mean()), "auprc": ci["point"],
                          "auprc_ci_low": ci["ci_low"], "auprc_ci_high": ci["ci_high"],
