@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import pandas as pd
+
 from kedro.io import DataCatalog, MemoryDataset
 
 from synthetic_intelligence.core.schema import SPLITS
@@ -38,6 +40,8 @@ def lane_catalog(world: dict, lanes: list[str], learners: dict | None = None, *,
             data[f"params:learners.{name}"] = copy.deepcopy(config)
     for lane in lanes:
         data[f"{lane}.versions"] = {}
+    # what the learners pipeline reads of the oracle's (its search, for an h2o_leader with search: oracle)
+    data["oracle_report"], data["oracle_leaderboard"] = {"engine": "sklearn"}, pd.DataFrame({"model_id": []})
     data.update(extra)
     catalog = DataCatalog({name: MemoryDataset(value) for name, value in data.items()})
     for lane in lanes:

@@ -163,3 +163,24 @@ def test_hook_stops_the_jvm_and_removes_its_folders_at_the_end_of_a_run(tmp_path
     assert m and m[3] == "1", out.stdout  # h2ologs lives inside the run's folder, not in the system temp dir
     assert "LEFT 0" in out.stdout and "Shut down H2O cluster" in out.stdout
     assert not running(int(m[1]))
+
+
+def test_a_leader_searched_with_a_non_automl_oracle_is_refused_before_any_node_runs():
+    """``learners.automl.search: oracle`` with a scikit-learn oracle: the H2O hook names both parameters
+    before the run starts (no JVM, no node), instead of failing after the oracle has trained."""
+    from kedro.io import DataCatalog, MemoryDataset
+
+    from synthetic_intelligence.core.errors import ConfigurationError
+    from synthetic_intelligence.hooks import H2OHook
+    from synthetic_intelligence.pipelines.learners import create_pipeline
+
+    pipe = create_pipeline(["automl"])
+    params = {"params:learners.automl": {"engine": "h2o_leader", "search": "oracle"},
+              "params:oracle": {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression"}}
+    catalog = DataCatalog({name: MemoryDataset(value) for name, value in params.items()})
+    hook = H2OHook()
+    with pytest.raises(ConfigurationError, match="learners.automl: search: oracle .* oracle.engine is sklearn"):
+        hook.before_pipeline_run({}, pipe, catalog)
+    assert hook._handle is None  # refused before a cluster was started
+    catalog["params:oracle"] = MemoryDataset({"engine": "h2o_automl"})
+    H2OHook.check_searches(pipe, catalog)  # an AutoML oracle: fine

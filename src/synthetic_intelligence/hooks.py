@@ -27,7 +27,7 @@ import sys
 from kedro.framework.hooks import hook_impl
 from kedro.io import AbstractVersionedDataset
 
-from synthetic_intelligence.core import h2o_utils, spark_session
+from synthetic_intelligence.core import h2o_utils, learners, spark_session
 from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.schema import H2O_TAG, RUN_MANIFEST, SPARK_TAG, VERSIONS
 
@@ -52,8 +52,21 @@ class H2OHook:
             conf = {}
         self._config = dict(conf.get("h2o", conf) or {})
 
+    @staticmethod
+    def check_searches(pipeline, catalog) -> None:
+        """Each learner resolved in this run whose leader comes from the oracle's AutoML (``search: oracle``)
+        needs an AutoML oracle: checked before any node runs, not after the oracle has trained."""
+        if catalog is None or "params:oracle" not in catalog:
+            return
+        for node in pipeline.nodes:
+            for name in node.inputs:
+                if name.startswith("params:learners.") and "oracle_report" in node.inputs:
+                    learners.check_search(name.removeprefix("params:learners."), catalog.load(name),
+                                          catalog.load("params:oracle"))
+
     @hook_impl
     def before_pipeline_run(self, run_params, pipeline, catalog) -> None:  # noqa: ARG002
+        self.check_searches(pipeline, catalog)
         if not any(H2O_TAG in n.tags for n in pipeline.nodes):
             return
         url = self._config.get("url")

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,3 +146,44 @@ def test_leader_parameters_refit_every_automl_model_to_the_same_predictions(h2o_
                                    atol=tolerance, err_msg=model_id)
         algos.add(model.algo)
     assert len(algos) >= 2  # more than one algorithm was checked
+
+
+@pytest.mark.h2o
+def test_a_leader_searched_with_the_oracle_is_the_oracles_best_refittable_model(h2o_cluster, tiny_world):
+    """``search: oracle``: no second AutoML; the leader is the oracle AutoML's best model that is not a
+    StackedEnsemble, refitted from its parameters, ranked on the same validation."""
+    import h2o
+
+    train, validation = tiny_world["train"], tiny_world["validation"]
+    oracle, info = learners.fit_learner(train, validation, learners.LearnerConfig(engine="h2o_automl", max_models=2,
+                                                                                 seed=2))
+    board = info["leaderboard"]
+    assert board["model_id"].str.contains("StackedEnsemble").any()  # the oracle's search keeps its ensembles
+    found = info["refit_leader"]
+    ids = board["model_id"].tolist()
+    first_single = next(i for i in ids if h2o.get_model(i).algo != "stackedensemble")
+    assert found["leader"] == first_single and found["rank"] == ids.index(first_single) + 1
+    report = json.loads(json.dumps({**info, "leaderboard": None}, default=str))  # as the oracle's report stores it
+    resolved, selection = learners.resolve(learners.LearnerConfig(engine="h2o_leader", search="oracle"), train,
+                                           validation, oracle_search={**report, "leaderboard": board})
+    assert (resolved.engine, resolved.algo) == ("h2o", found["algo"]) and resolved.params == found["params"]
+    assert selection["leader"] == first_single and selection["search"] == "oracle"
+    assert "one search, shared" in selection["selected_on"] and selection["leaderboard"].equals(board)
+    refit, _ = learners.fit_learner(train, validation, resolved)
+    X = validation.drop(columns="target")
+    np.testing.assert_allclose(learners.predict_minority(refit, X),
+                               learners.predict_minority(h2o.get_model(first_single), X), atol=1e-3)
+
+
+def test_a_leader_searched_with_the_oracle_needs_an_automl_oracle(tiny_world):
+    leader = {"engine": "h2o_leader", "search": "oracle"}
+    sklearn_oracle = {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression"}
+    with pytest.raises(ConfigurationError, match="learners.automl: search: oracle .* oracle.engine is sklearn"):
+        learners.check_search("automl", leader, sklearn_oracle)
+    learners.check_search("automl", leader, {"engine": "h2o_automl"})  # fine
+    learners.check_search("automl", {**leader, "search": "own"}, sklearn_oracle)  # its own AutoML: fine
+    with pytest.raises(ConfigurationError, match="the oracle's engine is sklearn, not h2o_automl"):
+        learners.resolve(learners.LearnerConfig(**leader), tiny_world["train"], tiny_world["validation"],
+                         oracle_search={"engine": "sklearn"})
+    with pytest.raises(ValueError, match="search applies to engine h2o_leader only"):
+        learners.LearnerConfig(engine="h2o_automl", search="oracle")

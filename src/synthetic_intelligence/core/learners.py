@@ -39,7 +39,7 @@ ENGINES = ("sklearn", "h2o", "h2o_leader", "h2o_automl")
 #: AutoML algorithms the leader selection never picks (see the module docstring).
 LEADER_EXCLUDES = ("StackedEnsemble",)
 __all__ = ["LearnerConfig", "NoModel", "check_fits", "describe", "fit_learner", "leader_params", "predict_minority",
-           "resolve", "split_xy", "as_oracle", "import_estimator", "PROVENANCE"]
+           "refit_leader", "check_search", "resolve", "split_xy", "as_oracle", "import_estimator", "PROVENANCE"]
 
 
 class LearnerConfig(BaseModel):
@@ -62,6 +62,8 @@ class LearnerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     engine: Literal["sklearn", "h2o", "h2o_leader", "h2o_automl"] = "h2o_automl"
+    # h2o_leader: run its own AutoML ("own") or take the best refittable model of the oracle's ("oracle")
+    search: Literal["own", "oracle"] = "own"
     # AutoML (h2o_automl, h2o_leader)
     max_models: int = Field(4, ge=1)
     nfolds: int = Field(0, ge=0)
@@ -91,6 +93,8 @@ class LearnerConfig(BaseModel):
             raise ValueError(f"scale applies to engine sklearn only (engine is {self.engine})")
         if self.engine == "h2o_leader":
             self.exclude_algos = [*self.exclude_algos, *(a for a in LEADER_EXCLUDES if a not in self.exclude_algos)]
+        elif self.search != "own":
+            raise ValueError(f"search applies to engine h2o_leader only (engine is {self.engine})")
         return self
 
 
@@ -238,8 +242,41 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
         model = aml.leader
         info["model_id"] = model.model_id
         info["leaderboard"] = aml.leaderboard.as_data_frame(use_pandas=True)
+        info["refit_leader"] = refit_leader(aml, config)
     info["fit_seconds"] = time.perf_counter() - start
     return model, info
+
+
+def refit_leader(aml, config: LearnerConfig) -> dict | None:
+    """The best model of an AutoML leaderboard that refits from parameters (no StackedEnsemble), as JSON:
+    ``leader`` (model id), ``algo``, ``params`` (:func:`leader_params`), ``rank`` on the leaderboard and where
+    it was ranked (``selected_on``).  ``None`` when every model is an ensemble.  An ``h2o_leader`` learner with
+    ``search: oracle`` is this, taken from the oracle's AutoML instead of a second search on the same data."""
+    import h2o
+
+    for rank, model_id in enumerate(aml.leaderboard["model_id"].as_data_frame(use_pandas=True)["model_id"], 1):
+        model = h2o.get_model(model_id)
+        if model.algo != "stackedensemble":
+            return {"leader": model_id, "algo": model.algo, "params": leader_params(model), "rank": rank,
+                    "selected_on": _selected_on(config)}
+    return None
+
+
+def check_search(name: str, learner, oracle) -> None:
+    """Before a run: ``learners.<name>`` with ``search: oracle`` needs an AutoML oracle (``oracle.engine:
+    h2o_automl``) that may train a refittable model; a :class:`ConfigurationError` names both parameters."""
+    learner, oracle = LearnerConfig.model_validate(learner), LearnerConfig.model_validate(oracle)
+    if learner.engine != "h2o_leader" or learner.search != "oracle":
+        return
+    if oracle.engine != "h2o_automl":
+        raise ConfigurationError(f"learners.{name}: search: oracle takes the leader from the oracle's AutoML, but "
+                                 f"oracle.engine is {oracle.engine}: set oracle.engine: h2o_automl, or "
+                                 f"learners.{name}.search: own")
+
+
+def _selected_on(config: LearnerConfig) -> str:
+    return ("validation (AutoML leaderboard, AUCPR)" if config.nfolds == 0
+            else f"{config.nfolds}-fold cross-validation on train (AUCPR)")
 
 
 #: Parameters of a fitted H2O model that belong to its training run, not to the learner: frames,
@@ -297,32 +334,52 @@ def leader_params(model) -> dict:
     return params
 
 
-def resolve(config: LearnerConfig, train: pd.DataFrame, validation: pd.DataFrame) -> tuple[LearnerConfig, dict]:
+def resolve(config: LearnerConfig, train: pd.DataFrame, validation: pd.DataFrame,
+            oracle_search: dict | None = None) -> tuple[LearnerConfig, dict]:
     """The learner every lane fits: ``config`` itself, or for ``h2o_leader`` the AutoML leader chosen
     once on ``train`` against ``validation``, as an ``h2o`` learner with its algorithm and parameters.
 
+    With ``search: oracle`` no second AutoML runs: the leader is ``oracle_search`` (the oracle's
+    report, whose ``refit_leader`` is the best model of the oracle's AutoML on the same ``train`` and
+    ``validation`` that refits from parameters, :func:`refit_leader`; ``leaderboard`` its leaderboard).
     ``info``: ``selected`` (bool) and, for a leader, ``leader`` (model id), ``algo``,
-    ``selected_on``, ``excluded_algos``, ``seconds`` and the ``leaderboard`` (DataFrame).
+    ``selected_on``, ``excluded_algos``, ``search``, ``seconds`` and the ``leaderboard`` (DataFrame).
     """
     if not isinstance(config, LearnerConfig):
         config = LearnerConfig.model_validate(config)
     if config.engine != "h2o_leader":
         return config, {"selected": False}
     start = time.perf_counter()
-    aml = _automl(train, validation, config)
-    leader = aml.leader
-    resolved = LearnerConfig(engine="h2o", algo=leader.algo, params=leader_params(leader))
+    if config.search == "oracle":
+        found = (oracle_search or {}).get("refit_leader")
+        if not found:
+            engine = (oracle_search or {}).get("engine")
+            raise ConfigurationError(
+                "learners: an h2o_leader learner with search: oracle takes its leader from the oracle's AutoML, but "
+                + (f"the oracle's engine is {engine}, not h2o_automl" if engine and engine != "h2o_automl"
+                   else "the oracle's AutoML has no model that refits from parameters (only StackedEnsembles)")
+                + ": set oracle.engine: h2o_automl, or search: own")
+        resolved = LearnerConfig(engine="h2o", algo=found["algo"], params=found["params"])
+        leader, algo = found["leader"], found["algo"]
+        selected_on = f"{found['selected_on']}, the oracle's AutoML (rank {found['rank']}; one search, shared)"
+        leaderboard = oracle_search.get("leaderboard")
+        leaderboard = pd.DataFrame(leaderboard) if leaderboard is not None else pd.DataFrame({"model_id": [leader]})
+    else:
+        aml = _automl(train, validation, config)
+        resolved = LearnerConfig(engine="h2o", algo=aml.leader.algo, params=leader_params(aml.leader))
+        leader, algo, selected_on = aml.leader.model_id, aml.leader.algo, _selected_on(config)
+        leaderboard = aml.leaderboard.as_data_frame(use_pandas=True)
     info = {
         "selected": True,
-        "leader": leader.model_id,
-        "algo": leader.algo,
-        "selected_on": "validation (AutoML leaderboard, AUCPR)" if config.nfolds == 0
-        else f"{config.nfolds}-fold cross-validation on train (AUCPR)",
+        "leader": leader,
+        "algo": algo,
+        "search": config.search,
+        "selected_on": selected_on,
         "excluded_algos": list(config.exclude_algos),
         "note": "StackedEnsemble is excluded from the selection: an ensemble is refitted from its base models, "
                 "not from a parameter set",
         "seconds": time.perf_counter() - start,
-        "leaderboard": aml.leaderboard.as_data_frame(use_pandas=True),
+        "leaderboard": leaderboard,
     }
     return resolved, info
 

@@ -12,18 +12,22 @@ from synthetic_intelligence.core.learners import LearnerConfig
 logger = logging.getLogger(__name__)
 
 
-def resolve_learner(train: pd.DataFrame, validation: pd.DataFrame, learner: LearnerConfig) -> tuple[dict, pd.DataFrame]:
+def resolve_learner(train: pd.DataFrame, validation: pd.DataFrame, learner: LearnerConfig, oracle_report: dict,
+                    oracle_leaderboard: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
     """``learners.<learner>.spec`` (what every lane fits) and its selection's leaderboard.
 
     A configured learner (``sklearn``, ``h2o``, per-lane ``h2o_automl``) is written as it is.
-    An ``h2o_leader`` learner runs H2O AutoML once on ``train`` (the baseline lane's
-    training set) against ``validation``; its leader's algorithm and parameters become the
-    ``h2o`` learner every lane refits.  ``spec``: ``config`` (a :class:`LearnerConfig`),
+    An ``h2o_leader`` learner is chosen once by H2O AutoML on ``train`` (the baseline lane's
+    training set) against ``validation``: with ``search: oracle`` (the default run) from the
+    oracle's AutoML, which searched the same data (``oracle_report``, ``oracle_leaderboard``),
+    with ``search: own`` by an AutoML of its own; the leader's algorithm and parameters become
+    the ``h2o`` learner every lane refits.  ``spec``: ``config`` (a :class:`LearnerConfig`),
     ``configured`` (the parameters as written) and ``selection`` (leader, algo, where it was
     chosen, the excluded algorithms; ``None`` for a configured learner).
     """
     configured = LearnerConfig.model_validate(learner)
-    resolved, info = learners.resolve(configured, train, validation)
+    resolved, info = learners.resolve(configured, train, validation,
+                                      oracle_search={**(oracle_report or {}), "leaderboard": oracle_leaderboard})
     leaderboard = info.pop("leaderboard", pd.DataFrame({"model_id": [learners.describe(resolved)["model"]]}))
     selection = info if info.pop("selected") else None
     if selection:

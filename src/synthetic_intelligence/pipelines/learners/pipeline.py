@@ -3,7 +3,8 @@
 
 Every lane's train_evaluate fits these specs, so all lanes fit the same algorithm with
 the same hyper-parameters; an AutoML leader is chosen here once, on ``train`` against
-``validation``, never per lane.
+``validation``, never per lane (by default from the oracle's AutoML, which searched the same
+data: every learner reads the oracle's report and leaderboard, so the oracle runs first).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from synthetic_intelligence.pipelines.learners import nodes
 
 def learner_spec(learner: str) -> Pipeline:
     return Pipeline(
-        [node(nodes.resolve_learner, ["train", "validation", "params:learner"], ["spec", "leaderboard"],
-              name="resolve", tags=H2O_TAG)],
+        [node(nodes.resolve_learner, ["train", "validation", "params:learner", "oracle_report", "oracle_leaderboard"],
+              ["spec", "leaderboard"], name="resolve", tags=H2O_TAG)],
         namespace=f"learners.{learner}",
-        inputs={"train", "validation"},
+        inputs={"train", "validation", "oracle_report", "oracle_leaderboard"},
         parameters={"params:learner": f"params:learners.{learner}"},
         tags=["learners"],
     )
