@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
-
 from kedro.io import DataCatalog, MemoryDataset
 
 from synthetic_intelligence.core.schema import SPLITS
