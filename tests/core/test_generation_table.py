@@ -59,3 +59,47 @@ def test_a_shortfall_read_back_raises_the_samplers_error(tiny_world):
     with pytest.raises(GenerationError) as two_steps:
         generation.build_from_table(tiny_world["train"], table, plan)
     assert str(two_steps.value) == str(one_step.value)
+
+
+class _Counting:
+    """A fitted oracle that counts the row sets it scores."""
+
+    def __init__(self, model):
+        self.model, self.classes_, self.feature_names_in_, self.calls = model, model.classes_, model.feature_names_in_, 0
+
+    def predict_proba(self, X):
+        self.calls += 1
+        return self.model.predict_proba(X)
+
+
+def test_the_validation_grid_scores_each_distinct_row_set_once_and_chooses_the_same(tiny_world, oracle, monkeypatch):
+    """The grid's settings share a seed, so they re-score the same real minority rows and first candidates:
+    remembered scores give the same grid and choice with fewer oracle calls than the grid without them."""
+    train, validation = tiny_world["train"], tiny_world["validation"]
+    grid_kw = {"thresholds": [0.25, 0.5, 0.75], "ratios": [0.2, 0.4], "random_state": 3, "candidates": "interpolate",
+               "batch_size": 1024, "max_rounds": 20, "gate": "quantile",
+               "learner": learners.LearnerConfig(engine="sklearn", estimator_kwargs={"max_iter": 20, "random_state": 0})}
+    remembered = _Counting(oracle)
+    grid, choice = generation.tune(train, validation, remembered, **grid_kw)
+    plain = _Counting(oracle)
+    monkeypatch.setattr(generation, "RememberedScores", lambda o: o)  # every setting scores everything again
+    plain_grid, plain_choice = generation.tune(train, validation, plain, **grid_kw)
+    assert choice == plain_choice
+    pd.testing.assert_frame_equal(grid.drop(columns="seconds"), plain_grid.drop(columns="seconds"))
+    assert (grid["n_synthetic"] > 0).sum() == 6  # every setting generated
+    assert remembered.calls < plain.calls / 2, (remembered.calls, plain.calls)
+
+
+def test_remembered_scores_are_the_oracles_and_tell_inputs_apart(oracle, tiny_world):
+    X = learners.split_xy(tiny_world["validation"])[0]
+    counted = _Counting(oracle)
+    memo = generation.RememberedScores(counted)
+    first = memo.predict_proba(X)
+    np.testing.assert_array_equal(first, oracle.predict_proba(X))
+    first[:] = -1  # a caller changing its copy changes nothing remembered
+    np.testing.assert_array_equal(memo.predict_proba(X.copy()), oracle.predict_proba(X))
+    assert counted.calls == 1 and memo.classes_ is oracle.classes_
+    shifted = X.copy()
+    shifted.iloc[0, 0] += 1e-9  # one value differs: scored again
+    np.testing.assert_array_equal(memo.predict_proba(shifted), oracle.predict_proba(shifted))
+    assert counted.calls == 2

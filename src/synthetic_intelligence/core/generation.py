@@ -6,6 +6,7 @@ with an already trained oracle; nothing here sees a holdout.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import time
@@ -229,6 +230,38 @@ def build_from_table(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tu
     return out, report
 
 
+class RememberedScores:
+    """An oracle that scores each distinct input once: ``predict_proba`` of rows it has already scored (the
+    same values, dtype, shape and columns) is the remembered result, the oracle is not called again.
+
+    The validation grid runs the sampler once per (threshold, ratio) with the same seed: every setting
+    scores the same real minority rows and, for the same ratio, the same first batch of candidates.
+    Scoring is the costly part with a StackedEnsemble oracle; remembering it changes no number.
+    Other attributes (``classes_``, ``feature_names_in_``) are the oracle's.
+    """
+
+    def __init__(self, oracle):
+        self.oracle = oracle
+        self.calls = 0  # rows sets the oracle itself scored
+        self._seen: dict = {}
+
+    def __getattr__(self, name: str):
+        if name in ("oracle", "calls", "_seen"):
+            raise AttributeError(name)
+        return getattr(self.oracle, name)
+
+    def predict_proba(self, X):
+        values = np.ascontiguousarray(X.to_numpy() if isinstance(X, pd.DataFrame) else np.asarray(X))
+        if values.dtype.kind not in "biuf":  # not plain numbers: nothing to compare by bytes
+            return np.asarray(self.oracle.predict_proba(X))
+        columns = tuple(map(str, X.columns)) if isinstance(X, pd.DataFrame) else None
+        key = (values.shape, values.dtype.str, columns, hashlib.blake2b(values.view(np.uint8), digest_size=20).digest())
+        if key not in self._seen:
+            self.calls += 1
+            self._seen[key] = np.asarray(self.oracle.predict_proba(X))
+        return self._seen[key].copy()
+
+
 def tune(
     train: pd.DataFrame,
     validation: pd.DataFrame,
@@ -254,6 +287,8 @@ def tune(
     rows.append({"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, "acceptance_rate": np.nan,
                  "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True})
     settings = list(itertools.product(thresholds, ratios))
+    if isinstance(backend, str):  # numpy: the grid's settings re-score the same rows (Spark scores in executors)
+        oracle = RememberedScores(learners.as_oracle(oracle, list(learners.split_xy(train)[0].columns)))
     progress = Progress("generation grid", len(settings), unit="settings", logger=logger)
     for i, (threshold, ratio) in enumerate(settings, start=1):
         try:
