@@ -180,7 +180,9 @@ def summarise(table: pd.DataFrame, params: ScalingParams, oracles: dict | None =
         "oracles": {k: {kk: vv for kk, vv in v.items() if kk != "path"} for k, v in (oracles or {}).items()},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "memory_gib": _memory_gib(), "load_average": list(os.getloadavg()),
-                    "note": "one run on a shared machine: other jobs ran at the same time, so times are pessimistic"},
+                    "note": "load_average (1, 5, 15 min) at the end of the run; the measurements keep up to 'cpus' "
+                            "cores busy themselves, so a 15-minute load well above that means other jobs ran at the "
+                            "same time and the times are pessimistic"},
         "params": params.model_dump(),
         "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
