@@ -242,11 +242,10 @@ class RememberedScores:
 
     def __init__(self, oracle):
         self.oracle = oracle
-        self.calls = 0  # rows sets the oracle itself scored
         self._seen: dict = {}
 
     def __getattr__(self, name: str):
-        if name in ("oracle", "calls", "_seen"):
+        if name in ("oracle", "_seen"):
             raise AttributeError(name)
         return getattr(self.oracle, name)
 
@@ -257,7 +256,6 @@ class RememberedScores:
         columns = tuple(map(str, X.columns)) if isinstance(X, pd.DataFrame) else None
         key = (values.shape, values.dtype.str, columns, hashlib.blake2b(values.view(np.uint8), digest_size=20).digest())
         if key not in self._seen:
-            self.calls += 1
             self._seen[key] = np.asarray(self.oracle.predict_proba(X))
         return self._seen[key].copy()
 
