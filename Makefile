@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 export KEDRO_DISABLE_TELEMETRY = true
 export PYSPARK_PYTHON = $(abspath $(PY))
 
-.PHONY: install run run-quick test viz viz-screenshot mlflow dashboard browser screenshots clean-venv
+.PHONY: install run run-quick test wheel-test viz viz-screenshot mlflow dashboard browser screenshots clean-venv
 
 install: $(VENV)/.installed
 
@@ -13,7 +13,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[all,dev]"
 	touch $@
 
 run: install          ## the main job: kedro run on the built-in synthetic data (base sizes)
@@ -24,6 +24,11 @@ run-quick: install    ## the same on tiny data (conf/quick), a few minutes
 
 test: install         ## the test suite (quick environment, tiny data)
 	$(PY) -m pytest $(ARGS)
+
+# the sampler as a light library: its wheel in a fresh venv with the core dependencies only (from PyPI), run
+# inside an imbalanced-learn Pipeline; fails if a heavy package is installed or imported (CI runs it)
+wheel-test: install
+	PYTHON=$(abspath $(PY)) bash tools/wheel_test.sh
 
 viz: install          ## kedro-viz on http://127.0.0.1:4141: the DAG by layer, previews of tables and figures
 	$(VENV)/bin/kedro viz run --no-browser --host 127.0.0.1 $(ARGS)

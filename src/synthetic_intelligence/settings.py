@@ -28,3 +28,10 @@ CONFIG_LOADER_ARGS = {
         "spark": ["spark*", "spark*/**"],
     },
 }
+
+# The warnings every command would open with (OmegaConf resolver deprecation inside Kedro's config loader,
+# dotted dataset names of namespaced pipelines, MLflow's advice on a kedro-mlflow class): filtered here, with
+# their reasons in startup_warnings.py, before Kedro builds the config loader, the plugins' commands or pipelines.
+from synthetic_intelligence.startup_warnings import quiet_startup  # noqa: E402
+
+quiet_startup()
