@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" .
+# built from a copy of the sources, so that the checkout gets no build/ or egg-info
+mkdir "$work/source" && cp -r pyproject.toml README.md src "$work/source/"
+"$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$work/source"
 wheel="$(ls "$work"/dist/synthetic_intelligence-*.whl)"
 "$PYTHON" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel"

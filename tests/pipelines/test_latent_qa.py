@@ -283,8 +283,8 @@ def test_parameters_become_typed_configs(env):
 
 
 def test_quick_only_shrinks_budgets():
-    base = yaml.safe_load((CONF / "base" / "parameters_latent_qa.yml").read_text())["qa"]
-    quick = yaml.safe_load((CONF / "quick" / "parameters_latent_qa.yml").read_text())["qa"]
+    base = yaml.safe_load((CONF / "base" / "parameters_qa.yml").read_text())["qa"]
+    quick = yaml.safe_load((CONF / "quick" / "parameters_qa.yml").read_text())["qa"]
     assert not {"hidden", "latent_dim"} & set(quick.get("autoencoder", {}))
     for section, values in quick.items():
         assert set(values) <= set(base[section]), section

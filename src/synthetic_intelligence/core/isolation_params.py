@@ -12,10 +12,9 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from synthetic_intelligence.core import synthetic
-from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.new_world import (
     NEW_WORLD_KINDS,
     ClusterWorld,
@@ -24,6 +23,7 @@ from synthetic_intelligence.core.new_world import (
     NoNewWorld,
     QuantileWorld,
 )
+from synthetic_intelligence.core.params import as_model
 
 __all__ = ["SourceParams", "GeneratorsParams", "SyntheticGeneratorParams", "TwoClustersGeneratorParams",
            "SplitParams", "DriftParams", "SOURCE_KINDS", "parse", "ClusterWorld", "CutWorld", "NoNewWorld",
@@ -175,25 +175,6 @@ class DriftParams(BaseModel):
     seed: int = 11
 
 
-def _value(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def parse(model: type[M], value: Any, key: str) -> M:
-    """``value`` as ``model`` (a model instance passes through); a problem is a :class:`ConfigurationError`
-    naming ``key.<field>``, the problem and the value, one ``;``-separated item per problem."""
-    if isinstance(value, model):
-        return value
-    try:
-        return model.model_validate({} if value is None else value)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join([key, *(str(p) for p in err["loc"])])
-            msg = err["msg"].removeprefix("Value error, ")
-            got = "" if err["type"] == "missing" or isinstance(err.get("input"), dict) else \
-                f" (got {_value(err.get('input'))})"
-            problems.append(f"{where}: {msg}{got}")
-        raise ConfigurationError("; ".join(problems)) from None
+#: ``value`` as ``model`` with one-line errors naming ``key.<field>``: the project's one coercion helper.
+parse = as_model
 

@@ -33,6 +33,7 @@ from sklearn.preprocessing import StandardScaler
 
 from synthetic_intelligence.core import h2o_utils
 from synthetic_intelligence.core.errors import ConfigurationError, check_same_columns
+from synthetic_intelligence.core.params import as_model
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
 ENGINES = ("sklearn", "h2o", "h2o_leader", "h2o_automl")
@@ -207,8 +208,7 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
     ``weighted`` and, for AutoML, the ``leaderboard`` as a DataFrame.  An ``h2o_leader``
     learner is resolved first (:func:`resolve`) and fitted as the ``h2o`` learner it becomes.
     """
-    if not isinstance(config, LearnerConfig):
-        config = LearnerConfig.model_validate(config)
+    config = as_model(LearnerConfig, config, "learner")
     if config.engine == "h2o_leader":
         raise ConfigurationError("engine h2o_leader is chosen once by the learners pipeline and refitted on every "
                                  "lane; here (the oracle, the generation tuning) use h2o_automl, h2o or sklearn")
@@ -345,8 +345,7 @@ def resolve(config: LearnerConfig, train: pd.DataFrame, validation: pd.DataFrame
     ``info``: ``selected`` (bool) and, for a leader, ``leader`` (model id), ``algo``,
     ``selected_on``, ``excluded_algos``, ``search``, ``seconds`` and the ``leaderboard`` (DataFrame).
     """
-    if not isinstance(config, LearnerConfig):
-        config = LearnerConfig.model_validate(config)
+    config = as_model(LearnerConfig, config, "learner")
     if config.engine != "h2o_leader":
         return config, {"selected": False}
     start = time.perf_counter()

@@ -13,12 +13,12 @@ the pipeline builds that mapping from :func:`synthetic_intelligence.lanes.swimla
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 import pandas as pd
 
 from synthetic_intelligence.core import learners, scorecard
 from synthetic_intelligence.core.learners import NoModel
+from synthetic_intelligence.core.params import setting
 from synthetic_intelligence.core.scorecard import DriftSweepParams, ScorecardParams
 
 logger = logging.getLogger(__name__)
@@ -26,13 +26,6 @@ logger = logging.getLogger(__name__)
 SCORES, METRICS, MODEL = "scores", "metrics", "model"
 _SEP = "__"
 SWEEP_COLUMNS = scorecard.SWEEP_COLUMNS
-
-
-def _get(params, key: str, default=None):
-    """``params[key]`` of a dict, or ``params.key`` of a typed parameter object."""
-    if isinstance(params, Mapping):
-        return params.get(key, default)
-    return getattr(params, key, default)
 
 
 def input_key(kind: str, lane: str, learner: str | None = None) -> str:
@@ -114,7 +107,7 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: di
     real, not a drifted copy: the sweep does not apply and an empty table is returned.
     """
     models = {key: d[MODEL] for key, d in _split(lane_models, (MODEL,)).items()}
-    if _get(source, "kind", "synthetic") == "table":
+    if setting(source, "kind", "synthetic") == "table":
         logger.info("Drift sweep skipped: the data source is a user table")
         return pd.DataFrame(columns=SWEEP_COLUMNS)
     sweep = DriftSweepParams.model_validate(sweep)
@@ -123,8 +116,8 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: di
                   for key, model in models.items() if not isinstance(model, NoModel)}
     table = scorecard.drift_sweep_table(
         new_world_base, predictors, severities,
-        drift={k: _get(drift, k) for k in ("shift_scale", "relabel_share", "seed")},
-        holdout_severity=float(_get(drift, "severity")),
+        drift={k: setting(drift, k) for k in ("shift_scale", "relabel_share", "seed")},
+        holdout_severity=float(setting(drift, "severity")),
         n_boot=sweep.n_boot, alpha=sweep.alpha, random_state=sweep.seed,
     )
     logger.info("Drift sweep: %d models x %d severities", len(predictors), len(severities))
