@@ -11,7 +11,7 @@ adds three things:
   the full traceback is written to ``logs/error-<time>-<pid>.log`` (named on the line
   before); ``--traceback`` or ``SI_TRACEBACK=1`` prints it instead, as plain Kedro does;
 - Ctrl-C ends with one line and status 130;
-- however the run ends, local engines (the H2O JVM; later a local Spark) are stopped
+- however the run ends, local engines (the H2O JVM, a local Spark session) are stopped
   (:func:`synthetic_intelligence.core.lifecycle.close_all`).
 
 Any other exception is a bug and keeps Kedro's full traceback.

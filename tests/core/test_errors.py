@@ -1,6 +1,5 @@
 import pytest
 
-from synthetic_intelligence.core import errors
 from synthetic_intelligence.core.errors import (
     ClusterError,
     ConfigurationError,
@@ -45,10 +44,6 @@ def test_cyclic_chains_terminate():
     a, b = RuntimeError("a"), RuntimeError("b")
     a.__context__, b.__context__ = b, a
     assert find_user_error(a) is None
-
-
-def test_one_line_names_the_kind():
-    assert errors.one_line(ClusterError("cluster si-1 died")) == "ERROR [ClusterError] cluster si-1 died"
 
 
 def test_same_columns_pass_in_any_order_unless_ordered():

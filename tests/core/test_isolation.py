@@ -68,17 +68,6 @@ def test_isolation_check_fails_on_leak():
                                     "holdout_new_world": hold.iloc[:0]})
 
 
-def test_split_by_date_cut():
-    df = table()
-    df["when"] = pd.date_range("2024-01-01", periods=len(df), freq="D").astype(str)
-    old, new = isolation.split_by_cut(df, "when", "2024-03-01")
-    assert len(old) == 61 and len(new) == 139
-    with pytest.raises(DataValidationError, match="both must be non-empty"):
-        isolation.split_by_cut(df, "when", "2030-01-01")
-    with pytest.raises(DataValidationError, match="'nope' not found"):
-        isolation.split_by_cut(df, "nope", 1)
-
-
 def test_duplicate_rows_dropped():
     df = validate(table())
     doubled = pd.concat([df, df.iloc[:5]], ignore_index=True)

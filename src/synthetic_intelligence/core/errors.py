@@ -65,11 +65,6 @@ def find_user_error(exc: BaseException | None) -> UserError | None:
     return None
 
 
-def one_line(err: BaseException) -> str:
-    """``ERROR [<Kind>] <message>``: how the CLI reports a user error."""
-    return f"ERROR [{type(err).__name__}] {err}"
-
-
 def check_same_columns(
     a_columns: Iterable, a_name: str, b_columns: Iterable, b_name: str, *, hint: str = "", ordered: bool = False
 ) -> None:

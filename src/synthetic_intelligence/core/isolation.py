@@ -20,7 +20,7 @@ from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, T
 
 __all__ = [
     "ConfigurationError", "DataValidationError", "IsolationError", "check_min_minority_rows", "drop_duplicate_rows",
-    "isolation_report", "new_world_mask", "row_hashes", "split_by_cut", "split_training_world", "validate_table",
+    "isolation_report", "new_world_mask", "row_hashes", "split_training_world", "validate_table",
 ]
 
 
@@ -216,14 +216,6 @@ def new_world_mask(values: pd.Series, cut, *, column: str) -> np.ndarray:  # noq
             f"({_describe(key)})"
         )
     return new
-
-
-def split_by_cut(df: pd.DataFrame, column: str, cut) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows with ``column <= cut`` form the training world, the rest the new world."""
-    if column not in df.columns:
-        raise DataValidationError(f"new-world cut column {column!r} not found in the table")
-    new = new_world_mask(df[column], cut, column=column)
-    return df.loc[~new].reset_index(drop=True), df.loc[new].reset_index(drop=True)
 
 
 def split_training_world(

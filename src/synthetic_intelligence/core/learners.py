@@ -36,7 +36,6 @@ from synthetic_intelligence.core.errors import ConfigurationError, check_same_co
 from synthetic_intelligence.core.params import as_model
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
-ENGINES = ("sklearn", "h2o", "h2o_leader", "h2o_automl")
 #: AutoML algorithms the leader selection never picks (see the module docstring).
 LEADER_EXCLUDES = ("StackedEnsemble",)
 __all__ = ["LearnerConfig", "NoModel", "check_fits", "describe", "fit_learner", "leader_params", "predict_minority",

@@ -28,6 +28,8 @@ BASELINE, CLASS_WEIGHTED, SMOTE, MODEL_DRIVEN = "baseline", "class_weighted", "s
 #: Provenance datasets: ``<namespace>.versions`` (filled by the ProvenanceHook before the run: the
 #: versions of the datasets the namespace's nodes read and write) and the run's manifest.
 VERSIONS, RUN_MANIFEST = "versions", "run_manifest"
+#: The status of a lane x learner (x repeat) row in the scorecard, the repeats and the benchmark tables.
+OK, FAILED = "ok", "failed"
 
 #: Node tags read by hooks: a pipeline with an ``h2o`` node starts (or connects to) H2O.
 H2O_TAG = "h2o"

@@ -28,7 +28,7 @@ from synthetic_intelligence.core.metrics import (
     ci_from_replicates,
     paired_diff_from_replicates,
 )
-from synthetic_intelligence.core.schema import HOLDOUTS, SPLITS, TARGET
+from synthetic_intelligence.core.schema import FAILED, HOLDOUTS, OK, SPLITS, TARGET
 
 __all__ = [
     "BETTER", "WORSE", "TIE", "OK", "FAILED", "THRESHOLD_METRICS", "PR_CURVE_COLUMNS", "SWEEP_COLUMNS",
@@ -58,7 +58,6 @@ class DriftSweepParams(EvaluationParams):
 
 
 BETTER, WORSE, TIE = "better", "worse", "no clear difference"
-OK, FAILED = "ok", "failed"
 #: Threshold-dependent metrics copied per holdout from each learner's metrics.
 THRESHOLD_METRICS = ("roc_auc", "precision", "recall", "f1")
 #: Where a row comes from: the lane's sampler, the learner, the seeds and the dataset versions.

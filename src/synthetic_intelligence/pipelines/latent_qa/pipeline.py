@@ -1,8 +1,8 @@
 """latent_qa: autoencoder on real train rows -> t-SNE embedding table + fidelity table.
 
-The synthetic lanes (every swimlane but ``baseline``) are read from
-:func:`synthetic_intelligence.lanes.swimlanes` when the pipeline is created (or given as
-``lane_names``); each lane's ``<lane>.train_set`` is passed to the projection and
+The synthetic lanes (every swimlane but the real-row ones, :data:`synthetic_intelligence.lanes.REAL_LANES`:
+``baseline`` and ``class_weighted``) are read from :func:`synthetic_intelligence.lanes.swimlanes` when the
+pipeline is created (or given as ``lane_names``); each lane's ``<lane>.train_set`` is passed to the projection and
 fidelity nodes as a keyword argument named after the lane. The pictures are drawn by the
 reporting pipeline from ``latent_embedding``.
 """
