@@ -9,15 +9,13 @@ Four modules, one concern each (plain library code: no Kedro, no plotting):
   cluster coverage, distance to closest record) and the k-NN class-AUC diagnostic;
 * :mod:`.neighbours` - a sample of synthetic rows next to their nearest real rows (input space).
 
-The public names of all four are importable from here.
+The public names of all four are importable from here. The autoencoder's (the one module that imports
+torch) load on first use, so that the figures and the dashboard, which import :mod:`.projection`, never
+load torch (tests/test_architecture.py).
 """
 
-from synthetic_intelligence.core.latent.autoencoder import (
-    Autoencoder,
-    AutoencoderConfig,
-    TrainedAutoencoder,
-    train_autoencoder,
-)
+from typing import Any
+
 from synthetic_intelligence.core.latent.fidelity import (
     DCR_QUANTILE,
     MEMORISATION_RATIO,
@@ -87,3 +85,14 @@ __all__ = [
     "feature_column",
     "nearest_real_rows",
 ]
+
+#: The names of :mod:`.autoencoder`, imported (with torch) on first access.
+_AUTOENCODER = ("Autoencoder", "AutoencoderConfig", "TrainedAutoencoder", "train_autoencoder")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _AUTOENCODER:
+        from synthetic_intelligence.core.latent import autoencoder
+
+        return getattr(autoencoder, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
