@@ -122,3 +122,17 @@ def test_the_architecture_page_is_linked_from_the_readme_and_names_these_tests()
     assert "docs/architecture.md" in readme
     page = (ROOT / "docs" / "architecture.md").read_text()
     assert "tests/test_architecture.py" in page
+
+
+def test_every_relative_link_of_the_readme_and_the_docs_resolves():
+    import re
+
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    broken = []
+    for page in pages:
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if target.startswith(("http://", "https://", "#")):
+                continue
+            if not (page.parent / target.split("#", 1)[0]).exists():
+                broken.append(f"{page.relative_to(ROOT)} -> {target}")
+    assert broken == []

@@ -13,7 +13,7 @@ a free port; an http(s) store is opened as it is) and saves ``mlflow_runs.png`` 
 experiment's runs list, the seeds and a lane's AUPRC as columns) and ``mlflow_compare.png``
 (its two newest finished runs side by side: the parameters that differ, the metrics), e.g.
 after two runs with other seeds (``--params data_isolation.split.seed=8,generation.seed=1``).
-The README shows these files.
+docs/outputs.md shows these files (the README the Verdict page).
 """
 
 from __future__ import annotations
