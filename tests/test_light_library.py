@@ -7,6 +7,8 @@ The wheel itself is built and installed into a fresh environment by tools/wheel_
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -89,3 +91,29 @@ def test_the_start_up_warnings_are_filtered_once_settings_are_loaded(message, re
     record = logging.LogRecord("py.warnings", logging.WARNING, "", 0, "MLflow: Add type hints to the `predict` "
                                "method", None, None)
     assert not QuietPluginImport().filter(record)
+
+
+def test_a_kedro_session_of_the_project_opens_without_the_start_up_warnings(tmp_path):
+    """Kedro's OmegaConf resolver deprecation and the dotted dataset names are filtered before they are raised
+    (settings.py), so a session that loads the configuration and the pipelines prints neither."""
+    code = ("from pathlib import Path\n"
+            "from kedro.framework.startup import bootstrap_project\n"
+            "from kedro.framework.session import KedroSession\n"
+            "root = Path.cwd()\n"
+            "bootstrap_project(root)\n"
+            "with KedroSession.create(project_path=root, env='quick') as session:\n"
+            "    session.load_context().config_loader['parameters']\n"
+            "    from kedro.framework.project import pipelines\n"
+            "    pipelines['__default__']\n"
+            "print('opened')\n")
+    for item in ("pyproject.toml", "conf", "src", ".telemetry"):  # a copy: the hooks may write stores
+        source = ROOT / item
+        if source.exists():
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / item)
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
+                            cwd=tmp_path, timeout=300, env={**os.environ, "KEDRO_DISABLE_TELEMETRY": "true",
+                                                            "PYTHONPATH": str(tmp_path / "src")})
+    assert result.returncode == 0 and "opened" in result.stdout, result.stderr[-2000:]
+    output = result.stdout + result.stderr
+    assert "register_new_resolver" not in output
+    assert "contain '.'" not in output
