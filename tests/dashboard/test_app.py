@@ -179,14 +179,14 @@ def test_a_dataset_the_run_did_not_write_comes_from_the_newest_earlier_run(monke
 
 
 @pytest.mark.parametrize(("page", "expected"), [
-    (None, "No scorecard yet. Make it with `kedro run --pipeline scorecard` (or `kedro run`: the default run"),
-    ("curves", "`kedro run --pipeline scorecard`"),
-    ("latent", "No latent embedding (`latent_embedding`) yet. Make it with `kedro run --pipeline latent_qa`"),
-    ("generation", "`kedro run --pipeline model_driven`"),
+    (None, "No scorecard yet. Make it with `kedro run --pipelines scorecard` (or `kedro run`: the default run"),
+    ("curves", "`kedro run --pipelines scorecard`"),
+    ("latent", "No latent embedding (`latent_embedding`) yet. Make it with `kedro run --pipelines latent_qa`"),
+    ("generation", "`kedro run --pipelines model_driven`"),
     ("runs", "No run yet."),
-    ("benchmark", "No benchmark outputs yet. Make it with `kedro run --pipeline benchmark` (it is not part of the "
+    ("benchmark", "No benchmark outputs yet. Make it with `kedro run --pipelines benchmark` (it is not part of the "
                   "default run)"),
-    ("scaling", "`kedro run --pipeline scaling`"),
+    ("scaling", "`kedro run --pipelines scaling`"),
 ])
 def test_pages_without_outputs_say_which_kedro_run_makes_them(monkeypatch, tmp_path, page, expected):
     at = _app(monkeypatch, make_project(tmp_path), page)

@@ -10,7 +10,7 @@ which raises :class:`~.errors.ConfigurationError` with the same key names.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -32,7 +32,6 @@ __all__ = ["SourceParams", "GeneratorsParams", "SyntheticGeneratorParams", "TwoC
 SOURCE_KINDS: tuple[str, ...] = ("synthetic", "two_clusters", "table")
 _VARIANTS = {"cut": CutWorld, "quantile": QuantileWorld, "cluster": ClusterWorld, "none": NoNewWorld}
 _VARIANT_KEYS = {k for v in _VARIANTS.values() for k in v.model_fields}
-M = TypeVar("M", bound=BaseModel)
 
 
 class SourceParams(BaseModel):

@@ -77,12 +77,12 @@ def load_exact(o: ProjectOutputs, name: str, run: str) -> Loaded | None:
 
 
 def kedro_command(o: ProjectOutputs, pipeline: str | None = None) -> str:
-    """``kedro run [--env ENV] [--pipeline NAME]`` for this project and environment."""
+    """``kedro run [--env ENV] [--pipelines NAME]`` for this project and environment."""
     parts = ["kedro run"]
     if o.env:
         parts.append(f"--env {o.env}")
     if pipeline:
-        parts.append(f"--pipeline {pipeline}")
+        parts.append(f"--pipelines {pipeline}")
     return " ".join(parts)
 
 
