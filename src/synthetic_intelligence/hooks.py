@@ -29,6 +29,7 @@ from kedro.io import AbstractVersionedDataset
 
 from synthetic_intelligence.core import h2o_utils, learners, spark_session
 from synthetic_intelligence.core.errors import ConfigurationError
+from synthetic_intelligence.core.params import setting
 from synthetic_intelligence.core.schema import H2O_TAG, RUN_MANIFEST, SPARK_TAG, VERSIONS
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ class SparkHook:
         for name, value in inputs.items():
             if not name.startswith("params:"):
                 continue
-            backend = value.get("backend") if isinstance(value, dict) else getattr(value, "backend", None)
+            backend = setting(value, "backend")
             if backend is not None and backend != "spark":
                 return False
         return True
@@ -138,7 +139,7 @@ class SparkHook:
             if not params or not writers or params[0] not in catalog:
                 continue
             value = catalog.load(params[0])
-            backend = value.get("backend") if isinstance(value, dict) else getattr(value, "backend", None)
+            backend = setting(value, "backend")
             for name in writers:
                 is_spark = type(catalog.get(name)).__name__ == "SparkDataset"
                 if backend is not None and (backend == "spark") != is_spark:
