@@ -61,7 +61,7 @@ def needs_codec(X) -> bool:
     That is a DataFrame with a ``category`` column, a column of strings (object / string
     dtype), or a missing value (NaN / ``pd.NA``) in any column. A numeric DataFrame with no
     missing value (the case the sampler always took) is False, so it keeps the plain path.
-    Infinity is left to the plain path's check (it is refused either way).
+    Infinity is refused on either path, each naming the columns.
     """
     if not _is_frame(X) or X.shape[1] == 0:
         return False
@@ -72,8 +72,6 @@ def needs_codec(X) -> bool:
         values = _numbers(col)
         if values is None:
             return True
-        if np.isinf(values).any():
-            return False  # refused by the plain path's message
         if np.isnan(values).any():
             return True
     return False
