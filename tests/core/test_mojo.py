@@ -25,6 +25,7 @@ def _fake_mojo(path, *, category="Binomial", domains="5: 2 d000.txt", n_features
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("model.ini", ini)
         zf.writestr("domains/d000.txt", "0\n1\n")
+        zf.writestr("domains/d001.txt", "low\nmid\nhigh\n")
     return path
 
 
@@ -41,6 +42,22 @@ def test_metadata_is_read_without_a_jvm_and_bad_input_is_named(tmp_path):
     assert oracle.predict_proba(np.zeros((0, 5))).shape == (0, 2)  # nothing to score: no JVM needed
 
 
+def test_categorical_features_map_to_the_domain_indices(tmp_path):
+    """score0 takes a categorical feature as its level's index in the MOJO's domain: category, text and numeric
+    columns are mapped by the level's text, an unseen level or a missing value is NaN (genmodel's NA path)."""
+    oracle = MojoOracle(_fake_mojo(tmp_path / "c.zip", domains="2: 3 d001.txt\n5: 2 d000.txt"), genmodel_jar=None)
+    assert oracle.domains_ == {"x2": ["low", "mid", "high"]}
+    frame = pd.DataFrame({"x0": [0.5, 1.0, 2.0, 3.0], "x1": pd.array([1, None, 3, 4], dtype="Int64"),
+                          "x2": pd.Categorical(["high", "low", None, "other"], categories=["other", "low", "high"]),
+                          "x3": [0.0] * 4, "x4": [1.0] * 4})
+    expected = np.array([[0.5, 1, 2, 0, 1], [1.0, np.nan, 0, 0, 1], [2.0, 3, np.nan, 0, 1], [3.0, 4, np.nan, 0, 1]])
+    np.testing.assert_array_equal(oracle._as_matrix(frame), expected)
+    as_text = frame.assign(x2=frame["x2"].astype(object))
+    np.testing.assert_array_equal(oracle._as_matrix(as_text), expected)
+    with pytest.raises(ValueError, match=r"column 'x3' has dtype .* but is numeric in the MOJO"):
+        oracle._as_matrix(frame.assign(x3=["a", "b", "c", "d"]))
+
+
 def test_bad_mojos_and_parameters_are_refused_clearly(tmp_path):
     with pytest.raises(FileNotFoundError, match="mojo_path"):
         MojoOracle(tmp_path / "absent.zip")
@@ -49,8 +66,6 @@ def test_bad_mojos_and_parameters_are_refused_clearly(tmp_path):
         MojoOracle(tmp_path / "junk.zip")
     with pytest.raises(ValueError, match="needs a classification MOJO.*'Regression'"):
         MojoOracle(_fake_mojo(tmp_path / "r.zip", category="Regression", domains=""))
-    with pytest.raises(ValueError, match="column 'x2' is categorical"):
-        MojoOracle(_fake_mojo(tmp_path / "c.zip", domains="2: 3 d001.txt\n5: 2 d000.txt"))
     with pytest.raises(FileNotFoundError, match="genmodel_jar"):
         MojoOracle(_fake_mojo(tmp_path / "m.zip"), genmodel_jar=tmp_path / "no.jar")
     for kwargs, message in (({"loop": "cuda"}, "loop must be one of"), ({"n_threads": 0}, "n_threads"),
