@@ -176,31 +176,33 @@ class FrameCodec:
 
     @staticmethod
     def _decode_column(column: _Column, values: np.ndarray, for_oracle: bool):
-        missing = np.isnan(values)
-        dtype = column.dtype
-        extension = isinstance(dtype, pd.api.extensions.ExtensionDtype)
         if column.kind == CATEGORICAL:
-            codes = np.where(missing, -1, values).astype(np.int64)
-            if isinstance(dtype, pd.CategoricalDtype):
-                return pd.Categorical.from_codes(codes, dtype=dtype)
-            if for_oracle:
-                return pd.Categorical.from_codes(codes, categories=list(column.categories))
-            levels = np.empty(len(column.categories) + 1, dtype=object)
-            levels[:-1] = column.categories
-            levels[-1] = None
-            decoded = levels[codes]  # code -1 -> the trailing None
-            return pd.array(decoded, dtype=dtype) if extension else decoded
-        if extension and not isinstance(dtype, np.dtype):
+            return _decode_categorical(column, values, for_oracle)
+        dtype = column.dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(dtype, np.dtype):
             if for_oracle:
                 return values.astype(np.float64, copy=True)
             if column.kind == BOOLEAN:
-                return pd.arrays.BooleanArray(values == 1, missing)
+                return pd.arrays.BooleanArray(values == 1, np.isnan(values))
             return pd.array(values, dtype=dtype)  # NaN -> pd.NA (nullable integers and floats)
         if column.kind == BOOLEAN:
             return values == 1  # a plain bool column has no missing value
-        if np.dtype(dtype).kind == "O":
-            return values.astype(object)
-        return values.astype(dtype)
+        return values.astype(dtype)  # numbers (an object column of numbers gets them as objects)
+
+
+def _decode_categorical(column: _Column, values: np.ndarray, for_oracle: bool):
+    """Codes -> the column's dtype: ``category`` as is, text columns as their values (``category`` for the oracle)."""
+    codes = np.where(np.isnan(values), -1, values).astype(np.int64)
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(codes, dtype=dtype)
+    if for_oracle:
+        return pd.Categorical.from_codes(codes, categories=list(column.categories))
+    levels = np.empty(len(column.categories) + 1, dtype=object)
+    levels[:-1] = column.categories
+    levels[-1] = None
+    decoded = levels[codes]  # code -1 -> the trailing None
+    return pd.array(decoded, dtype=dtype) if isinstance(dtype, pd.api.extensions.ExtensionDtype) else decoded
 
 
 class FrameOracle:
