@@ -199,3 +199,36 @@ def test_model_ini_parser_handles_sections_and_escapes():
         zf.writestr("domains/d000.txt", "no\nyes\\nreally\n")
     info = mojo._read_model_ini(buf.getvalue(), "mem")
     assert info["features"] == ["f"] and info["classes"].tolist() == ["no", "yes\nreally"]
+
+
+@pytest.mark.h2o
+def test_categorical_mojo_matches_h2o_and_gates_a_mixed_frame(h2o_cluster, tmp_path):
+    """An H2O GBM trained with an enum column: MojoOracle maps the category (and text) levels to the MOJO's
+    domain and scores like H2O itself (a missing value and a level unseen in training included); the sampler
+    then takes the mixed frame with this oracle and gives its dtypes back."""
+    from h2o.estimators import H2OGradientBoostingEstimator
+
+    from synthetic_intelligence.core import h2o_utils
+
+    rng = np.random.default_rng(5)
+    n = 600
+    grade = rng.choice(["A", "B", "C"], n)
+    x = rng.normal(size=n)
+    y = (((grade == "A") & (x > 0)) | (rng.random(n) < 0.05)).astype(int)
+    X = pd.DataFrame({"x": x, "grade": pd.Categorical(grade, categories=["A", "B", "C"]),
+                      "z": rng.normal(size=n)})
+    X.loc[::13, "x"] = np.nan
+    gbm = H2OGradientBoostingEstimator(ntrees=8, max_depth=3, seed=1)
+    gbm.train(x=["x", "grade", "z"], y="target", training_frame=h2o_utils.to_h2o(X.assign(target=y), target="target"))
+    oracle = MojoOracle(gbm.download_mojo(path=str(tmp_path), get_genmodel_jar=True))
+    assert oracle.domains_ == {"grade": ["A", "B", "C"]}
+    score = X.iloc[:40].copy()
+    score["grade"] = pd.Categorical(["Q" if i % 7 == 0 else g for i, g in enumerate(score["grade"].astype(str))])
+    score.loc[3, "grade"] = np.nan
+    expected = gbm.predict(h2o_utils.to_h2o(score)).as_data_frame(use_pandas=True)[["p0", "p1"]].to_numpy()
+    assert np.abs(oracle.predict_proba(score) - expected).max() <= 1e-9
+    assert np.abs(oracle.predict_proba(score.assign(grade=score["grade"].astype(object))) - expected).max() <= 1e-9
+    sampler = OracleRejectionSampler(oracle=oracle, sampling_strategy=0.5, random_state=0, batch_size=2048)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert list(X_res.dtypes) == list(X.dtypes) and len(X_res) > n
+    assert set(X_res["grade"].iloc[n:]) <= set(X.loc[y == 1, "grade"])
