@@ -184,3 +184,25 @@ def test_spark_backend_on_a_mixed_frame(spark):
     assert set(synthetic["grade"].dropna()) <= set(minority["grade"]) and synthetic["amount"].isna().any()
     again, _ = _sampler(backend=SparkExecutor(spark, n_partitions=2)).fit_resample(X, y)
     pd.testing.assert_frame_equal(X_res, again)
+
+
+def test_lane_generation_in_two_steps_through_parquet_on_a_mixed_train(tmp_path):
+    """The model_driven lane's table holds the work matrix (codes, NaN) and the plan its codec: read back, the
+    training set equals the one-step one, in the train's dtypes."""
+    import json
+
+    from synthetic_intelligence.core import generation
+    from synthetic_intelligence.core.schema import TARGET
+
+    X, y = mixed_frame()
+    train = X.assign(**{TARGET: y.to_numpy()})
+    codec = FrameCodec.from_frame(X)
+    oracle = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(codec.oracle_frame(codec.encode(X)), y)
+    kw = {"threshold": 0.5, "ratio": 0.4, "random_state": 7, "batch_size": 2048, "max_rounds": 20}
+    expected, _ = generation.oversample(train, oracle, **kw)
+    table, plan = generation.generate_table(train, oracle, **kw)
+    plan = json.loads(json.dumps(plan))  # the plan is a JSON dataset
+    table.to_parquet(tmp_path / "accepted.parquet")
+    train_set, report = generation.build_from_table(train, pd.read_parquet(tmp_path / "accepted.parquet"), plan)
+    pd.testing.assert_frame_equal(train_set, expected)
+    assert list(train_set.dtypes[list(X.columns)]) == list(X.dtypes) and report["n_synthetic"] > 0

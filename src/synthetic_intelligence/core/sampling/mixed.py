@@ -122,6 +122,30 @@ class FrameCodec:
                 columns.append(_Column(name, CATEGORICAL, dtype, tuple(_sorted_levels(col))))
         return cls(columns)
 
+    def to_dict(self) -> dict:
+        """A JSON-able description (``{"columns": [{name, kind, dtype, categories, ordered}, ...]}``)."""
+        columns = []
+        for c in self.columns:
+            entry = {"name": c.name, "kind": c.kind, "dtype": str(c.dtype)}
+            if c.categories is not None:
+                entry["categories"] = [v.item() if isinstance(v, np.generic) else v for v in c.categories]
+                entry["ordered"] = bool(getattr(c.dtype, "ordered", False))
+            columns.append(entry)
+        return {"columns": columns}
+
+    @classmethod
+    def from_dict(cls, spec: dict) -> FrameCodec:
+        """The codec :meth:`to_dict` described (a plan read back from JSON)."""
+        columns = []
+        for entry in spec["columns"]:
+            categories = tuple(entry["categories"]) if "categories" in entry else None
+            if entry["dtype"] == "category":
+                dtype = pd.CategoricalDtype(list(categories), ordered=entry.get("ordered", False))
+            else:
+                dtype = pd.api.types.pandas_dtype(entry["dtype"])
+            columns.append(_Column(entry["name"], entry["kind"], dtype, categories))
+        return cls(columns)
+
     # -- facts for the strategy ------------------------------------------------------------
     @property
     def names(self) -> list:
