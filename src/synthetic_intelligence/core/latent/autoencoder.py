@@ -241,6 +241,27 @@ def _mean_loss(model: nn.Module, X: torch.Tensor, batch_size: int) -> float:
     return total / max(1, X.numel())
 
 
+def _inputs(X_train, X_val) -> tuple:
+    """``(train matrix, validation matrix, feature names, layout, mean, scale)`` of :func:`train_autoencoder`."""
+    feature_names = [str(c) for c in X_train.columns] if isinstance(X_train, pd.DataFrame) else []
+    layout = InputLayout.fit(X_train) if feature_names and needs_layout(X_train) else None
+    if layout is not None:  # one-hot categoricals, numbers and missing indicators (core.latent.mixed)
+        tr, va = layout.design(X_train), layout.design(X_val)
+    else:
+        tr = _to_float_array(X_train)
+        va = _to_float_array(X_val, feature_names or None)
+    if len(tr) == 0:
+        raise ValueError("X_train is empty")
+    if va.shape[1] != tr.shape[1]:
+        raise ValueError(f"X_val has {va.shape[1]} features, X_train has {tr.shape[1]}")
+    if not feature_names:
+        feature_names = [f"x{i}" for i in range(tr.shape[1])]
+    mean, scale = _fit_scaler(tr)
+    if layout is not None:  # one-hot and indicator columns stay 0/1
+        mean[~layout.scaled], scale[~layout.scaled] = 0.0, 1.0
+    return tr, va, feature_names, layout, mean, scale
+
+
 def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so seeded numbers stay identical
     X_train: pd.DataFrame,
     X_val: pd.DataFrame,
@@ -261,22 +282,7 @@ def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so
     logger = logger or log
     if config.epochs < 1:
         raise ValueError("config.epochs must be >= 1")
-    feature_names = [str(c) for c in X_train.columns] if isinstance(X_train, pd.DataFrame) else []
-    layout = InputLayout.fit(X_train) if feature_names and needs_layout(X_train) else None
-    if layout is not None:  # one-hot categoricals, numbers and missing indicators (core.latent.mixed)
-        tr, va = layout.design(X_train), layout.design(X_val)
-    else:
-        tr = _to_float_array(X_train)
-        va = _to_float_array(X_val, feature_names or None)
-    if len(tr) == 0:
-        raise ValueError("X_train is empty")
-    if va.shape[1] != tr.shape[1]:
-        raise ValueError(f"X_val has {va.shape[1]} features, X_train has {tr.shape[1]}")
-    if not feature_names:
-        feature_names = [f"x{i}" for i in range(tr.shape[1])]
-    mean, scale = _fit_scaler(tr)
-    if layout is not None:  # one-hot and indicator columns stay 0/1
-        mean[~layout.scaled], scale[~layout.scaled] = 0.0, 1.0
+    tr, va, feature_names, layout, mean, scale = _inputs(X_train, X_val)
     tr_s = _standardise(tr, mean, scale)
     va_s = _standardise(va, mean, scale)
 
