@@ -69,6 +69,11 @@ def needs_codec(X) -> bool:
         col = X[name]
         if isinstance(col, pd.DataFrame):  # duplicated column labels: the plain path names them
             return False
+        dtype = col.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "biuf":  # the common case: no copy, no cast
+            if dtype.kind == "f" and np.isnan(col.to_numpy()).any():
+                return True
+            continue
         values = _numbers(col)
         if values is None:
             return True
