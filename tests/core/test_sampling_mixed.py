@@ -206,3 +206,24 @@ def test_lane_generation_in_two_steps_through_parquet_on_a_mixed_train(tmp_path)
     train_set, report = generation.build_from_table(train, pd.read_parquet(tmp_path / "accepted.parquet"), plan)
     pd.testing.assert_frame_equal(train_set, expected)
     assert list(train_set.dtypes[list(X.columns)]) == list(X.dtypes) and report["n_synthetic"] > 0
+
+
+@pytest.mark.spark
+def test_spark_lane_table_of_a_mixed_train_reads_back_to_the_train_dtypes(spark, tmp_path):
+    """The lane's Spark path: the executors write the work matrix (doubles, NaN or null), the plan's codec turns
+    it back into the train's dtypes, and the training set equals the one fit_resample gives on the same backend."""
+    from synthetic_intelligence.core import generation
+    from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
+    from synthetic_intelligence.core.schema import TARGET
+
+    X, y = mixed_frame(n=600)
+    train = X.assign(**{TARGET: y.to_numpy()})
+    kw = {"threshold": 0.5, "ratio": 0.4, "random_state": 3, "batch_size": 1024, "max_rounds": 20,
+          "backend": SparkExecutor(spark, n_partitions=2)}
+    oracle = ConstantOracle(0.9)
+    expected, _ = generation.oversample(train, oracle, **kw)
+    table, plan = generation.generate_table(train, oracle, **kw)
+    table.write.parquet(str(tmp_path / "accepted"))
+    train_set, _ = generation.build_from_table(train, pd.read_parquet(tmp_path / "accepted"), plan)
+    pd.testing.assert_frame_equal(train_set, expected)
+    assert list(train_set.dtypes[list(X.columns)]) == list(X.dtypes) and train_set["is_synthetic"].any()
