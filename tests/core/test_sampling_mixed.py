@@ -227,3 +227,28 @@ def test_spark_lane_table_of_a_mixed_train_reads_back_to_the_train_dtypes(spark,
     train_set, _ = generation.build_from_table(train, pd.read_parquet(tmp_path / "accepted"), plan)
     pd.testing.assert_frame_equal(train_set, expected)
     assert list(train_set.dtypes[list(X.columns)]) == list(X.dtypes) and train_set["is_synthetic"].any()
+
+
+def test_remembered_scores_remember_mixed_frames_and_tell_them_apart():
+    """The validation grid's memo (generation.RememberedScores) also works on the oracle frames of a mixed table:
+    the same rows are scored once, a frame that differs in one category is scored again."""
+    from synthetic_intelligence.core.generation import RememberedScores
+
+    class Counting:
+        classes_ = np.array([0, 1])
+        calls = 0
+
+        def predict_proba(self, X):
+            Counting.calls += 1
+            return np.column_stack([np.zeros(len(X)), np.ones(len(X))])
+
+    X, _ = mixed_frame()
+    codec = FrameCodec.from_frame(X)
+    remembered = RememberedScores(Counting())
+    remembered.predict_proba(codec.oracle_frame(codec.encode(X)))
+    remembered.predict_proba(codec.oracle_frame(codec.encode(X)))
+    assert Counting.calls == 1
+    other = X.copy()
+    other.loc[0, "grade"] = "B" if other.loc[0, "grade"] != "B" else "A"
+    remembered.predict_proba(codec.oracle_frame(codec.encode(other)))
+    assert Counting.calls == 2

@@ -262,9 +262,15 @@ class RememberedScores:
 
     def predict_proba(self, X):
         values = np.ascontiguousarray(X.to_numpy() if isinstance(X, pd.DataFrame) else np.asarray(X))
-        if values.dtype.kind not in "biuf":  # not plain numbers: nothing to compare by bytes
-            return np.asarray(self.oracle.predict_proba(X))
-        columns = tuple(map(str, X.columns)) if isinstance(X, pd.DataFrame) else None
+        if values.dtype.kind not in "biuf":
+            if not isinstance(X, pd.DataFrame):  # not plain numbers: nothing to compare by bytes
+                return np.asarray(self.oracle.predict_proba(X))
+            # a mixed-type frame (categories, nullable dtypes): compare by pandas' row hashes and the dtypes
+            values = np.ascontiguousarray(pd.util.hash_pandas_object(X, index=False).to_numpy())[:, None]
+            values = values.view(np.uint8).reshape(len(X), -1)
+            columns = (*map(str, X.columns), *map(str, X.dtypes))
+        else:
+            columns = tuple(map(str, X.columns)) if isinstance(X, pd.DataFrame) else None
         key = (values.shape, values.dtype.str, columns, hashlib.blake2b(values.view(np.uint8), digest_size=20).digest())
         if key not in self._seen:
             self._seen[key] = np.asarray(self.oracle.predict_proba(X))
