@@ -74,7 +74,7 @@ class FidelityParams:
     max_synthetic: int | None = 20000  # seeded cap on the synthetic rows scored per lane (None: all)
     class_auc_rows: int = 20000  # real train rows (class-stratified) for the latent_class_auc diagnostic
     memorisation_ratio: float = latent.MEMORISATION_RATIO  # dcr_ratio below it: the lane is flagged ``memorised``
-    gower_max_synthetic: int = 2000  # seeded cap on the synthetic (and held-out) rows of the Gower DCR (mixed tables)
+    gower_max_synthetic: int = 1000  # seeded cap on the synthetic (and held-out) rows of the Gower DCR (mixed tables)
     seed: int = 0
 
 
