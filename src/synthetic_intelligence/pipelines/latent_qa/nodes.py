@@ -11,7 +11,9 @@
   *Generation* page shows it).
 * :func:`fidelity_table` - one row per synthetic lane: no-man's-land rate, detection AUC
   (independent RandomForest judge), distance ratio, cluster coverage and the
-  memorisation check (distance to closest record), all in latent space. The held-out
+  memorisation check (distance to closest record), all in latent space; per-column checks
+  (unseen category combinations, worst total variation / KS column) and, on mixed-type
+  tables, a Gower distance to closest record in the input space. The held-out
   real minority is ``validation``'s minority (never a holdout).
   Context columns say how to read them: the held-out real minority's own no-man's-land
   rate, and whether the latent space keeps the class signal at all (k-NN class AUC in
@@ -203,6 +205,15 @@ def fidelity_table(
     k-NN AUCs of the real train classes in latent and in standardised input space: when
     the latent one is near 0.5 the autoencoder has dropped the class signal and the
     neighbourhood-based numbers say little (see :func:`~synthetic_intelligence.core.latent.knn_class_auc`).
+
+    Per-column checks in the input space (:mod:`synthetic_intelligence.core.latent.mixed`), synthetic rows
+    against ``train``'s real minority: ``unseen_combination_share`` (synthetic rows whose combination of
+    categorical / boolean values no real minority row has; ``reference_unseen_combination_share`` is the
+    held-out real minority's, what a faithful generator scores; NaN without categoricals), the worst
+    column's total variation distance (``categorical_tv_max`` / ``_column``) and Kolmogorov-Smirnov statistic
+    (``numeric_ks_max`` / ``_column``). On a mixed-type table the memorisation check is repeated in the
+    input space with Gower's distance (``gower_dcr_*``, on at most ``gower_max_synthetic`` seeded rows per
+    lane and of the held-out minority; NaN on numeric tables, whose latent numbers are unchanged).
     """
     p = _as(FidelityParams, params)
     model = _model(autoencoder)
