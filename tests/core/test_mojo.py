@@ -25,6 +25,7 @@ def _fake_mojo(path, *, category="Binomial", domains="5: 2 d000.txt", n_features
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("model.ini", ini)
         zf.writestr("domains/d000.txt", "0\n1\n")
+        zf.writestr("domains/d001.txt", "low\nmid\nhigh\n")
     return path
 
 
@@ -41,6 +42,22 @@ def test_metadata_is_read_without_a_jvm_and_bad_input_is_named(tmp_path):
     assert oracle.predict_proba(np.zeros((0, 5))).shape == (0, 2)  # nothing to score: no JVM needed
 
 
+def test_categorical_features_map_to_the_domain_indices(tmp_path):
+    """score0 takes a categorical feature as its level's index in the MOJO's domain: category, text and numeric
+    columns are mapped by the level's text, an unseen level or a missing value is NaN (genmodel's NA path)."""
+    oracle = MojoOracle(_fake_mojo(tmp_path / "c.zip", domains="2: 3 d001.txt\n5: 2 d000.txt"), genmodel_jar=None)
+    assert oracle.domains_ == {"x2": ["low", "mid", "high"]}
+    frame = pd.DataFrame({"x0": [0.5, 1.0, 2.0, 3.0], "x1": pd.array([1, None, 3, 4], dtype="Int64"),
+                          "x2": pd.Categorical(["high", "low", None, "other"], categories=["other", "low", "high"]),
+                          "x3": [0.0] * 4, "x4": [1.0] * 4})
+    expected = np.array([[0.5, 1, 2, 0, 1], [1.0, np.nan, 0, 0, 1], [2.0, 3, np.nan, 0, 1], [3.0, 4, np.nan, 0, 1]])
+    np.testing.assert_array_equal(oracle._as_matrix(frame), expected)
+    as_text = frame.assign(x2=frame["x2"].astype(object))
+    np.testing.assert_array_equal(oracle._as_matrix(as_text), expected)
+    with pytest.raises(ValueError, match=r"column 'x3' has dtype .* but is numeric in the MOJO"):
+        oracle._as_matrix(frame.assign(x3=["a", "b", "c", "d"]))
+
+
 def test_bad_mojos_and_parameters_are_refused_clearly(tmp_path):
     with pytest.raises(FileNotFoundError, match="mojo_path"):
         MojoOracle(tmp_path / "absent.zip")
@@ -49,8 +66,6 @@ def test_bad_mojos_and_parameters_are_refused_clearly(tmp_path):
         MojoOracle(tmp_path / "junk.zip")
     with pytest.raises(ValueError, match="needs a classification MOJO.*'Regression'"):
         MojoOracle(_fake_mojo(tmp_path / "r.zip", category="Regression", domains=""))
-    with pytest.raises(ValueError, match="column 'x2' is categorical"):
-        MojoOracle(_fake_mojo(tmp_path / "c.zip", domains="2: 3 d001.txt\n5: 2 d000.txt"))
     with pytest.raises(FileNotFoundError, match="genmodel_jar"):
         MojoOracle(_fake_mojo(tmp_path / "m.zip"), genmodel_jar=tmp_path / "no.jar")
     for kwargs, message in (({"loop": "cuda"}, "loop must be one of"), ({"n_threads": 0}, "n_threads"),
@@ -184,3 +199,36 @@ def test_model_ini_parser_handles_sections_and_escapes():
         zf.writestr("domains/d000.txt", "no\nyes\\nreally\n")
     info = mojo._read_model_ini(buf.getvalue(), "mem")
     assert info["features"] == ["f"] and info["classes"].tolist() == ["no", "yes\nreally"]
+
+
+@pytest.mark.h2o
+def test_categorical_mojo_matches_h2o_and_gates_a_mixed_frame(h2o_cluster, tmp_path):
+    """An H2O GBM trained with an enum column: MojoOracle maps the category (and text) levels to the MOJO's
+    domain and scores like H2O itself (a missing value and a level unseen in training included); the sampler
+    then takes the mixed frame with this oracle and gives its dtypes back."""
+    from h2o.estimators import H2OGradientBoostingEstimator
+
+    from synthetic_intelligence.core import h2o_utils
+
+    rng = np.random.default_rng(5)
+    n = 600
+    grade = rng.choice(["A", "B", "C"], n)
+    x = rng.normal(size=n)
+    y = (((grade == "A") & (x > 0)) | (rng.random(n) < 0.05)).astype(int)
+    X = pd.DataFrame({"x": x, "grade": pd.Categorical(grade, categories=["A", "B", "C"]),
+                      "z": rng.normal(size=n)})
+    X.loc[::13, "x"] = np.nan
+    gbm = H2OGradientBoostingEstimator(ntrees=8, max_depth=3, seed=1)
+    gbm.train(x=["x", "grade", "z"], y="target", training_frame=h2o_utils.to_h2o(X.assign(target=y), target="target"))
+    oracle = MojoOracle(gbm.download_mojo(path=str(tmp_path), get_genmodel_jar=True))
+    assert oracle.domains_ == {"grade": ["A", "B", "C"]}
+    score = X.iloc[:40].copy()
+    score["grade"] = pd.Categorical(["Q" if i % 7 == 0 else g for i, g in enumerate(score["grade"].astype(str))])
+    score.loc[3, "grade"] = np.nan
+    expected = gbm.predict(h2o_utils.to_h2o(score)).as_data_frame(use_pandas=True)[["p0", "p1"]].to_numpy()
+    assert np.abs(oracle.predict_proba(score) - expected).max() <= 1e-9
+    assert np.abs(oracle.predict_proba(score.assign(grade=score["grade"].astype(object))) - expected).max() <= 1e-9
+    sampler = OracleRejectionSampler(oracle=oracle, sampling_strategy=0.5, random_state=0, batch_size=2048)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert list(X_res.dtypes) == list(X.dtypes) and len(X_res) > n
+    assert set(X_res["grade"].iloc[n:]) <= set(X.loc[y == 1, "grade"])

@@ -21,6 +21,7 @@ from synthetic_intelligence.core import learners, metrics
 from synthetic_intelligence.core.progress import Progress
 from synthetic_intelligence.core.resample import AppendRows, resample
 from synthetic_intelligence.core.sampling import BACKENDS, ClassTask, GenerationError, OracleRejectionSampler, accepted
+from synthetic_intelligence.core.sampling.mixed import FrameCodec
 from synthetic_intelligence.core.sampling.scorer import native
 from synthetic_intelligence.core.schema import TARGET
 
@@ -178,6 +179,10 @@ def generate_table(train: pd.DataFrame, oracle, *, threshold: float, ratio, rand
     """The accepted rows as a table (:mod:`~synthetic_intelligence.core.sampling.accepted`) and the plan that
     :func:`build_from_table` needs to turn it into the training set: ``(table, plan)``.
 
+    A mixed-type ``train`` (categorical, boolean or missing values) gives a table of the sampler's
+    work matrix (category codes, 0/1, ``NaN``; float64) and the plan's ``codec`` that
+    :func:`build_from_table` decodes it with, so both backends write plain numbers.
+
     ``backend="numpy"``: the rounds run here and the table is a pandas DataFrame. A
     :class:`SparkExecutor`: the table is a *lazy* Spark DataFrame (nothing runs until it is
     written, from the executors; no row comes to the driver). The same seed (and
@@ -206,6 +211,8 @@ def generate_table(train: pd.DataFrame, oracle, *, threshold: float, ratio, rand
         "dtype": np.dtype(dtype).name,
         "seconds_prepare": float(prepared),
     }
+    if sampler.feature_codec_ is not None:  # mixed types: the table holds the work matrix (codes, NaN)
+        plan["codec"] = sampler.feature_codec_.to_dict()
     return table, plan
 
 
@@ -217,8 +224,12 @@ def build_from_table(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tu
                        batch_size=sampler.batch_size, max_rounds=sampler.max_rounds) for c in plan["classes"]]
     results = accepted.read_table(table, [t.label for t in tasks], plan["features"], TARGET, np.dtype(plan["dtype"]))
     sampler.record(tasks, results)
-    rows = pd.DataFrame(np.concatenate([r.accepted for r in results]) if results else
-                        np.empty((0, len(plan["features"])), dtype=plan["dtype"]), columns=plan["features"])
+    matrix = (np.concatenate([r.accepted for r in results]) if results else
+              np.empty((0, len(plan["features"])), dtype=plan["dtype"]))
+    if plan.get("codec"):  # mixed types: codes back to the train's dtypes (categories, booleans, NaN)
+        rows = FrameCodec.from_dict(plan["codec"]).decode(matrix).set_axis(plan["features"], axis=1)
+    else:
+        rows = pd.DataFrame(matrix, columns=plan["features"])
     labels = np.concatenate([np.full(r.accepted.shape[0], t.label, dtype=train[TARGET].dtype)
                              for t, r in zip(tasks, results, strict=True)]) if results else []
     out, info = resample(train, AppendRows(rows, pd.Series(labels, dtype=train[TARGET].dtype, name=TARGET)))
@@ -251,9 +262,15 @@ class RememberedScores:
 
     def predict_proba(self, X):
         values = np.ascontiguousarray(X.to_numpy() if isinstance(X, pd.DataFrame) else np.asarray(X))
-        if values.dtype.kind not in "biuf":  # not plain numbers: nothing to compare by bytes
-            return np.asarray(self.oracle.predict_proba(X))
-        columns = tuple(map(str, X.columns)) if isinstance(X, pd.DataFrame) else None
+        if values.dtype.kind not in "biuf":
+            if not isinstance(X, pd.DataFrame):  # not plain numbers: nothing to compare by bytes
+                return np.asarray(self.oracle.predict_proba(X))
+            # a mixed-type frame (categories, nullable dtypes): compare by pandas' row hashes and the dtypes
+            values = np.ascontiguousarray(pd.util.hash_pandas_object(X, index=False).to_numpy())[:, None]
+            values = values.view(np.uint8).reshape(len(X), -1)
+            columns = (*map(str, X.columns), *map(str, X.dtypes))
+        else:
+            columns = tuple(map(str, X.columns)) if isinstance(X, pd.DataFrame) else None
         key = (values.shape, values.dtype.str, columns, hashlib.blake2b(values.view(np.uint8), digest_size=20).digest())
         if key not in self._seen:
             self._seen[key] = np.asarray(self.oracle.predict_proba(X))

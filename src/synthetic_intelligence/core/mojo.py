@@ -14,6 +14,12 @@ The JVM starts on the first :meth:`MojoOracle.predict_proba`, once per
 process; a pickled oracle carries the MOJO's bytes, never the JVM, so a Spark
 executor can unpickle it and load the model once per Python worker.
 
+Categorical (enum) features: ``score0`` takes the index of the level in the
+column's domain (read from the MOJO, :attr:`MojoOracle.domains_`).  A DataFrame's
+``category``, text or boolean column is mapped to those indices by the level's
+text (a level the MOJO never saw, or a missing value, is ``NaN``: genmodel's NA
+path); a 2-D array must hold the indices already.
+
 ``preds[1 + k]`` of ``score0`` is the probability of the k-th value of the
 model's sorted response domain; :attr:`MojoOracle.classes_` is that domain, as
 ints where every value is an integer (the project's target: ``[0, 1]``).
@@ -73,8 +79,8 @@ class MojoOracle:
         else Python with a warning.
 
     A prefit model, not an estimator: there is no ``fit``.  Metadata
-    (``classes_``, ``feature_names_in_``) is read from the MOJO's ``model.ini``
-    without a JVM.
+    (``classes_``, ``feature_names_in_``, ``domains_``: ``{feature: levels}`` of the
+    categorical features) is read from the MOJO's ``model.ini`` without a JVM.
     """
 
     def __init__(self, mojo_path, genmodel_jar=None, *, n_threads: int = 1, loop: str = "auto"):
@@ -98,6 +104,7 @@ class MojoOracle:
         self.feature_names_in_ = np.asarray(info["features"], dtype=object)
         self.n_features_in_ = len(info["features"])
         self.classes_ = info["classes"]
+        self.domains_ = info["domains"]
         self._lock = threading.Lock()
         self._models = None  # Java models (one per thread for the Java loop)
         self._scorer = None  # Java helper instance, or None for the Python loop
@@ -172,6 +179,8 @@ class MojoOracle:
                 raise ValueError(f"X lacks {len(missing)} feature column(s) of the MOJO: {shown}")
             # the sampler's frames already hold the features in order over one C array: no copy then
             frame = X if columns == names else X.set_axis(columns, axis=1)[names]
+            if self.domains_:
+                return self._mixed_matrix(frame)
             dtypes = list(frame.dtypes)
             bad = [c for c, t in zip(names, dtypes) if not (pd.api.types.is_numeric_dtype(t)
                                                           and not pd.api.types.is_complex_dtype(t))]
@@ -190,6 +199,19 @@ class MojoOracle:
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"X must be numeric; got dtype {array.dtype}: {exc}") from exc
         return np.ascontiguousarray(array)
+
+    def _mixed_matrix(self, frame: pd.DataFrame) -> np.ndarray:
+        """float64 rows for a MOJO with categorical features: level indices in their columns, NaN for missing."""
+        out = np.empty(frame.shape, dtype=np.float64)
+        for k, name in enumerate(str(c) for c in frame.columns):
+            col = frame.iloc[:, k]
+            if name in self.domains_:
+                out[:, k] = _level_indices(col, self.domains_[name])
+            elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_complex_dtype(col.dtype):
+                out[:, k] = col.to_numpy(dtype=np.float64, na_value=np.nan)
+            else:
+                raise ValueError(f"MojoOracle: column {name!r} has dtype {col.dtype} but is numeric in the MOJO")
+        return out
 
     def _load(self) -> None:
         if self._models is not None:
@@ -245,9 +267,26 @@ class MojoOracle:
             out[i] = preds[1:stop]
 
 
+def _level_text(value) -> str:
+    """A level as H2O writes it in a domain: integral numbers without a decimal point."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _level_indices(col: pd.Series, domain: list[str]) -> np.ndarray:
+    """The column's values as indices into ``domain`` (by their text), NaN for missing or unseen levels."""
+    categorical = col.array if isinstance(col.dtype, pd.CategoricalDtype) else pd.Categorical(col)
+    index = {level: k for k, level in enumerate(domain)}
+    lower = {level.lower(): k for k, level in enumerate(domain)}  # H2O may write booleans as true / false
+    lookup = np.asarray([index.get(_level_text(c), lower.get(_level_text(c).lower(), np.nan))
+                         for c in categorical.categories] + [np.nan], dtype=np.float64)
+    return lookup[categorical.codes]  # code -1 (missing) -> the trailing NaN
+
+
 # -- MOJO metadata without a JVM ----------------------------------------------
 def _read_model_ini(mojo: bytes, where: str) -> dict:
-    """``algo``, ``features`` and ``classes`` from the MOJO's ``model.ini``."""
+    """``algo``, ``features``, ``classes`` and ``domains`` (of categorical features) from ``model.ini``."""
     try:
         with zipfile.ZipFile(io.BytesIO(mojo)) as zf:
             text = zf.read("model.ini").decode("utf-8")
@@ -260,25 +299,24 @@ def _read_model_ini(mojo: bytes, where: str) -> dict:
                 domains[int(index)] = f"domains/{rest.split()[1]}"
             response = len(columns) - 1
             domain = zf.read(domains[response]).decode("utf-8").splitlines() if response in domains else []
+            n_features = int(info["n_features"])
+            levels = {columns[i]: zf.read(domains[i]).decode("utf-8").splitlines()
+                      for i in sorted(domains) if i < n_features}
     except (zipfile.BadZipFile, KeyError, ValueError, IndexError) as exc:
         raise ValueError(f"{where} is not a readable H2O MOJO: {exc}") from exc
     if info.get("supervised") != "true" or info.get("category") not in ("Binomial", "Multinomial"):
         raise ValueError(f"{where}: MojoOracle needs a classification MOJO; this one is "
                          f"{info.get('category')!r} ({info.get('algo')})")
-    n_features = int(info["n_features"])
-    categorical = [columns[i] for i in sorted(domains) if i < n_features]
-    if categorical:
-        raise ValueError(f"{where}: MojoOracle scores numeric features only; column {categorical[0]!r} "
-                         "is categorical in the MOJO")
     if info.get("escape_domain_values") == "true":
         domain = [v.replace("\\n", "\n") for v in domain]
+        levels = {name: [v.replace("\\n", "\n") for v in values] for name, values in levels.items()}
     if len(domain) != int(info["n_classes"]):
         raise ValueError(f"{where}: response domain has {len(domain)} values, n_classes is {info['n_classes']}")
     try:
         classes = np.asarray([int(v) for v in domain], dtype=np.int64)
     except ValueError:
         classes = np.asarray(domain, dtype=object)
-    return {"algo": info.get("algo", "?"), "features": columns[:n_features], "classes": classes}
+    return {"algo": info.get("algo", "?"), "features": columns[:n_features], "classes": classes, "domains": levels}
 
 
 def _ini_sections(text: str) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from synthetic_intelligence.core.latent.mixed import InputLayout, needs_layout
 from synthetic_intelligence.core.progress import Progress
 
 __all__ = ["AutoencoderConfig", "Autoencoder", "TrainedAutoencoder", "train_autoencoder"]
@@ -124,6 +125,7 @@ class TrainedAutoencoder:
     scale: np.ndarray
     feature_names: list[str]
     history: list[dict]  # per epoch: epoch, train_loss, val_loss
+    layout: InputLayout | None = None  # mixed-type input (one-hot, indicators); None: the plain numeric matrix
     _model: Autoencoder | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -144,8 +146,13 @@ class TrainedAutoencoder:
         return self._model
 
     def transform(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:
-        """Standardise ``X`` with the train statistics (float32)."""
-        arr = _to_float_array(X, self.feature_names)
+        """Standardise ``X`` with the train statistics (float32); a mixed-type layout first builds its design."""
+        if self.layout is not None:
+            if not isinstance(X, pd.DataFrame):
+                raise TypeError("this autoencoder was trained on a mixed-type table: pass a DataFrame")
+            arr = self.layout.design(X)
+        else:
+            arr = _to_float_array(X, self.feature_names)
         if arr.shape[1] != self.input_dim:
             raise ValueError(f"expected {self.input_dim} features, got {arr.shape[1]}")
         return _standardise(arr, self.mean, self.scale)
@@ -191,6 +198,7 @@ class TrainedAutoencoder:
                 {"epoch": int(h["epoch"]), "train_loss": float(h["train_loss"]), "val_loss": float(h["val_loss"])}
                 for h in self.history
             ],
+            **({"layout": self.layout.to_payload()} if self.layout is not None else {}),
         }
 
     @classmethod
@@ -213,6 +221,7 @@ class TrainedAutoencoder:
             scale=_arr(payload["scale"]),
             feature_names=[str(f) for f in payload.get("feature_names", [])],
             history=[dict(h) for h in payload.get("history", [])],
+            layout=InputLayout.from_payload(payload.get("layout")),
         )
 
 
@@ -232,6 +241,27 @@ def _mean_loss(model: nn.Module, X: torch.Tensor, batch_size: int) -> float:
     return total / max(1, X.numel())
 
 
+def _inputs(X_train, X_val) -> tuple:
+    """``(train matrix, validation matrix, feature names, layout, mean, scale)`` of :func:`train_autoencoder`."""
+    feature_names = [str(c) for c in X_train.columns] if isinstance(X_train, pd.DataFrame) else []
+    layout = InputLayout.fit(X_train) if feature_names and needs_layout(X_train) else None
+    if layout is not None:  # one-hot categoricals, numbers and missing indicators (core.latent.mixed)
+        tr, va = layout.design(X_train), layout.design(X_val)
+    else:
+        tr = _to_float_array(X_train)
+        va = _to_float_array(X_val, feature_names or None)
+    if len(tr) == 0:
+        raise ValueError("X_train is empty")
+    if va.shape[1] != tr.shape[1]:
+        raise ValueError(f"X_val has {va.shape[1]} features, X_train has {tr.shape[1]}")
+    if not feature_names:
+        feature_names = [f"x{i}" for i in range(tr.shape[1])]
+    mean, scale = _fit_scaler(tr)
+    if layout is not None:  # one-hot and indicator columns stay 0/1
+        mean[~layout.scaled], scale[~layout.scaled] = 0.0, 1.0
+    return tr, va, feature_names, layout, mean, scale
+
+
 def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so seeded numbers stay identical
     X_train: pd.DataFrame,
     X_val: pd.DataFrame,
@@ -241,7 +271,9 @@ def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so
     """Train an :class:`Autoencoder` on ``X_train`` with early stopping on ``X_val``.
 
     Inputs are standardised with train statistics only (zero-variance columns get scale
-    1, missing values become the train mean). MSE loss, Adam, mini-batches shuffled with
+    1, missing values become the train mean). A mixed-type DataFrame (boolean, categorical
+    or missing values) first becomes the design of :class:`~.mixed.InputLayout`: numbers,
+    missing indicators and one-hot categoricals (those two left 0/1). MSE loss, Adam, mini-batches shuffled with
     a seeded generator; the best weights by validation loss are restored. Training is
     seeded and uses deterministic algorithms; the global RNG state and the global
     determinism flag are restored afterwards. Runs on CUDA when available and
@@ -250,16 +282,7 @@ def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so
     logger = logger or log
     if config.epochs < 1:
         raise ValueError("config.epochs must be >= 1")
-    feature_names = [str(c) for c in X_train.columns] if isinstance(X_train, pd.DataFrame) else []
-    tr = _to_float_array(X_train)
-    va = _to_float_array(X_val, feature_names or None)
-    if len(tr) == 0:
-        raise ValueError("X_train is empty")
-    if va.shape[1] != tr.shape[1]:
-        raise ValueError(f"X_val has {va.shape[1]} features, X_train has {tr.shape[1]}")
-    if not feature_names:
-        feature_names = [f"x{i}" for i in range(tr.shape[1])]
-    mean, scale = _fit_scaler(tr)
+    tr, va, feature_names, layout, mean, scale = _inputs(X_train, X_val)
     tr_s = _standardise(tr, mean, scale)
     va_s = _standardise(va, mean, scale)
 
@@ -336,4 +359,5 @@ def train_autoencoder(  # noqa: PLR0915 - moved unchanged from core/latent.py so
         scale=scale,
         feature_names=feature_names,
         history=history,
+        layout=layout,
     )

@@ -4,7 +4,8 @@ The per-row face of the memorisation check: a reader sees, feature by feature, h
 synthetic row differs from the closest real row of the training set it was made from
 (either class, so a synthetic minority row whose nearest real row is a majority row
 shows up as such). Distances are Euclidean in the input space standardised by the
-real rows' mean and standard deviation; scikit-learn's ``NearestNeighbors`` finds them.
+real rows' mean and standard deviation (a mixed-type table: Gower's distance, see
+:mod:`.mixed`); scikit-learn's ``NearestNeighbors`` finds them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthetic_intelligence.core.latent.mixed import gower_embedding, needs_layout
 from synthetic_intelligence.core.latent.projection import seeded_sample
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET
 
@@ -51,12 +53,17 @@ def nearest_real_rows(train_set: pd.DataFrame, *, n_rows: int = 8, seed: int = 0
     columns = [*NEIGHBOUR_COLUMNS, *map(feature_column, features)]
     if real.empty or synthetic.empty or n_rows == 0:
         return pd.DataFrame(columns=columns)
-    X_real = real[features].to_numpy(dtype=np.float64)
-    centre, scale = X_real.mean(axis=0), X_real.std(axis=0)
-    scale[scale == 0] = 1.0
     picked = synthetic.iloc[seeded_sample(len(synthetic), n_rows, seed, salt)]
-    finder = NearestNeighbors(n_neighbors=1).fit((X_real - centre) / scale)
-    distance, nearest = finder.kneighbors((picked[features].to_numpy(dtype=np.float64) - centre) / scale)
+    if needs_layout(real[features]):  # mixed types: Gower's distance (core.latent.mixed)
+        finder = NearestNeighbors(n_neighbors=1, metric="manhattan").fit(gower_embedding(real, real, features))
+        distance, nearest = finder.kneighbors(gower_embedding(picked, real, features))
+        distance = distance / len(features)
+    else:
+        X_real = real[features].to_numpy(dtype=np.float64)
+        centre, scale = X_real.mean(axis=0), X_real.std(axis=0)
+        scale[scale == 0] = 1.0
+        finder = NearestNeighbors(n_neighbors=1).fit((X_real - centre) / scale)
+        distance, nearest = finder.kneighbors((picked[features].to_numpy(dtype=np.float64) - centre) / scale)
     rows = []
     for pair, (syn_index, d, j) in enumerate(zip(picked.index, distance[:, 0], nearest[:, 0])):
         for kind, index, source in ((SYNTHETIC_ROW, syn_index, picked), (NEAREST_REAL_ROW, real.index[j], real)):

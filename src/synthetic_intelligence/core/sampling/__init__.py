@@ -16,6 +16,9 @@ built from parts, one module each:
   (:class:`NumpyExecutor`); another backend (Spark) is an object with
   ``run(task, rng)`` passed as ``backend=``;
 - ``inputs``: checks of ``X`` that name the offending columns;
+- ``mixed``: mixed-type DataFrames (categorical, boolean, text, missing values) encoded
+  into the float work matrix and decoded back to their dtypes (:class:`~.mixed.FrameCodec`),
+  and the oracle adapter that scores work-matrix rows as DataFrames (:class:`~.mixed.FrameOracle`);
 - ``sampler``: :class:`OracleRejectionSampler` itself and :class:`GenerationError`.
 
 Plain library code (numpy / scikit-learn / imbalanced-learn); no pipeline framework.

@@ -8,6 +8,10 @@ A table of accepted rows has the columns ``[*features, target, _partition, _stat
   candidates, accepted, rounds, seconds, wall-clock start and end, shortfall), the
   features are null.
 
+For a mixed-type training set the feature columns hold the sampler's work matrix (float64:
+category codes, booleans as 0/1, ``NaN`` for missing values); the generation plan carries
+the codec (:meth:`~.mixed.FrameCodec.to_dict`) that turns them back into the train's dtypes.
+
 The statistics travel with the rows because with Spark they are data of the same job
 (see :mod:`.spark_executor`): a retried task replaces its rows and its statistics
 together, and nothing is collected on the driver to know them.  Written by Spark

@@ -1,7 +1,9 @@
 """Checks and facts about the sampler's input ``X`` before scikit-learn's own validation.
 
 Messages name the problem: the columns that are not numeric (with their dtype),
-the columns that hold NaN or infinity. DataFrame columns are named by their
+the columns that hold NaN or infinity. These checks apply to arrays, lists and numeric
+DataFrames with no missing value; a DataFrame with categorical, text or missing values
+takes the mixed-type path (:mod:`.mixed`). DataFrame columns are named by their
 labels, array columns by their index. Lists and other array-likes are handled
 like arrays.
 """
@@ -58,14 +60,15 @@ def check_numeric_finite(X) -> None:
     if non_numeric:
         raise ValueError(
             f"X has non-numeric column(s) {', '.join(non_numeric)}; OracleRejectionSampler interpolates "
-            "numbers, so encode or drop them before oversampling."
+            "numbers; pass X as a DataFrame to take them as categoricals, or encode or drop them."
         )
     _raise_non_finite(non_finite, "column(s)" if _is_frame(X) else "column index(es)")
 
 
 def _raise_non_finite(columns, label) -> None:
     if columns:
-        raise ValueError(f"X contains NaN or infinity in {label} {columns!r}; impute or drop them before oversampling.")
+        raise ValueError(f"X contains NaN or infinity in {label} {columns!r}; impute or drop them before oversampling "
+                         "(a DataFrame may hold NaN: missing values are carried into the candidates).")
 
 
 def _kind(dtype) -> str:

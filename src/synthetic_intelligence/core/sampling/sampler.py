@@ -6,15 +6,20 @@ import numbers
 import warnings
 
 import numpy as np
+import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_sampling_strategy
+from imblearn.utils import check_sampling_strategy, check_target_type
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, label_binarize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length
 
 from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask, NumpyExecutor
 from synthetic_intelligence.core.sampling.gate import GATES, REFERENCE_SCORES, class_cut, out_of_fold_scores
 from synthetic_intelligence.core.sampling.inputs import check_numeric_finite, integer_columns, working_dtype
+from synthetic_intelligence.core.sampling.mixed import FrameCodec, FrameOracle, needs_codec
 from synthetic_intelligence.core.sampling.scorer import (
     ProbaScorer,
     default_oracle,
@@ -121,6 +126,10 @@ class OracleRejectionSampler(BaseOverSampler):
         Candidates are cast to the dtype of ``X`` *before* scoring, so the oracle
         scores exactly the rows that are returned.
 
+        A DataFrame with categorical (pandas ``category``, or object / string columns of
+        text), boolean or missing values is taken as it is (see *Mixed-type DataFrames*
+        below).
+
     batch_size : int, default=65536
         Number of candidates of the first round. Later rounds are sized from the
         acceptance rate (``needed / rate * 1.2``), clipped to
@@ -188,8 +197,28 @@ class OracleRejectionSampler(BaseOverSampler):
         Names of features seen during ``fit_resample`` (DataFrames with string
         column names only).
 
+    feature_codec_ : FrameCodec or None
+        The column kinds and levels of a mixed-type DataFrame ``X`` (None for numeric input).
+
     Notes
     -----
+    **Mixed-type DataFrames.** When ``X`` is a DataFrame with a ``category`` column, a
+    column of text (object / string dtype, taken as a categorical whose levels are its
+    sorted distinct values) or a missing value (NaN / ``pd.NA``) in any column, the
+    columns are encoded into one float64 matrix (:mod:`~synthetic_intelligence.core.sampling.mixed`):
+    category codes, booleans as 0/1, ``NaN`` for every missing value. The strategies
+    keep numeric columns as above; each categorical and boolean column is taken whole
+    from a parent row, so no candidate holds a level that the class's rows do not hold;
+    missingness comes from a parent; integer columns are rounded (rules in
+    :mod:`~synthetic_intelligence.core.sampling.strategies`). The oracle is fitted on and
+    scores DataFrames whose categoricals are pandas ``category`` columns (the default
+    ``HistGradientBoostingClassifier`` uses them natively, ``categorical_features="from_dtype"``,
+    at most 255 levels per column, and ``NaN`` natively; nullable integer / boolean / float
+    columns reach it as float64 with ``NaN``). The output holds the input rows untouched,
+    then the synthetic rows decoded to the input's dtypes (categories and nullable dtypes
+    kept). Infinity is refused; a numeric DataFrame with no missing value takes the
+    numeric path unchanged, and arrays with ``NaN`` are still refused.
+
     The output holds the original rows first, in their original order, followed
     by the accepted synthetic rows grouped by class (in the order of
     ``sampling_strategy_``) and in generation order. DataFrame input gives a
@@ -249,7 +278,28 @@ class OracleRejectionSampler(BaseOverSampler):
         self.backend = backend
         self.random_state = random_state
 
+    def fit_resample(self, X, y, **params):
+        """Resample ``X, y`` (see the class docstring); a mixed-type DataFrame gives the same dtypes back."""
+        if not needs_codec(X):
+            return super().fit_resample(X, y, **params)
+        self._validate_params()
+        check_classification_targets(y)
+        X_work, y_work, binarize_y = self._check_X_y(X, y)
+        self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y_work, self._sampling_type)
+        X_parts, y_parts = self._generate(X_work, y_work)
+        X_out = X.reset_index(drop=True)
+        if len(X_parts) > 1:
+            synthetic = self.feature_codec_.decode(np.concatenate(X_parts[1:], axis=0))
+            X_out = pd.concat([X_out, synthetic.set_axis(X.columns, axis=1)], ignore_index=True)
+        y_out = np.concatenate(y_parts, axis=0)
+        if binarize_y:
+            y_out = label_binarize(y_out, classes=np.unique(y_work))
+        return X_out, _like(y_out, y)
+
     def _check_X_y(self, X, y, accept_sparse=None):
+        if needs_codec(X):
+            return self._check_frame_y(X, y)
+        self.feature_codec_ = None
         check_numeric_finite(X)
         labels = np.unique(np.asarray(y).ravel()) if np.ndim(y) <= 1 else None
         if labels is not None and labels.size < 2:
@@ -260,7 +310,38 @@ class OracleRejectionSampler(BaseOverSampler):
         # Sparse input is not supported: candidates are dense by construction.
         return super()._check_X_y(X, y, accept_sparse=False)
 
+    def _check_frame_y(self, X: pd.DataFrame, y):
+        """``_check_X_y`` of a mixed-type DataFrame: ``(work matrix, y, binarize_y)``; sets ``feature_codec_``."""
+        labels = np.unique(np.asarray(y).ravel()) if np.ndim(y) <= 1 else None
+        if labels is not None and labels.size < 2:
+            raise ValueError(
+                f"y contains only one class ({labels.tolist()!r}); OracleRejectionSampler needs at least two classes."
+            )
+        codec = FrameCodec.from_frame(X)
+        X_work = codec.encode(X)
+        infinite = [str(name) for name, bad in zip(codec.names, np.isinf(X_work).any(axis=0), strict=True) if bad]
+        if infinite:
+            raise ValueError(f"X contains infinity in column(s) {infinite!r}; replace or drop it before oversampling "
+                             "(missing values may stay NaN).")
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        y = np.asarray(y).ravel() if np.ndim(y) <= 1 else np.asarray(y)
+        check_consistent_length(X_work, y)
+        self.n_features_in_ = X.shape[1]
+        names = np.asarray(X.columns, dtype=object)
+        if all(isinstance(n, str) for n in names):
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.feature_codec_ = codec
+        self._rounded_columns = codec.rounded
+        return X_work, y, binarize_y
+
     def _fit_resample(self, X, y):
+        X_parts, y_parts = self._generate(X, y)
+        return np.concatenate(X_parts, axis=0), np.concatenate(y_parts, axis=0)
+
+    def _generate(self, X, y) -> tuple[list, list]:
+        """``[X, accepted rows per class...]`` and the matching labels."""
         tasks, rng = self._prepare(X, y)
         executor = BACKENDS[self.backend]() if isinstance(self.backend, str) else self.backend
         X_parts, y_parts = [X], [y]
@@ -271,7 +352,7 @@ class OracleRejectionSampler(BaseOverSampler):
                 X_parts.append(result.accepted)
                 y_parts.append(np.full(result.accepted.shape[0], task.label, dtype=y.dtype))
         self._finish_counts()
-        return np.concatenate(X_parts, axis=0), np.concatenate(y_parts, axis=0)
+        return X_parts, y_parts
 
     def prepare(self, X, y) -> tuple[list[ClassTask], np.random.Generator]:
         """``fit_resample`` up to the executor: ``(tasks, rng)``, one :class:`ClassTask` per class to oversample.
@@ -303,19 +384,29 @@ class OracleRejectionSampler(BaseOverSampler):
             int(s) for s in random_state.randint(0, np.iinfo(np.int32).max, size=3)
         )
         targets = self._targets(y)
-        self.oracle_ = prepare_oracle(self.oracle, X, y, seed=seed_oracle)
-        work_dtype, rounded = working_dtype(X, getattr(self, "_rounded_columns", None))
+        codec = getattr(self, "feature_codec_", None)
+        if codec is None:
+            self.oracle_ = prepare_oracle(self.oracle, X, y, seed=seed_oracle)
+            scoring_oracle = self.oracle_
+            work_dtype, rounded = working_dtype(X, getattr(self, "_rounded_columns", None))
+            parents = None
+        else:  # the oracle sees DataFrames with categories; the strategies see the work matrix
+            self.oracle_ = prepare_oracle(self.oracle, codec.oracle_frame(X), y, seed=seed_oracle)
+            scoring_oracle = FrameOracle(self.oracle_, codec)
+            work_dtype, rounded, parents = X.dtype, codec.rounded, codec.parents
         classes = np.unique(y)
         rng = np.random.default_rng(seed_generate)
         self._reset_counts()
 
         names = getattr(self, "feature_names_in_", None)
-        scorers = {label: ProbaScorer.for_class(self.oracle_, label, classes, feature_names=names) for label in targets}
+        scorers = {label: ProbaScorer.for_class(scoring_oracle, label, classes, feature_names=names)
+                   for label in targets}
         cuts = self._cuts(X, y, scorers, classes, seed_oracle)
         tasks = []
         for label, n_needed in targets.items():
             strategy = make_strategy(self.candidates, n_clusters=self.n_clusters).fit(
-                X[y == label].astype(work_dtype, copy=False), seed=seed_cluster, rounded=rounded, out_dtype=X.dtype
+                X[y == label].astype(work_dtype, copy=False), seed=seed_cluster, rounded=rounded, out_dtype=X.dtype,
+                parents=parents,
             )
             tasks.append(ClassTask(label=label, n_needed=n_needed, strategy=strategy, scorer=scorers[label],
                                    cut=cuts[label], batch_size=self.batch_size, max_rounds=self.max_rounds))
@@ -351,6 +442,9 @@ class OracleRejectionSampler(BaseOverSampler):
                     "reference_scores='out_of_fold' refits the oracle on folds, so it needs a scikit-learn "
                     f"estimator; {type(template).__name__} is not one. Use reference_scores='in_sample'."
                 )
+            codec = getattr(self, "feature_codec_", None)
+            if codec is not None:  # folds of the work matrix, fitted on the oracle's DataFrames
+                template = Pipeline([("decode", FunctionTransformer(codec.oracle_frame)), ("oracle", template)])
             reference = out_of_fold_scores(template, X, y, list(scorers), classes, seed=seed)
         if reference is None:
             mode = "in_sample"
@@ -399,7 +493,24 @@ class OracleRejectionSampler(BaseOverSampler):
             raise GenerationError(message)
         warnings.warn(message, UserWarning, stacklevel=7)  # the caller of fit_resample
 
+    def decode(self, rows: np.ndarray):
+        """Rows of the work matrix (what :meth:`prepare`'s tasks generate) in the input's form: a DataFrame in
+        the input's dtypes for a mixed-type DataFrame (``feature_codec_``), else ``rows`` unchanged."""
+        codec = getattr(self, "feature_codec_", None)
+        return rows if codec is None else codec.decode(rows)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         return tags
+
+
+def _like(y_out: np.ndarray, y):
+    """``y_out`` in the container of the input ``y`` (Series keeps its name and dtype; a list stays a list)."""
+    if isinstance(y, pd.Series):
+        return pd.Series(y_out, name=y.name, dtype=y.dtype)
+    if isinstance(y, pd.DataFrame):
+        return pd.DataFrame(y_out, columns=y.columns).astype(y.dtypes)
+    if isinstance(y, list):
+        return y_out.tolist()
+    return y_out

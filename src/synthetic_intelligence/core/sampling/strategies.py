@@ -18,6 +18,27 @@ Registered strategies (``STRATEGIES``, name -> class):
 A new strategy subclasses :class:`CandidateStrategy`, implements ``_fit`` and
 ``_draw`` and is passed as an instance (``OracleRejectionSampler(candidates=MyStrategy())``)
 or added to ``STRATEGIES``.
+
+Mixed-type rows (see :mod:`.mixed`)
+-----------------------------------
+Rows of a mixed-type table arrive encoded: categorical and boolean columns hold codes
+(``parents``: a boolean mask of those columns), a missing value is ``NaN`` in any column.
+The rule of every registered strategy, vectorised over the whole batch:
+
+- *interpolating strategies* (``interpolate``, ``cluster_interpolate``): numeric columns as
+  above; the *nearer parent* (``x_i`` when ``u < 0.5``, else ``x_j``) gives every parent
+  column (so each categorical / boolean value, and their combination, is one of a real row
+  of the class) and the missingness: where the nearer parent misses a numeric value the
+  candidate misses it; where only the other parent misses it the candidate takes the nearer
+  parent's value. The missing share of a column is thus carried over in expectation, and a
+  candidate's pattern of missing values is one of a real row's.
+- ``gaussian``: the one parent ``x_i`` gives every parent column and every missing value;
+  noise is added to its present numeric values only (per-cluster std ignoring NaN).
+- ``KMeans`` (clustered strategies) runs on the numeric columns with missing values set to
+  the class mean, plus the one-hot parent columns (missing as a level of its own).
+
+Rows with no parent column and no missing value take exactly the numeric path (the same
+numbers, bit for bit).
 """
 
 from __future__ import annotations
@@ -59,12 +80,15 @@ class CandidateStrategy:
         """Instance configured from the sampler's parameters (``n_clusters`` where it applies)."""
         return cls()
 
-    def fit(self, X_c, *, seed: int = 0, rounded=None, out_dtype=None) -> CandidateStrategy:
+    def fit(self, X_c, *, seed: int = 0, rounded=None, out_dtype=None, parents=None) -> CandidateStrategy:
         """Learn what the strategy needs from ``X_c`` (the class rows, in the working dtype).
 
         ``seed`` seeds any one-time fitting (clustering); ``rounded`` is a boolean mask of
         columns rounded to integers after each draw (or None); ``out_dtype`` is the dtype
-        of the generated rows (default: the dtype of ``X_c``).
+        of the generated rows (default: the dtype of ``X_c``); ``parents`` is a boolean mask
+        of the columns a candidate takes whole from a parent row (encoded categorical and
+        boolean columns; see the module docstring), or None. ``NaN`` in ``X_c`` marks a
+        missing value.
         """
         X_c = np.ascontiguousarray(X_c)
         if X_c.ndim != 2 or X_c.shape[0] < 2:
@@ -73,6 +97,10 @@ class CandidateStrategy:
         self.n_features_ = X_c.shape[1]
         self.out_dtype_ = np.dtype(out_dtype if out_dtype is not None else X_c.dtype)
         self.rounded_ = None if rounded is None or not np.any(rounded) else np.asarray(rounded, dtype=bool)
+        self.parents_ = None if parents is None or not np.any(parents) else np.asarray(parents, dtype=bool)
+        if self.parents_ is not None and self.parents_.shape != (self.n_features_,):
+            raise ValueError(f"parents must be a mask of {self.n_features_} columns; got shape {self.parents_.shape}")
+        self.has_missing_ = bool(X_c.dtype.kind == "f" and np.isnan(X_c).any())
         self.seed_ = int(seed)
         self._fit()
         return self
@@ -86,6 +114,24 @@ class CandidateStrategy:
 
     def _fit(self) -> None:
         """One-time preparation from ``self.rows_`` (nothing by default)."""
+
+    @property
+    def is_mixed(self) -> bool:
+        """True when the rows have parent (categorical / boolean) columns or missing values."""
+        return getattr(self, "parents_", None) is not None or getattr(self, "has_missing_", False)
+
+    def _between(self, rows, i, j, u):
+        """Candidates between ``rows[i]`` and ``rows[j]`` at ``u``, with the nearer-parent rule on mixed rows."""
+        cand = _interpolate(rows, i, j, u)
+        if not self.is_mixed:
+            return cand
+        near = np.where((u >= 0.5)[:, None], rows[j], rows[i])
+        if self.parents_ is not None:
+            cand[:, self.parents_] = near[:, self.parents_]
+        if self.has_missing_:
+            gaps = np.isnan(cand)  # either parent misses: the nearer one decides
+            cand[gaps] = near[gaps]
+        return cand
 
     def _draw(self, rng: np.random.Generator, m: int) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -101,7 +147,7 @@ class Interpolate(CandidateStrategy):
         i = rng.integers(0, n_c, size=m)
         # distinct partner: shift by 1..n_c-1 (cyclic)
         j = (i + rng.integers(1, n_c, size=m)) % n_c
-        return _interpolate(self.rows_, i, j, rng.random(m, dtype=self.rows_.dtype))
+        return self._between(self.rows_, i, j, rng.random(m, dtype=self.rows_.dtype))
 
 
 class _Clustered(CandidateStrategy):
@@ -116,7 +162,7 @@ class _Clustered(CandidateStrategy):
 
     def _cluster_labels(self) -> np.ndarray:
         """``min(n_clusters, n_c // 2)`` clusters, capped by the number of distinct rows."""
-        rows = self.rows_
+        rows = self._cluster_matrix()
         n_c = rows.shape[0]
         k = min(self.n_clusters, max(1, n_c // 2))
         if k > 1:
@@ -125,6 +171,24 @@ class _Clustered(CandidateStrategy):
             return np.zeros(n_c, dtype=np.int64)
         km = KMeans(n_clusters=k, n_init=3, random_state=self.seed_)
         return km.fit_predict(rows.astype(np.float64)).astype(np.int64)
+
+    def _cluster_matrix(self) -> np.ndarray:
+        """The rows KMeans sees: the rows themselves, or for mixed rows the numeric columns (missing values
+        set to the class mean, 0 where a column is all missing) and the one-hot parent columns."""
+        rows = self.rows_
+        if not self.is_mixed:
+            return rows
+        parents = self.parents_ if self.parents_ is not None else np.zeros(self.n_features_, dtype=bool)
+        numeric = rows[:, ~parents].astype(np.float64)
+        present = ~np.isnan(numeric)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(present, numeric, 0.0).sum(axis=0) / present.sum(axis=0)
+        numeric = np.where(present, numeric, np.nan_to_num(means, nan=0.0))
+        blocks = [numeric]
+        for k in np.flatnonzero(parents):
+            codes = np.where(np.isnan(rows[:, k]), -1, rows[:, k])
+            blocks.append((codes[:, None] == np.unique(codes)[None, :]).astype(np.float64))
+        return np.hstack(blocks)
 
 
 class ClusterInterpolate(_Clustered):
@@ -155,7 +219,7 @@ class ClusterInterpolate(_Clustered):
         pos_j = (pos_i + shift) % sizes
         starts = self.starts_[c]
         u = rng.random(m, dtype=self.rows_.dtype)
-        return _interpolate(self.sorted_rows_, starts + pos_i, starts + pos_j, u)
+        return self._between(self.sorted_rows_, starts + pos_i, starts + pos_j, u)
 
 
 class Gaussian(_Clustered):
@@ -174,11 +238,16 @@ class Gaussian(_Clustered):
         rows = self.rows_
         labels = self._cluster_labels()
         k = int(labels.max()) + 1
-        global_std = rows.std(axis=0)
+        spread = _nanstd if self.is_mixed else (lambda a: a.std(axis=0))
+        global_std = spread(rows)
         std = np.empty((k, self.n_features_), dtype=rows.dtype)
         for c in range(k):  # loop over clusters (<= n_clusters), not rows
             members = rows[labels == c]
-            std[c] = members.std(axis=0) if members.shape[0] > 1 else global_std
+            std[c] = spread(members) if members.shape[0] > 1 else global_std
+        if self.is_mixed:
+            std = np.nan_to_num(std, nan=0.0)  # a column missing in a whole cluster gets no noise
+            if self.parents_ is not None:
+                std[:, self.parents_] = 0.0  # parent columns are the row's own (no noise)
         self.noise_scale_ = (self.scale * std).astype(rows.dtype)
         self.labels_ = labels
 
@@ -188,6 +257,17 @@ class Gaussian(_Clustered):
         noise *= self.noise_scale_[self.labels_[i]]
         noise += self.rows_[i]
         return noise
+
+
+def _nanstd(rows):
+    """Per-column std ignoring NaN (NaN for a column with no value), without the all-NaN warning."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        present = ~np.isnan(rows)
+        n = present.sum(axis=0)
+        filled = np.where(present, rows, 0.0)
+        mean = filled.sum(axis=0) / n
+        var = (np.where(present, rows - mean, 0.0) ** 2).sum(axis=0) / n
+    return np.sqrt(var)
 
 
 def _interpolate(rows, i, j, u):

@@ -40,6 +40,15 @@ else:
         "dcr_share_below_heldout_p5": "share of synthetic rows closer than the held-out 5th percentile "
                                       "(~0.05 faithful, 1 copies)",
         "memorised": "dcr_ratio below the memorisation ratio: the sampler copies its training rows",
+        "unseen_combination_share": "share of synthetic rows whose combination of categorical values occurs in no "
+                                    "real minority row (compare reference_unseen_combination_share)",
+        "reference_unseen_combination_share": "the same for held-out real minority rows",
+        "categorical_tv_max": "largest total variation distance of a categorical column's level shares, synthetic "
+                              "vs real minority (column: categorical_tv_column)",
+        "numeric_ks_max": "largest Kolmogorov-Smirnov statistic of a numeric column, synthetic vs real minority "
+                          "(column: numeric_ks_column)",
+        "gower_dcr_ratio": "distance to closest record with Gower's distance in the input space (mixed-type "
+                           "tables): synthetic median / held-out median (~1 faithful, 0 copies)",
     }
     config = {c: st.column_config.Column(help=h) for c, h in help_.items() if c in fidelity.data.columns}
     st.dataframe(fidelity.data, width="stretch", hide_index=True, column_config=config)

@@ -11,7 +11,9 @@
   *Generation* page shows it).
 * :func:`fidelity_table` - one row per synthetic lane: no-man's-land rate, detection AUC
   (independent RandomForest judge), distance ratio, cluster coverage and the
-  memorisation check (distance to closest record), all in latent space. The held-out
+  memorisation check (distance to closest record), all in latent space; per-column checks
+  (unseen category combinations, worst total variation / KS column) and, on mixed-type
+  tables, a Gower distance to closest record in the input space. The held-out
   real minority is ``validation``'s minority (never a holdout).
   Context columns say how to read them: the held-out real minority's own no-man's-land
   rate, and whether the latent space keeps the class signal at all (k-NN class AUC in
@@ -34,6 +36,7 @@ import pandas as pd
 
 from synthetic_intelligence.core import latent
 from synthetic_intelligence.core.latent import REAL_LANE, AutoencoderConfig, TrainedAutoencoder
+from synthetic_intelligence.core.latent import mixed as mixed_checks
 from synthetic_intelligence.core.latent.neighbours import NEIGHBOUR_COLUMNS
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
 
@@ -46,6 +49,11 @@ FIDELITY_COLUMNS = [
     "lane", "n_synthetic", "n_evaluated", "no_mans_land_rate", "detection_auc", "distance_ratio", "cluster_coverage",
     "dcr_synthetic_median", "dcr_heldout_median", "dcr_ratio", "dcr_share_below_heldout_p5", "memorised",
     "reference_no_mans_land_rate", "latent_class_auc", "input_class_auc",
+    # per-column checks in the input space (core.latent.mixed); the categorical ones are NaN without categoricals
+    "unseen_combination_share", "reference_unseen_combination_share", "categorical_tv_max", "categorical_tv_column",
+    "numeric_ks_max", "numeric_ks_column",
+    # distance to closest record with Gower's distance in the input space (mixed-type tables only, else NaN)
+    "gower_dcr_synthetic_median", "gower_dcr_heldout_median", "gower_dcr_ratio", "gower_dcr_share_below_heldout_p5",
 ]
 
 
@@ -68,6 +76,7 @@ class FidelityParams:
     max_synthetic: int | None = 20000  # seeded cap on the synthetic rows scored per lane (None: all)
     class_auc_rows: int = 20000  # real train rows (class-stratified) for the latent_class_auc diagnostic
     memorisation_ratio: float = latent.MEMORISATION_RATIO  # dcr_ratio below it: the lane is flagged ``memorised``
+    gower_max_synthetic: int = 1000  # seeded cap on the synthetic (and held-out) rows of the Gower DCR (mixed tables)
     seed: int = 0
 
 
@@ -196,6 +205,15 @@ def fidelity_table(
     k-NN AUCs of the real train classes in latent and in standardised input space: when
     the latent one is near 0.5 the autoencoder has dropped the class signal and the
     neighbourhood-based numbers say little (see :func:`~synthetic_intelligence.core.latent.knn_class_auc`).
+
+    Per-column checks in the input space (:mod:`synthetic_intelligence.core.latent.mixed`), synthetic rows
+    against ``train``'s real minority: ``unseen_combination_share`` (synthetic rows whose combination of
+    categorical / boolean values no real minority row has; ``reference_unseen_combination_share`` is the
+    held-out real minority's, what a faithful generator scores; NaN without categoricals), the worst
+    column's total variation distance (``categorical_tv_max`` / ``_column``) and Kolmogorov-Smirnov statistic
+    (``numeric_ks_max`` / ``_column``). On a mixed-type table the memorisation check is repeated in the
+    input space with Gower's distance (``gower_dcr_*``, on at most ``gower_max_synthetic`` seeded rows per
+    lane and of the held-out minority; NaN on numeric tables, whose latent numbers are unchanged).
     """
     p = _as(FidelityParams, params)
     model = _model(autoencoder)
@@ -217,6 +235,13 @@ def fidelity_table(
             "the autoencoder's latent space barely separates the real classes (k-NN AUC %.3f): "
             "the neighbourhood-based fidelity numbers say little on this data", context["latent_class_auc"],
         )
+    features = _features(train)
+    train_min = train.loc[y == 1]
+    held_min = validation.loc[validation[TARGET].astype(int).to_numpy() == 1]
+    categorical = [c for c, kind in mixed_checks.kinds(train, features).items() if kind != "numeric"]
+    mixed = mixed_checks.needs_layout(train[features])
+    context["reference_unseen_combination_share"] = mixed_checks.unseen_combination_share(
+        held_min, train_min, categorical)
     records = []
     for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1):
         start = time.perf_counter()
@@ -227,6 +252,8 @@ def fidelity_table(
             memorisation_ratio=float(p.memorisation_ratio),
         )
         report.update(lane=lane, n_synthetic=int(len(syn)), n_evaluated=int(len(idx)), **context)
+        report.update(_input_space_checks(syn.iloc[idx], train, train_min, held_min, features, categorical, mixed, p,
+                                          salt))
         records.append(report)
         logger.info(
             "fidelity %s: %d synthetic (%d scored) no_mans_land=%.3f detection_auc=%.3f distance_ratio=%.3f "
@@ -242,6 +269,28 @@ def fidelity_table(
                 lane, report["dcr_ratio"], 100 * report["dcr_share_below_heldout_p5"],
             )
     return pd.DataFrame.from_records(records, columns=FIDELITY_COLUMNS)
+
+
+def _input_space_checks(syn: pd.DataFrame, train: pd.DataFrame, train_min: pd.DataFrame, held_min: pd.DataFrame,
+                        features: list[str], categorical: list[str], mixed: bool, p: FidelityParams,
+                        salt: int) -> dict:
+    """The per-column checks of one lane's (evaluated) synthetic rows against the real train minority and, for a
+    mixed-type table, the Gower distance to closest record (a seeded subsample of ``gower_max_synthetic`` rows)."""
+    distances = mixed_checks.column_distances(syn, train_min, features)
+    out = {"unseen_combination_share": mixed_checks.unseen_combination_share(syn, train_min, categorical)}
+    for name, kind in (("categorical_tv", "total_variation"), ("numeric_ks", "ks")):
+        part = distances.loc[(distances["measure"] == kind) & distances["distance"].notna()]
+        worst = part.loc[part["distance"].idxmax()] if len(part) else None
+        out[f"{name}_max"] = float(worst["distance"]) if worst is not None else float("nan")
+        out[f"{name}_column"] = str(worst["column"]) if worst is not None else None
+    if mixed:
+        pick = latent.seeded_sample(len(syn), p.gower_max_synthetic, p.seed, salt)
+        held = held_min.iloc[latent.seeded_sample(len(held_min), p.gower_max_synthetic, p.seed, 0)]
+        out.update(mixed_checks.gower_dcr(syn.iloc[pick], train[features], held, features))
+    else:
+        out.update(dict.fromkeys(("gower_dcr_synthetic_median", "gower_dcr_heldout_median", "gower_dcr_ratio",
+                                  "gower_dcr_share_below_heldout_p5"), float("nan")))
+    return out
 
 
 def synthetic_neighbours(params: NeighbourParams, **lane_sets: pd.DataFrame) -> pd.DataFrame:
