@@ -87,7 +87,7 @@ def _from_strings(values: pd.Series, column: str, *, is_date: bool) -> tuple[pd.
     return values.astype("category"), feature_kinds.CATEGORICAL
 
 
-def _column(values: pd.Series, column: str, *, is_date: bool) -> tuple[pd.Series, str]:
+def _column(values: pd.Series, column: str, *, is_date: bool) -> tuple[pd.Series, str]:  # noqa: PLR0911, PLR0912 - one branch per dtype family, each with its own message
     """One raw feature column in its stored form and kind (``date`` for a date turned into days)."""
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -108,7 +108,7 @@ def _column(values: pd.Series, column: str, *, is_date: bool) -> tuple[pd.Series
             raise DataValidationError(f"feature column {column!r} has {len(bad)} infinite value(s) "
                                       f"(first at row {int(bad[0])}); replace them or mark them missing")
         return out, feature_kinds.NUMERIC
-    if ptypes.is_string_dtype(dtype) or dtype == object:
+    if ptypes.is_string_dtype(dtype) or ptypes.is_object_dtype(dtype):
         inferred = ptypes.infer_dtype(values, skipna=True)
         if inferred in ("string", "empty"):
             return _from_strings(values.astype(object), column, is_date=is_date)
@@ -193,18 +193,18 @@ def align_levels(splits: dict[str, pd.DataFrame], train: str = TRAIN) -> tuple[d
         seen = set(splits[train][c].dropna().unique().tolist())
         levels[c] = [level for level in splits[train][c].cat.categories if level in seen]
     out, unseen = {}, {}
-    for name, df in splits.items():
-        df = df.copy()
+    for name, frame in splits.items():
+        aligned = frame.copy()
         for c in columns:
-            if c not in df.columns:
+            if c not in aligned.columns:
                 continue
-            values = df[c].astype(object)
+            values = aligned[c].astype(object)
             lost = values.notna() & ~values.isin(levels[c])
             if lost.any():
                 counts = values[lost].astype(str).value_counts()
                 unseen.setdefault(name, {})[c] = {str(k): int(v) for k, v in counts.items()}
-            df[c] = pd.Categorical(values.where(~lost), categories=levels[c])
-        out[name] = df
+            aligned[c] = pd.Categorical(values.where(~lost), categories=levels[c])
+        out[name] = aligned
     return out, unseen
 
 

@@ -17,11 +17,11 @@ from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
+    SMOTEN,
+    SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
     KMeansSMOTE,
-    SMOTEN,
-    SMOTENC,
     RandomOverSampler,
 )
 from pydantic import BaseModel, ConfigDict, Field, model_validator
