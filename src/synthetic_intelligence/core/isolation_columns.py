@@ -166,8 +166,8 @@ def prepare_features(frame: pd.DataFrame, *, max_levels: int = 100, high_cardina
         listing = ", ".join(f"{c!r} ({n} distinct values)" for c, n in too_many.items())
         if high_cardinality == "refuse":
             raise DataValidationError(
-                f"high-cardinality string column(s) {listing}: more than {_KEY}.max_levels = {max_levels} "
-                f"distinct values (an id or free text is not a category); drop them ({_KEY}.drop_columns or "
+                f"high-cardinality string or categorical column(s) {listing}: more than {_KEY}.max_levels = "
+                f"{max_levels} distinct values (an id or free text is not a category); drop them ({_KEY}.drop_columns or "
                 f"{_KEY}.high_cardinality: drop) or raise {_KEY}.max_levels"
             )
     if not out:
