@@ -154,3 +154,17 @@ def test_row_hashes_see_missing_values_and_categories_by_value():
     with pytest.raises(isolation.IsolationError):
         isolation.isolation_report({"train": out.iloc[:150], "validation": out.iloc[150:200],
                                     "holdout_iid": out.iloc[140:], "holdout_new_world": out.iloc[:0]})
+
+
+def test_the_column_parameters_are_checked_before_the_run():
+    from synthetic_intelligence.core.errors import ConfigurationError
+    from synthetic_intelligence.core.isolation_params import SourceParams, parse
+
+    source = parse(SourceParams, {"kind": "table", "new_world": {"kind": "none"}, "high_cardinality": "drop",
+                                  "dates": ["opened"]}, "data_isolation.source")
+    assert source.max_levels == 100 and source.high_cardinality == "drop" and source.dates == ["opened"]
+    with pytest.raises(ConfigurationError, match="data_isolation.source.max_levels: Input should be less than or "
+                                                 "equal to 255"):
+        parse(SourceParams, {"max_levels": 300}, "data_isolation.source")
+    with pytest.raises(ConfigurationError, match="data_isolation.source.high_cardinality"):
+        parse(SourceParams, {"high_cardinality": "keep"}, "data_isolation.source")
