@@ -184,7 +184,8 @@ def make_credit_table(n_rows: int = 12_000, *, bad_share: float = 0.08, seed: in
     ``loan_id`` (an id: one value per row), ``issue_d`` (the loan's issue date, 2019-2023: the new-world
     cut), ``loan_amnt``, ``int_rate``, ``annual_inc`` (about 6% missing), ``dti``, ``revol_util`` (about 3%
     missing), ``term`` (" 36 months" / " 60 months"), ``grade`` (A-G), ``home_ownership`` (4 levels, one
-    of them rare), ``purpose`` (8 levels), ``emp_length`` ("< 1 year" ... "10+ years", about 5% missing),
+    of them rare), ``purpose`` (8 levels, and a ninth, ``green_energy``, only on loans issued after 2023-03-01),
+    ``emp_length`` ("< 1 year" ... "10+ years", about 5% missing),
     ``addr_state`` (20 levels), ``verified`` and ``has_mortgage`` (booleans), ``earliest_cr_line`` (a date
     feature) and the label ``loan_status`` ("Charged Off" is the minority, about ``bad_share`` of rows).
 
@@ -225,6 +226,8 @@ def make_credit_table(n_rows: int = 12_000, *, bad_share: float = 0.08, seed: in
             + 0.012 * (revol_util - 50) - 0.6 * (np.log(annual_inc) - 11.0) + 0.25 * ~verified
             + 0.9 * rng.normal(size=n_rows))
     bad = risk >= np.quantile(risk, 1.0 - bad_share)
+    # a product launched in March 2023: a level that only the newest loans (the new world) hold
+    purpose = np.where((issue > pd.Timestamp("2023-03-01")) & (np.arange(n_rows) % 50 == 0), "green_energy", purpose)
     table = pd.DataFrame({
         "loan_id": [f"L{seed:02d}{i:07d}" for i in range(n_rows)],
         "issue_d": issue.strftime("%Y-%m-%d"),
