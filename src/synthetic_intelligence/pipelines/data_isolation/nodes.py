@@ -149,8 +149,8 @@ def check_isolation(train, validation, holdout_iid, holdout_new_world, source: S
     counted under ``schema.unseen_levels``) and its missing share per split.
     """
     source = source_params(source)
-    splits = {TRAIN: train, VALIDATION: validation, HOLDOUT_IID: holdout_iid, HOLDOUT_NEW_WORLD: holdout_new_world}
-    splits, unseen = isolation_columns.align_levels(splits)
+    given = {TRAIN: train, VALIDATION: validation, HOLDOUT_IID: holdout_iid, HOLDOUT_NEW_WORLD: holdout_new_world}
+    splits, unseen = isolation_columns.align_levels(given)
     for split, columns in unseen.items():
         for column, levels in columns.items():
             logger.warning("%s: %d row(s) of column %r hold level(s) train never holds (%s); they are stored as "
@@ -161,7 +161,7 @@ def check_isolation(train, validation, holdout_iid, holdout_new_world, source: S
             f"source.new_world.kind is none but holdout_new_world has {len(holdout_new_world)} rows")
     counted = {k: v for k, v in splits.items() if not (no_new_world and k == HOLDOUT_NEW_WORLD)}
     counts = isolation.check_min_minority_rows(counted, source.min_minority_rows, split_hints(source))
-    report = isolation.isolation_report(splits)
+    report = isolation.isolation_report(given)  # the rows as given: an unseen level is not made to look like NaN
     report["minority_rows"] = {name: c["minority_rows"] for name, c in counts.items()}
     report["minority_share"] = {name: float(df[TARGET].mean()) for name, df in counted.items()}
     if no_new_world:
