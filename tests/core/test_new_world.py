@@ -128,3 +128,19 @@ def test_none_selects_no_row_and_cut_matches_the_cut_rule():
     assert (mask == (raw["amount"] > 150.0).to_numpy()).all() and info["cut"] == 150.0
     with pytest.raises(ConfigurationError, match="new_world.column must name the column"):
         select(CutWorld(), raw, table, min_minority_rows=1)
+
+
+def test_cluster_world_of_a_mixed_table_clusters_numeric_columns_and_names_a_categorical_one():
+    rng = np.random.default_rng(0)
+    n = 900
+    centre = np.repeat([0.0, 6.0, 12.0], n // 3)
+    raw = pd.DataFrame({"a": centre + rng.normal(size=n), "b": centre + rng.normal(size=n),
+                        "grade": rng.choice(list("xyz"), n), "flag": rng.random(n) < 0.5})
+    raw.loc[::17, "a"] = np.nan
+    raw["y"] = (rng.random(n) < 0.1).astype(int)
+    table = canonical(raw)
+    mask, info = cluster_mask(table, ClusterWorld(kind="cluster", n_clusters=3, seed=0), min_minority_rows=5)
+    assert info["columns"] == ["a", "b", "flag"]  # the categorical column is not clustered on
+    assert abs(mask.sum() - n // 3) < 30 and len(set(centre[mask])) == 1  # one outer blob, rows with NaN included
+    with pytest.raises(DataValidationError, match="'grade' is categorical"):
+        cluster_mask(table, ClusterWorld(kind="cluster", columns=["a", "grade"]), min_minority_rows=1)

@@ -92,8 +92,8 @@ def test_bad_table_stops_the_run_and_keeps_earlier_versions(tmp_path):
     train_file = tmp_path / "train.parquet" / good / "train.parquet"
     content = train_file.read_bytes()
 
-    bad = user_table().assign(c=lambda d: d["c"].where(d.index != 7, np.nan))
-    with pytest.raises(DataValidationError, match="'c' has 1 NaN"):
+    bad = user_table().assign(c=lambda d: d["c"].astype(object).where(d.index != 7, "n/a"))
+    with pytest.raises(DataValidationError, match="'c' mixes numbers and strings"):
         SequentialRunner().run(create_pipeline(), _catalog(tmp_path, bad, "2026-01-02T00.00.00.000Z"))
     assert _versions(tmp_path) == before  # nothing new written
     assert train_file.read_bytes() == content  # earlier version intact

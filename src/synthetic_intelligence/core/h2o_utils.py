@@ -328,21 +328,28 @@ def to_h2o(df: pd.DataFrame, *, target: str | None = None):
 
     A local cluster reads the file from disk; an external cluster is sent it
     with ``upload_file``.  ``target`` is turned into a factor (classification).
+    Mixed types: booleans become 0/1 (missing -> NA), pandas categorical columns
+    H2O enum columns (their levels as strings, missing -> NA), ``NaN`` NA.
     """
     import h2o
 
     bools = [c for c in df.columns if pd.api.types.is_bool_dtype(df[c])]
     if bools:
-        df = df.astype({c: np.int8 for c in bools})
+        df = df.astype({c: (np.int8 if df[c].dtype == bool else "Int8") for c in bools})
+    enums = {str(c): "enum" for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+    recast = [c for c in enums if not all(isinstance(v, str) for v in df[c].cat.categories)]
+    if recast:  # H2O's enum domain is strings, whatever the categories' type
+        df = df.assign(**{c: df[c].cat.rename_categories([str(v) for v in df[c].cat.categories]) for c in recast})
+    types = {"col_types": enums} if enums else {}
     with tempfile.TemporaryDirectory(prefix="si-h2o-") as tmp:
         path = os.path.join(tmp, f"{uuid.uuid4().hex}.parquet")
         df.to_parquet(path, index=False)
         try:
-            frame = h2o.import_file(path)
+            frame = h2o.import_file(path, **types)
         except ClusterError:
             raise
         except Exception:  # noqa: BLE001 - remote cluster cannot see our disk
-            frame = h2o.upload_file(path)
+            frame = h2o.upload_file(path, **types)
     if target is not None:
         frame[target] = frame[target].asfactor()
     return frame

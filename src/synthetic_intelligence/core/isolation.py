@@ -1,6 +1,7 @@
 """Validation of user tables, isolated splits and the isolation proof.
 
-Everything downstream sees one canonical shape: numeric feature columns plus a
+Everything downstream sees one canonical shape: the user's feature columns (numeric,
+boolean or categorical, see :mod:`~synthetic_intelligence.core.features`) plus a
 ``target`` column of 0/1 integers where 1 is the positive (minority) label.
 """
 
@@ -16,6 +17,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
+from synthetic_intelligence.core.isolation_columns import prepare_features
 from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, TARGET, TRAIN, VALIDATION
 
 __all__ = [
@@ -38,15 +40,26 @@ def validate_table(
     positive_label,
     min_minority_rows: int = 2,
     exclude: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    max_levels: int = 100,
+    high_cardinality: str = "refuse",
+    dates: tuple[str, ...] | list[str] = (),
+    with_facts: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, dict]:
     """Check a user table and return it in canonical form (features + ``target`` in {0, 1}).
 
-    Raises :class:`DataValidationError` naming the first problem found: an empty
-    table, a missing target column, a target that is not binary or lacks the
-    positive label, duplicated or non-numeric feature columns, NaN or infinite
-    values, or fewer minority rows than ``min_minority_rows`` in the whole table
-    (the per-split minimum is checked by :func:`check_min_minority_rows`).  Columns listed
-    in ``exclude`` (for example the new-world cut column) are dropped.
+    Feature columns keep their names and take the stored kinds of
+    :mod:`~synthetic_intelligence.core.isolation_columns` (numeric with ``NaN`` for
+    missing, boolean, categorical; dates become days since 1970-01-01; string
+    columns of more than ``max_levels`` distinct values are refused or, with
+    ``high_cardinality="drop"``, dropped).  Raises :class:`DataValidationError`
+    naming the first problem found: an empty table, a missing target column, a
+    target with missing values, not binary or lacking the positive label,
+    duplicated feature columns, a column it cannot take (all missing, numbers
+    mixed with strings, infinite values, ...), or fewer minority rows than
+    ``min_minority_rows`` in the whole table (the per-split minimum is checked by
+    :func:`check_min_minority_rows`).  Columns listed in ``exclude`` (for example
+    the new-world cut column) are dropped.  ``with_facts=True`` also returns what
+    :func:`~.isolation_columns.prepare_features` decided (kinds, dropped columns).
     """
     if df is None or len(df) == 0 or df.shape[1] == 0:
         raise DataValidationError("the input table is empty (no rows or no columns)")
@@ -83,22 +96,8 @@ def validate_table(
         raise DataValidationError(
             f"feature column {TARGET!r} clashes with the canonical target name; rename it"
         )
-    non_numeric = [c for c in features if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])]
-    if non_numeric:
-        raise DataValidationError(
-            f"non-numeric feature column(s): {', '.join(repr(c) for c in non_numeric[:10])} "
-            f"(dtype {df[non_numeric[0]].dtype}); encode or drop them"
-        )
-    X = df[features].to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(X)
-    if bad.any():
-        j = int(np.flatnonzero(bad.any(axis=0))[0])
-        i = int(np.flatnonzero(bad[:, j])[0])
-        kind = "NaN" if np.isnan(X[i, j]) else "infinite"
-        raise DataValidationError(
-            f"feature column {features[j]!r} has {int(bad[:, j].sum())} NaN/infinite value(s) "
-            f"(first: {kind} at row {i})"
-        )
+    X, facts = prepare_features(df[features], max_levels=max_levels, high_cardinality=high_cardinality,
+                                dates=tuple(dates))
     y = (df[target] == positive_label).astype(np.int64)
     n_pos = int(y.sum())
     if n_pos > len(y) - n_pos:
@@ -111,10 +110,9 @@ def validate_table(
             f"(train, validation, holdout_iid, holdout_new_world) needs at least {min_minority_rows} "
             f"(data_isolation.source.min_minority_rows): use a larger table or lower min_minority_rows"
         )
-    out = df[features].astype(np.float64).reset_index(drop=True)
-    out.columns = [str(c) for c in features]
+    out = X.reset_index(drop=True)
     out[TARGET] = y.to_numpy()
-    return out
+    return (out, facts) if with_facts else out
 
 
 def _describe(values: pd.Series) -> str:

@@ -44,6 +44,13 @@ class SourceParams(BaseModel):
     positive_label: int | float | bool | str = 1
     min_minority_rows: int = 2
     drop_columns: list[str] = Field(default_factory=list)
+    #: A string column with more distinct values than this is an id or free text, not a category
+    #: (at most 255: HistGradientBoosting's native categorical support takes up to 255 levels).
+    max_levels: int = Field(100, ge=2, le=255)
+    #: What to do with such columns: stop with a message naming them ("refuse") or drop them ("drop").
+    high_cardinality: Literal["refuse", "drop"] = "refuse"
+    #: Columns to read as dates (ISO strings and datetime columns are found without being listed).
+    dates: list[str] = Field(default_factory=list)
     new_world: NewWorld = Field(default_factory=CutWorld)
 
     @model_validator(mode="before")

@@ -5,8 +5,13 @@ learners on its own training set, so a difference between lanes is the training
 set's.  Engines:
 
 - ``sklearn``: an estimator by import path with its keyword arguments (``scale: true``
-  puts a ``StandardScaler`` in front, as a scikit-learn ``Pipeline``);
+  puts a ``StandardScaler`` in front, as a scikit-learn ``Pipeline``); on a mixed-type
+  table (categorical or boolean columns, missing values) the estimator sits behind the
+  steps that take them (:func:`mixed_type_pipeline`: native categorical and ``NaN``
+  support for HistGradientBoosting; one-hot, imputation with missing indicators and
+  scaling in a ``ColumnTransformer`` for any other, e.g. logistic regression);
 - ``h2o``: one H2O estimator, ``algo`` (``gbm``, ``glm``, ``drf``, ``xgboost``, ...) with ``params``;
+  categorical columns reach H2O as enum columns, missing values as NA (:func:`~.h2o_utils.to_h2o`);
 - ``h2o_leader``: H2O AutoML run ONCE (:func:`resolve`, on ``train`` against ``validation``);
   its leader's algorithm and parameters become an ``h2o`` learner that every lane refits.
   StackedEnsembles are excluded from that selection: an ensemble's refit would need its
@@ -28,11 +33,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from synthetic_intelligence.core import h2o_utils
 from synthetic_intelligence.core.errors import ConfigurationError, check_same_columns
+from synthetic_intelligence.core.features import CATEGORICAL, feature_kinds, is_mixed
 from synthetic_intelligence.core.params import as_model
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
@@ -120,9 +128,58 @@ def import_estimator(path: str, kwargs: dict | None = None):
     return est
 
 
-def _sklearn_estimator(config: LearnerConfig):
+def _sklearn_estimator(config: LearnerConfig, X: pd.DataFrame | None = None):
+    """The configured estimator; for a mixed-type ``X`` (:func:`~.features.is_mixed`) inside the pipeline
+    that takes its columns (:func:`mixed_type_pipeline`)."""
     est = import_estimator(config.estimator, config.estimator_kwargs)
+    if X is not None and is_mixed(X):
+        return mixed_type_pipeline(est, X, scale=config.scale, kwargs=config.estimator_kwargs)[0]
     return make_pipeline(StandardScaler(), est) if config.scale else est
+
+
+def booleans_as_float(X: pd.DataFrame) -> pd.DataFrame:
+    """Boolean columns (``bool`` or nullable ``boolean``, missing -> ``NaN``) as ``float64``; others unchanged."""
+    flags = [c for c in X.columns if pd.api.types.is_bool_dtype(X[c].dtype)]
+    return X.astype({c: np.float64 for c in flags}) if flags else X
+
+
+def _native_categorical(estimator) -> bool:
+    """Whether the estimator takes pandas categorical columns and ``NaN`` itself (HistGradientBoosting)."""
+    return "categorical_features" in estimator.get_params(deep=False)
+
+
+def mixed_type_pipeline(estimator, X: pd.DataFrame, *, scale: bool, kwargs: dict | None = None):
+    """``(pipeline, how)``: ``estimator`` behind the steps that take ``X``'s mixed-type columns.
+
+    - an estimator with native categorical and missing-value support (HistGradientBoosting): booleans as
+      ``float64`` (missing -> ``NaN``), categoricals as they are (``categorical_features="from_dtype"``,
+      unless ``kwargs`` sets it), ``NaN`` left to the trees;
+    - any other (logistic regression): a ``ColumnTransformer``: numeric and boolean columns median-imputed
+      with a missing indicator per column that had missing values in training (then scaled when ``scale``),
+      categorical columns one-hot encoded (``handle_unknown="ignore"``: a level never seen in training
+      gets all zeros; a missing value is its own column).
+
+    ``how`` describes the steps (it goes into the learner's fit info).
+    """
+    kinds = feature_kinds(X)
+    as_float = FunctionTransformer(booleans_as_float, feature_names_out="one-to-one")
+    if _native_categorical(estimator):
+        if "categorical_features" not in (kwargs or {}):
+            estimator.set_params(categorical_features="from_dtype")
+        return (Pipeline([("booleans", as_float), ("model", estimator)]),
+                "native: categorical columns from their dtype, missing values to the trees, booleans as 0/1")
+    categorical = [c for c, kind in kinds.items() if kind == CATEGORICAL]
+    numeric = [c for c in kinds if c not in categorical]
+    numeric_steps = [("impute", SimpleImputer(strategy="median", add_indicator=True))]
+    if scale:
+        numeric_steps.append(("scale", StandardScaler()))
+    columns = ColumnTransformer(
+        [("numeric", Pipeline(numeric_steps), numeric),
+         ("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False), categorical)],
+        remainder="drop")
+    how = ("one-hot categoricals (unknown levels ignored, missing its own column); numeric and booleans "
+           "median-imputed with missing indicators" + (", scaled" if scale else ""))
+    return Pipeline([("booleans", as_float), ("columns", columns), ("model", estimator)]), how
 
 
 def _h2o_params(params: dict) -> dict:
@@ -216,7 +273,10 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
     start = time.perf_counter()
     info: dict = {"engine": config.engine, "weighted": weights is not None}
     if config.engine == "sklearn":
-        model = clone(_sklearn_estimator(config))
+        model = clone(_sklearn_estimator(config, X))
+        if is_mixed(X):
+            info["mixed_types"] = mixed_type_pipeline(import_estimator(config.estimator, config.estimator_kwargs), X,
+                                                      scale=config.scale, kwargs=config.estimator_kwargs)[1]
         final = model.steps[-1][1] if isinstance(model, Pipeline) else model
         if weights is None:
             model.fit(X, y)

@@ -7,8 +7,9 @@ model, so Kedro checks the parameters before the run):
   column; the column is dropped from the features by default;
 - ``quantile``: rows above the ``q``-quantile of a numeric feature, for tables
   without a time column; the feature stays a feature by default;
-- ``cluster``: one cluster of a seeded KMeans on the standardised features, by
-  default the one whose centre lies farthest from the overall centroid;
+- ``cluster``: one cluster of a seeded KMeans on the standardised numeric and
+  boolean features (a missing value at its column's median), by default the one
+  whose centre lies farthest from the overall centroid;
 - ``none``: no new world (in-distribution only); ``holdout_new_world`` is empty
   and every consumer reports it as not applicable.
 
@@ -28,6 +29,7 @@ from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
 from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
+from synthetic_intelligence.core.features import CATEGORICAL, feature_kinds
 from synthetic_intelligence.core.isolation import new_world_mask
 from synthetic_intelligence.core.schema import TARGET
 
@@ -128,15 +130,25 @@ def cluster_mask(features: pd.DataFrame, spec: ClusterWorld, *, min_minority_row
     farthest from the overall centroid is chosen.  Every cluster's size, minority
     rows and distance are reported.
     """
-    columns = spec.columns or [c for c in features.columns if c != TARGET]
+    numeric = [c for c, kind in feature_kinds(features).items() if kind != CATEGORICAL]
+    columns = spec.columns or numeric
     missing = [c for c in columns if c not in features.columns]
     if missing:
         raise DataValidationError(f"{_KEY}.columns: {', '.join(map(repr, missing))} not among the feature columns "
                                   f"({', '.join(c for c in features.columns if c != TARGET)})")
+    categorical = [c for c in columns if c not in numeric]
+    if categorical or not columns:
+        raise DataValidationError(f"{_KEY}.columns: the clusters are drawn on numeric and boolean columns; "
+                                  + (f"{', '.join(map(repr, categorical))} is categorical" if categorical
+                                     else "the table has none") + f" (list others in {_KEY}.columns, or choose "
+                                  "another new_world.kind)")
     if len(features) < spec.n_clusters:
         raise DataValidationError(f"the table has {len(features)} rows, fewer than {_KEY}.n_clusters "
                                   f"({spec.n_clusters})")
-    X = StandardScaler().fit_transform(features[columns].to_numpy(dtype=np.float64))
+    values = features[columns].astype(np.float64)
+    if values.isna().any().any():  # missing values are put at the column's median for the clustering only
+        values = values.fillna(values.median())
+    X = StandardScaler().fit_transform(values.to_numpy(dtype=np.float64))
     km = KMeans(n_clusters=spec.n_clusters, n_init=10, random_state=spec.seed).fit(X)
     labels = km.labels_
     y = features[TARGET].to_numpy()

@@ -7,7 +7,15 @@ content, counted with multiplicity: if a row's content (features + target) occur
 ``k`` times in ``train``, its first ``k`` occurrences in the output are real and any
 further copies are synthetic.  That one rule covers samplers that only add rows
 (SMOTE, the oracle sampler), add exact copies (``RandomOverSampler``) and drop rows
-(``SMOTETomek``, ``SMOTEENN``: counted in ``n_removed``).
+(``SMOTETomek``, ``SMOTEENN``: counted in ``n_removed``).  Content is hashed with
+pandas' own row hash, so missing values (``NaN``, ``pd.NA``) and categorical values
+(hashed by value, whatever the categories) count like any other value.
+
+On a mixed-type table (categorical or boolean columns, missing values) an
+imbalanced-learn ``SMOTE`` runs as SMOTENC or SMOTEN and missing values follow a
+declared rule (:func:`~synthetic_intelligence.core.smote.fit_resample_mixed`); the
+report's ``sampler_used`` and ``mixed_types`` say what ran and the missing share
+of real and synthetic rows.
 
 A lane whose sampler cannot build a training set from this data (a
 :class:`~synthetic_intelligence.core.errors.TrainingSetError`, e.g. too few minority
@@ -29,6 +37,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import InvalidParameterError
 
+from synthetic_intelligence.core import smote
 from synthetic_intelligence.core.errors import TrainingSetError, UserError
 from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET, WEIGHT
@@ -92,8 +101,11 @@ def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tup
     features = [c for c in train.columns if c not in (TARGET, PROVENANCE, WEIGHT)]
     X, y = train[features], train[TARGET]
     start = time.perf_counter()
+    mixed = None
     if sampler is None:
         X_res, y_res = X, y
+    elif type(sampler).__module__.startswith("imblearn.") and smote.mixed_type_sampler_needed(X):
+        X_res, y_res, mixed = _fit_resample(sampler, X, y, mixed=True)
     else:
         X_res, y_res = _fit_resample(sampler, X, y)
     seconds = time.perf_counter() - start
@@ -123,14 +135,18 @@ def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tup
         "class_weights": ({str(k): float(v) for k, v in out.groupby(TARGET)[WEIGHT].first().items()}
                           if weights else None),
     }
+    if mixed is not None:
+        info["sampler_used"] = mixed["sampler_used"]
+        info["mixed_types"] = mixed
     return out, info
 
 
-def _fit_resample(sampler, X: pd.DataFrame, y: pd.Series):
-    """``sampler.fit_resample``; an imbalanced-learn sampler's complaint about this data becomes a
+def _fit_resample(sampler, X: pd.DataFrame, y: pd.Series, *, mixed: bool = False):
+    """``sampler.fit_resample`` (with ``mixed``: :func:`~.smote.fit_resample_mixed`, SMOTENC / SMOTEN on a
+    mixed-type table); an imbalanced-learn sampler's complaint about this data becomes a
     :class:`TrainingSetError` (its parameters were checked before the run; a parameter error stays one)."""
     try:
-        return sampler.fit_resample(X, y)
+        return smote.fit_resample_mixed(sampler, X, y) if mixed else sampler.fit_resample(X, y)
     except (UserError, GenerationError, InvalidParameterError):
         raise
     except (ValueError, RuntimeError) as exc:
@@ -182,7 +198,8 @@ def _plain(params: Mapping | None) -> dict:
 
 
 def lane_provenance(report: Mapping | None) -> dict:
-    """What made a lane's training set, from its report: ``sampler`` (class name, ``"none"`` for the raw
+    """What made a lane's training set, from its report: ``sampler`` (class name that ran, e.g. SMOTENC for a
+    SMOTE lane on a mixed-type table; ``"none"`` for the raw
     set, ``"class_weights"`` for balanced weights), ``sampler_params`` (its scalar parameters),
     ``sampler_seed``, ``synthetic_share``, ``n_synthetic``, rows in and out, ``seconds``."""
     report = dict(report or {})
@@ -190,7 +207,8 @@ def lane_provenance(report: Mapping | None) -> dict:
     for key in ("threshold", "ratio", "gate", "candidates"):  # the model_driven lane's chosen setting
         if report.get(key) is not None and key not in params:
             params[key] = report[key]
-    sampler = report.get("sampler") or ("class_weights" if report.get("class_weights") else "none")
+    sampler = (report.get("sampler_used") or report.get("sampler")
+               or ("class_weights" if report.get("class_weights") else "none"))
     seed = report.get("seed", params.get("random_state"))
     return {
         "sampler": str(sampler),

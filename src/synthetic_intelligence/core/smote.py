@@ -1,13 +1,24 @@
-"""imbalanced-learn samplers by name: the factory and the typed lane settings (resampling is in core.resample)."""
+"""imbalanced-learn samplers by name: the factory and the typed lane settings (resampling is in core.resample).
+
+Mixed-type tables (categorical or boolean columns, missing values): :func:`fit_resample_mixed` runs a
+lane's ``SMOTE`` as SMOTENC (SMOTEN when every feature is categorical) and handles missing values by the
+declared rule :data:`MISSING_RULE`; :func:`~synthetic_intelligence.core.resample.resample` calls it and
+writes its report (``mixed_types``: the sampler that ran, the categorical columns, the missing shares of
+real and synthetic rows) into the lane's resample report.
+"""
 
 from __future__ import annotations
 
 import inspect
 
+import numpy as np
+import pandas as pd
 from imblearn.combine import SMOTEENN, SMOTETomek
 from imblearn.over_sampling import (
     ADASYN,
     SMOTE,
+    SMOTEN,
+    SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
     KMeansSMOTE,
@@ -16,6 +27,7 @@ from imblearn.over_sampling import (
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from synthetic_intelligence.core.errors import TrainingSetError
+from synthetic_intelligence.core.features import NUMERIC, feature_kinds, is_mixed
 
 SAMPLERS: dict[str, type] = {
     "SMOTE": SMOTE,
@@ -82,3 +94,110 @@ class ImblearnSamplerParams(BaseModel):
                 f"{where}.kwargs.k_neighbors is {k} but train holds only {n_minority} minority row(s); "
                 f"{self.name} needs at least k_neighbors + 1: lower {where}.kwargs.k_neighbors or raise "
                 "data_isolation.source.min_minority_rows")
+
+
+#: Samplers that take a mixed-type table: SMOTE becomes SMOTENC / SMOTEN, RandomOverSampler copies rows as they are.
+MIXED_TYPE_SAMPLERS: tuple[str, ...] = ("SMOTE", "RandomOverSampler")
+#: How missing values reach the SMOTE family (written into every mixed-type resample report).
+MISSING_RULE = (
+    "numeric: a column's missing values are set to its median in train before the sampler, and a missing "
+    "indicator per such column goes to SMOTENC as a categorical feature (the synthetic row takes the indicator "
+    "of the majority of its neighbours); a synthetic value whose indicator says missing is stored as NaN. "
+    "categorical and boolean: missing is a level of its own and comes back as missing"
+)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a categorical column (its categories' positions) or a boolean one (0/1); missing = -1."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64)
+    flags = values.astype("boolean")
+    return np.where(flags.isna().to_numpy(), -1, flags.fillna(False).to_numpy(dtype=bool).astype(np.int64))
+
+
+def _decode(codes: np.ndarray, like: pd.Series) -> pd.Series:
+    """Codes of :func:`_codes` back in ``like``'s dtype (-1 = missing)."""
+    codes = np.rint(codes).astype(np.int64)
+    if isinstance(like.dtype, pd.CategoricalDtype):
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=like.dtype))
+    flags = pd.array(codes == 1, dtype="boolean")
+    flags[codes < 0] = pd.NA
+    return pd.Series(flags).astype(like.dtype) if like.dtype == bool and (codes >= 0).all() else pd.Series(flags)
+
+
+def mixed_type_sampler_needed(X: pd.DataFrame) -> bool:
+    """Whether ``X`` needs :func:`fit_resample_mixed` (categorical or boolean columns, or missing values)."""
+    return is_mixed(X)
+
+
+def fit_resample_mixed(sampler, X: pd.DataFrame, y: pd.Series) -> tuple[pd.DataFrame, pd.Series, dict]:
+    """``sampler`` (an imbalanced-learn SMOTE or RandomOverSampler) on a mixed-type ``X``.
+
+    SMOTE becomes SMOTENC (its ``k_neighbors``, ``sampling_strategy`` and ``random_state``) with the
+    categorical and boolean columns as categorical features, or SMOTEN when every feature is categorical
+    or boolean; missing values follow :data:`MISSING_RULE`.  RandomOverSampler copies rows as they are.
+    Any other sampler is refused (:class:`TrainingSetError`, the lane fails alone) naming the columns.
+    The returned rows are ``X`` unchanged (same values, dtypes) followed by the synthetic rows in ``X``'s
+    dtypes; the report says which sampler ran, on which columns, and the missing share per column of the
+    real and of the synthetic rows.
+    """
+    name = type(sampler).__name__
+    kinds = feature_kinds(X)
+    discrete = [c for c, kind in kinds.items() if kind != NUMERIC]
+    numeric = [c for c in kinds if c not in discrete]
+    with_missing = [c for c in numeric if X[c].isna().any()]
+    if name == "RandomOverSampler":
+        X_res, y_res = sampler.fit_resample(X, y)
+        X_res = pd.DataFrame(X_res, columns=X.columns).astype(X.dtypes.to_dict())
+        used, categorical = name, []
+    elif name == "SMOTE":
+        medians = {c: float(X[c].median()) for c in with_missing}
+        blocks = []
+        for c in numeric:
+            blocks.append(X[c].fillna(medians[c]).to_numpy(dtype=np.float64) if c in medians
+                          else X[c].to_numpy(dtype=np.float64))
+        for c in discrete:
+            codes = _codes(X[c])
+            blocks.append(codes.astype(np.float64))
+        for c in with_missing:
+            blocks.append(X[c].isna().to_numpy(dtype=np.float64))
+        Z = np.column_stack(blocks)
+        n_num = len(numeric)
+        categorical = list(range(n_num, Z.shape[1]))
+        params = sampler.get_params(deep=False)
+        common = {k: params[k] for k in ("sampling_strategy", "random_state", "k_neighbors")}
+        if n_num == 0:
+            used, engine = "SMOTEN", SMOTEN(**common)
+        else:
+            used, engine = "SMOTENC", SMOTENC(categorical_features=categorical, **common)
+        Z_res, y_res = engine.fit_resample(Z, np.asarray(y))
+        new = Z_res[len(X):]
+        synthetic = {}
+        for j, c in enumerate(numeric):
+            values = new[:, j].astype(np.float64)
+            if c in medians:
+                flag = new[:, n_num + len(discrete) + with_missing.index(c)]
+                values = np.where(np.rint(flag) == 1, np.nan, values)
+            synthetic[c] = pd.Series(values).astype(X[c].dtype)
+        for j, c in enumerate(discrete):
+            synthetic[c] = _decode(new[:, n_num + j], X[c])
+        rows = pd.DataFrame(synthetic)[list(X.columns)]
+        X_res = pd.concat([X.reset_index(drop=True), rows], ignore_index=True) if len(rows) else X.reset_index(drop=True)
+        categorical = discrete
+    else:
+        problems = ([f"categorical or boolean column(s) {', '.join(map(repr, discrete[:5]))}"] if discrete else []) \
+            + ([f"missing values in {', '.join(map(repr, with_missing[:5]))}"] if with_missing else [])
+        raise TrainingSetError(f"{name} takes numeric features without missing values, but train has "
+                               f"{' and '.join(problems)}: use SMOTE (SMOTENC / SMOTEN on such tables) or "
+                               f"RandomOverSampler for this lane (<lane>.sampler.name)")
+    synthetic_rows = X_res.iloc[len(X):]
+    report = {
+        "sampler_used": used,
+        "categorical_features": categorical,
+        "missing_rule": MISSING_RULE if name == "SMOTE" else "rows are copied with their missing values",
+        "imputed_columns": with_missing if name == "SMOTE" else [],
+        "missing_share_real": {c: float(X[c].isna().mean()) for c in X.columns if X[c].isna().any()},
+        "missing_share_synthetic": {c: (float(synthetic_rows[c].isna().mean()) if len(synthetic_rows) else 0.0)
+                                    for c in X.columns if X[c].isna().any()},
+    }
+    return X_res, pd.Series(np.asarray(y_res)), report

@@ -175,3 +175,76 @@ def apply_drift(
         new_y[to_minority] = 1
         out[target] = new_y
     return out
+
+
+def make_credit_table(n_rows: int = 12_000, *, bad_share: float = 0.08, seed: int = 0) -> pd.DataFrame:
+    """A credit-like loan table as a user would download it: the worked example of ``conf/example_mixed``.
+
+    Columns (as read from CSV: strings, booleans, numbers, ISO dates, missing values):
+    ``loan_id`` (an id: one value per row), ``issue_d`` (the loan's issue date, 2019-2023: the new-world
+    cut), ``loan_amnt``, ``int_rate``, ``annual_inc`` (about 6% missing), ``dti``, ``revol_util`` (about 3%
+    missing), ``term`` (" 36 months" / " 60 months"), ``grade`` (A-G), ``home_ownership`` (4 levels, one
+    of them rare), ``purpose`` (8 levels, and a ninth, ``green_energy``, only on loans issued after 2023-03-01),
+    ``emp_length`` ("< 1 year" ... "10+ years", about 5% missing),
+    ``addr_state`` (20 levels), ``verified`` and ``has_mortgage`` (booleans), ``earliest_cr_line`` (a date
+    feature) and the label ``loan_status`` ("Charged Off" is the minority, about ``bad_share`` of rows).
+
+    The label depends on numbers, categories and their combination (a higher risk for grade F/G on
+    60-month loans), so a learner that ignores the categorical columns loses information.
+    """
+    if not 0.0 < bad_share < 0.5:
+        raise ConfigurationError(f"bad_share must be in (0, 0.5), got {bad_share}")
+    if n_rows < 200:
+        raise ConfigurationError(f"n_rows must be at least 200, got {n_rows}")
+    rng = np.random.default_rng(seed)
+    grades = np.array(list("ABCDEFG"))
+    grade = grades[np.minimum(rng.poisson(1.6, n_rows), 6)]
+    g = np.searchsorted(grades, grade).astype(np.float64)
+    term = np.where(rng.random(n_rows) < 0.3 + 0.05 * g, " 60 months", " 36 months")
+    long_term = term == " 60 months"
+    home = rng.choice(["MORTGAGE", "RENT", "OWN", "OTHER"], n_rows, p=[0.48, 0.40, 0.1195, 0.0005])
+    purposes = ["debt_consolidation", "credit_card", "home_improvement", "other", "major_purchase",
+                "small_business", "car", "medical"]
+    purpose = rng.choice(purposes, n_rows, p=[0.5, 0.2, 0.07, 0.08, 0.05, 0.03, 0.04, 0.03])
+    emp = np.array(["< 1 year"] + [f"{k} year{'s' if k > 1 else ''}" for k in range(1, 10)] + ["10+ years"],
+                   dtype=object)
+    emp_length = emp[rng.integers(0, len(emp), n_rows)]
+    states = ["CA", "NY", "TX", "FL", "IL", "NJ", "PA", "OH", "GA", "VA", "NC", "MI", "MD", "AZ", "MA", "WA",
+              "CO", "MN", "IN", "TN"]
+    addr_state = rng.choice(states, n_rows)
+    annual_inc = np.round(np.exp(rng.normal(11.0, 0.5, n_rows)), -2)
+    loan_amnt = np.round(np.clip(rng.lognormal(9.4, 0.6, n_rows), 1000, 40000), -2)
+    int_rate = np.round(6.0 + 3.2 * g + rng.normal(0, 1.2, n_rows) + 1.5 * long_term, 2)
+    dti = np.round(np.clip(rng.normal(18, 8, n_rows), 0, 45), 2)
+    revol_util = np.round(np.clip(rng.normal(50, 22, n_rows), 0, 120), 1)
+    verified = rng.random(n_rows) < 0.6
+    has_mortgage = (home == "MORTGAGE") | (rng.random(n_rows) < 0.05)
+    issue = pd.Timestamp("2019-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 5 * 365, n_rows)), unit="D")
+    earliest = issue - pd.to_timedelta(rng.integers(3 * 365, 30 * 365, n_rows), unit="D")
+    risk = (0.45 * g + 0.9 * (long_term & (g >= 5)) + 0.6 * (purpose == "small_business")
+            + 0.35 * (home == "RENT") - 0.4 * (emp_length == "10+ years") + 0.03 * (dti - 18)
+            + 0.012 * (revol_util - 50) - 0.6 * (np.log(annual_inc) - 11.0) + 0.25 * ~verified
+            + 0.9 * rng.normal(size=n_rows))
+    bad = risk >= np.quantile(risk, 1.0 - bad_share)
+    # a product launched in March 2023: a level that only the newest loans (the new world) hold
+    purpose = np.where((issue > pd.Timestamp("2023-03-01")) & (np.arange(n_rows) % 50 == 0), "green_energy", purpose)
+    table = pd.DataFrame({
+        "loan_id": [f"L{seed:02d}{i:07d}" for i in range(n_rows)],
+        "issue_d": issue.strftime("%Y-%m-%d"),
+        "loan_amnt": loan_amnt,
+        "int_rate": int_rate,
+        "annual_inc": np.where(rng.random(n_rows) < 0.06, np.nan, annual_inc),
+        "dti": dti,
+        "revol_util": np.where(rng.random(n_rows) < 0.03, np.nan, revol_util),
+        "term": term,
+        "grade": grade,
+        "home_ownership": home,
+        "purpose": purpose,
+        "emp_length": np.where(rng.random(n_rows) < 0.05, None, emp_length),
+        "addr_state": addr_state,
+        "verified": verified,
+        "has_mortgage": has_mortgage,
+        "earliest_cr_line": earliest.strftime("%Y-%m-%d"),
+        "loan_status": np.where(bad, "Charged Off", "Fully Paid"),
+    })
+    return table.sample(frac=1.0, random_state=seed).reset_index(drop=True)

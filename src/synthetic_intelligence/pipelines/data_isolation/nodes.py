@@ -6,11 +6,13 @@ import logging
 
 import pandas as pd
 
-from synthetic_intelligence.core import isolation, new_world, synthetic
+from synthetic_intelligence.core import isolation, isolation_columns, new_world, synthetic
 from synthetic_intelligence.core.isolation_params import DriftParams, GeneratorsParams, SourceParams, SplitParams, parse
 from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, TARGET, TRAIN, VALIDATION
 
 logger = logging.getLogger(__name__)
+#: Key of ``new_world_info`` that carries the column facts of :func:`build_source` to the isolation report.
+_COLUMNS = "columns"
 _SOURCE, _GENERATORS, _SPLIT, _DRIFT = ("data_isolation.source", "data_isolation.generators", "data_isolation.split",
                                        "data_isolation.drift")
 
@@ -29,7 +31,8 @@ def build_source(raw_table: pd.DataFrame | None, source: SourceParams,
     new world ``source.new_world`` chooses: a cut on a column, the rows above a
     feature's quantile, a held-out cluster, or none).  ``new_world`` describes
     the rule and its outcome (the cut value, the chosen cluster ...); it goes
-    into the isolation report.
+    into the isolation report, with (under ``columns``) what data isolation decided about
+    the table's columns (kinds, dates, dropped high-cardinality columns).
     """
     source = source_params(source)
     if source.kind != "table":
@@ -53,20 +56,27 @@ def build_source(raw_table: pd.DataFrame | None, source: SourceParams,
             f"are: {', '.join(map(str, raw_table.columns[:20]))}"
         )
     drop = (*([column] if column and getattr(spec, "drop_column", False) else []), *source.drop_columns)
-    table = isolation.validate_table(
+    table, facts = isolation.validate_table(
         raw_table,
         target=source.target,
         positive_label=source.positive_label,
         min_minority_rows=source.min_minority_rows,
         exclude=drop,
+        max_levels=source.max_levels,
+        high_cardinality=source.high_cardinality,
+        dates=source.dates,
+        with_facts=True,
     )
+    if facts["dropped"]:
+        logger.warning("Dropped high-cardinality string column(s) (more than %s.max_levels = %d distinct values): %s",
+                       _SOURCE, source.max_levels, ", ".join(f"{c!r} ({n})" for c, n in facts["dropped"].items()))
     mask, info = new_world.select(spec, raw_table, table, min_minority_rows=source.min_minority_rows)
     old, new = table.loc[~mask].reset_index(drop=True), table.loc[mask].reset_index(drop=True)
     old, n_dup = isolation.drop_duplicate_rows(old)
     if n_dup:
         logger.warning("Dropped %d duplicate row(s) from the training world", n_dup)
     logger.info("New world (%s): %s", spec.kind, {k: v for k, v in info.items() if k != "clusters"})
-    return old, new, info
+    return old, new, {**info, _COLUMNS: facts}
 
 
 def split_training_world(training_world: pd.DataFrame, split: SplitParams):
@@ -133,26 +143,43 @@ def check_isolation(train, validation, holdout_iid, holdout_new_world, source: S
     one majority row; the error names each split that falls short, its counts and
     what to change.  With ``source.new_world.kind: none`` holdout_new_world is
     empty by design (not applicable) and is not counted.  ``new_world_info`` (from
-    :func:`build_source`) is recorded in the report.
+    :func:`build_source`) is recorded in the report, with the schema: each feature
+    column's kind, its categorical levels (those seen in train: every split's categories
+    are set to them, and a level only another split holds becomes missing there,
+    counted under ``schema.unseen_levels``) and its missing share per split.
     """
     source = source_params(source)
-    splits = {TRAIN: train, VALIDATION: validation, HOLDOUT_IID: holdout_iid, HOLDOUT_NEW_WORLD: holdout_new_world}
+    given = {TRAIN: train, VALIDATION: validation, HOLDOUT_IID: holdout_iid, HOLDOUT_NEW_WORLD: holdout_new_world}
+    splits, unseen = isolation_columns.align_levels(given)
+    for split, columns in unseen.items():
+        for column, levels in columns.items():
+            logger.warning("%s: %d row(s) of column %r hold level(s) train never holds (%s); they are stored as "
+                           "missing", split, sum(levels.values()), column, ", ".join(map(repr, list(levels)[:5])))
     no_new_world = source.kind == "table" and source.new_world.kind == "none"
     if no_new_world and len(holdout_new_world):
         raise isolation.DataValidationError(
             f"source.new_world.kind is none but holdout_new_world has {len(holdout_new_world)} rows")
     counted = {k: v for k, v in splits.items() if not (no_new_world and k == HOLDOUT_NEW_WORLD)}
     counts = isolation.check_min_minority_rows(counted, source.min_minority_rows, split_hints(source))
-    report = isolation.isolation_report(splits)
+    report = isolation.isolation_report(given)  # the rows as given: an unseen level is not made to look like NaN
     report["minority_rows"] = {name: c["minority_rows"] for name, c in counts.items()}
     report["minority_share"] = {name: float(df[TARGET].mean()) for name, df in counted.items()}
     if no_new_world:
         report["minority_rows"][HOLDOUT_NEW_WORLD] = 0
         report["minority_share"][HOLDOUT_NEW_WORLD] = None
-    report["new_world"] = dict(new_world_info) if new_world_info else {"kind": source.new_world.kind}
+    info = dict(new_world_info) if new_world_info else {"kind": source.new_world.kind}
+    facts = info.pop(_COLUMNS, None) or {}
+    report["schema"] = {
+        "columns": isolation_columns.schema(splits, kinds=facts.get("kinds")),
+        "unseen_levels": unseen,
+        "dropped_columns": facts.get("dropped", {}),
+        "max_levels": facts.get("max_levels", source.max_levels),
+        "high_cardinality": facts.get("high_cardinality", source.high_cardinality),
+    }
+    report["new_world"] = info
     report["new_world"]["applicable"] = not no_new_world
     logger.info("Isolation check passed: %s", report["rows"])
     if no_new_world:
         logger.info("No new-world holdout (source.new_world.kind: none): holdout_new_world is empty and every "
                     "new-world figure is reported as not applicable")
-    return train, validation, holdout_iid, holdout_new_world, report
+    return splits[TRAIN], splits[VALIDATION], splits[HOLDOUT_IID], splits[HOLDOUT_NEW_WORLD], report
