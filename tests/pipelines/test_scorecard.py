@@ -13,6 +13,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from synthetic_intelligence import lanes
+from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.core import isolation, learners, metrics
 from synthetic_intelligence.core.resample import resample as resample_train
 from synthetic_intelligence.core.schema import H2O_TAG, TARGET
@@ -60,8 +61,8 @@ def _lane(world, train_set, report) -> dict:
         model, _, info = te.fit_learner(train_set, world["validation"], spec(config))
         scores = te.score_sets(model, world["validation"], world["holdout_iid"], world["holdout_new_world"])
         models[name] = model
-        per_learner[te.input_key("scores", name)] = scores
-        per_learner[te.input_key("metrics", name)] = te.evaluate(scores, info, EVALUATION)
+        per_learner[input_key("scores", name)] = scores
+        per_learner[input_key("metrics", name)] = te.evaluate(scores, info, EVALUATION)
     scores, lane_metrics = te.collect(report, VERSIONS, **per_learner)
     return {"models": models, "scores": scores, "metrics": lane_metrics}
 
