@@ -200,6 +200,29 @@ def test_n_synthetic_is_the_provenance_rules_count_for_a_sampler_that_removes_ro
     assert row["n_synthetic"] != row["n_train_out"] - row["n_train"]  # what the old count recorded
 
 
+def test_a_tuned_sampler_lane_chooses_its_grid_point_on_validation():
+    params = _params(tuned_samplers={"smote_tuned": {"sampler": {"name": "SMOTE", "kwargs": {"k_neighbors": 3}},
+                                                     "grid": {"sampling_strategy": [0.25, 1.0]}, "learner": HGB}},
+                     model_driven={**FAST["model_driven"], "strategies": []}, class_weighted=False)
+    assert [lane.kind for lane in params.lanes()][-1] == experiment.IMBLEARN_TUNED
+    rows, tuning, _ = bm.run_split("t", _table(), 0, params)
+    row = pd.DataFrame(rows).set_index("lane").loc["smote_tuned"]
+    scored = {t["sampling_strategy"]: t["validation_auprc"] for t in tuning if t["lane"] == "smote_tuned"}
+    assert set(scored) == {0.25, 1.0}  # every grid point scored on validation
+    chosen = json.loads(row["sampler_params"])["sampling_strategy"]
+    assert chosen == max(scored, key=scored.get) and row["validation_auprc"] == pytest.approx(scored[chosen])
+    assert row["status"] == "ok" and row["sampler"] == "SMOTE"
+    train, _, _ = bm._parts(_table(), params, seed=0)
+    minority = int(train[TARGET].sum())
+    assert row["n_synthetic"] == int(chosen * (len(train) - minority)) - minority
+
+
+def test_a_tuned_sampler_with_a_bad_grid_is_refused_naming_it():
+    with pytest.raises(ValidationError, match="tuned_samplers.smote_tuned"):
+        _params(tuned_samplers={"smote_tuned": {"sampler": {"name": "SMOTE"}, "grid": {"k_nieghbors": [3]},
+                                                "learner": HGB}})
+
+
 def test_run_split_is_reproducible(one_split):
     again = pd.DataFrame(bm.run_split("t", _table(), 1, _params())[0])
     np.testing.assert_allclose(again["auprc"], pd.DataFrame(one_split[0])["auprc"])

@@ -69,6 +69,7 @@ def test_base_parameters_meet_the_benchmark_spec():
     assert len(config.tables) >= 20 and config.repeats >= 5
     assert {"logistic", "hist_gb"} <= set(config.learners)
     assert {"smote", "borderline_smote", "adasyn", "random_oversampler"} <= set(config.samplers)
+    assert set(config.tuned_samplers) == {"smote_tuned"}
     assert set(config.model_driven.strategies) == {"interpolate", "cluster_interpolate", "gaussian"}
     assert config.class_weighted and config.n_jobs == 2
 

@@ -9,7 +9,8 @@ the experiment the lanes and the repeated splits run (:func:`~synthetic_intellig
 3. every lane builds its training set from ``train`` as its kind in the lane registry says:
    ``baseline`` (raw), ``class_weighted``, one ``imblearn`` lane per entry of ``samplers``
    (:class:`~synthetic_intelligence.core.smote.ImblearnSamplerParams`: ``name``, ``kwargs``, ``seed``,
-   as ``<lane>.sampler``), and one ``model_driven_<strategy>`` lane per candidate strategy, with the
+   as ``<lane>.sampler``), one ``imblearn_tuned`` lane per entry of ``tuned_samplers`` (a sampler whose
+   keywords of ``grid`` are chosen on ``validation`` by a cheap ``learner``), and one ``model_driven_<strategy>`` lane per candidate strategy, with the
    ``generation`` parameters of the model_driven lane (:class:`GenerationParams`: its threshold and
    ratio chosen on ``validation`` by ``tuning.learner``) and an oracle (``model_driven.oracle``)
    fitted on ``train`` once per split;
@@ -48,6 +49,7 @@ from synthetic_intelligence.core.learners import LearnerConfig
 from synthetic_intelligence.core.sampling import CANDIDATE_STRATEGIES
 from synthetic_intelligence.core.schema import BASELINE, CLASS_WEIGHTED, MODEL_DRIVEN, SMOTE, TARGET
 from synthetic_intelligence.core.smote import ImblearnSamplerParams
+from synthetic_intelligence.core.training_sets import TunedSamplerParams
 
 __all__ = ["BenchmarkParams", "ModelDrivenParams", "SummaryParams", "model_driven_lane", "run_split",
            "run_benchmark", "OK", "FAILED"]
@@ -138,9 +140,10 @@ class BenchmarkParams(BaseModel):
 
     Lanes and learners use the project's own vocabulary: ``learners.<name>`` are
     :class:`LearnerConfig` (``engine: sklearn``, ``estimator``, ``estimator_kwargs``, ``scale``),
-    ``samplers.<lane>`` are :class:`ImblearnSamplerParams` (``name``, ``kwargs``, ``seed``) and
+    ``samplers.<lane>`` are :class:`ImblearnSamplerParams` (``name``, ``kwargs``, ``seed``),
+    ``tuned_samplers.<lane>`` :class:`TunedSamplerParams` (``sampler``, ``grid``, ``learner``) and
     ``model_driven`` is :class:`ModelDrivenParams`. An entry of ``learners`` or ``samplers`` set to
-    ``null`` is dropped, so an environment can remove an entry of ``base`` (parameters merge key by key).
+    ``null`` (also of ``tuned_samplers``) is dropped, so an environment can remove an entry of ``base`` (parameters merge key by key).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -156,6 +159,7 @@ class BenchmarkParams(BaseModel):
     learners: dict[str, LearnerConfig | None]
     class_weighted: bool = True
     samplers: dict[str, ImblearnSamplerParams | None] = Field(default_factory=dict)
+    tuned_samplers: dict[str, TunedSamplerParams | None] = Field(default_factory=dict)
     model_driven: ModelDrivenParams
     summary: SummaryParams = Field(default_factory=SummaryParams)
 
@@ -184,6 +188,14 @@ class BenchmarkParams(BaseModel):
             raise ValueError(f"must keep the reference lane {SMOTE!r}")
         return value
 
+    @field_validator("tuned_samplers")
+    @classmethod
+    def _tuned(cls, value: dict) -> dict:
+        value = {k: v for k, v in value.items() if v is not None}
+        for name, tuned in value.items():
+            _sklearn_only(tuned.learner, f"tuned_samplers.{name}.learner")
+        return value
+
     @model_validator(mode="after")
     def _lanes(self):
         names = [lane.name for lane in self.lanes()]  # Lane refuses a bad name
@@ -199,11 +211,12 @@ class BenchmarkParams(BaseModel):
         return [Lane(BASELINE, experiment.RAW),
                 *([Lane(CLASS_WEIGHTED, experiment.CLASS_WEIGHTED)] if self.class_weighted else []),
                 *(Lane(name, experiment.IMBLEARN) for name in self.samplers),
+                *(Lane(name, experiment.IMBLEARN_TUNED) for name in self.tuned_samplers),
                 *(Lane(model_driven_lane(s), experiment.MODEL_DRIVEN) for s in self.model_driven.strategies)]
 
     def lane_params(self) -> dict[str, object]:
         """Each lane's own parameters by name (the registry's ``params`` of :func:`experiment.run_split`)."""
-        return {**self.samplers,
+        return {**self.samplers, **self.tuned_samplers,
                 **{model_driven_lane(s): self.model_driven.lane_generation(s) for s in self.model_driven.strategies}}
 
 
@@ -246,7 +259,8 @@ def run_split(name: str, table: pd.DataFrame, repeat: int, params: BenchmarkPara
 
     ``rows``: one per lane x learner (AUPRC and ROC AUC on ``test``, status and reason, the lane's
     sampler and parameters, rows and synthetic rows of its training set, seconds). ``tuning_rows``:
-    the validation grid of each model-driven lane (threshold, ratio, validation AUPRC, ...).
+    the validation grid of each lane that chooses on validation (model-driven: threshold, ratio; tuned
+    samplers: their grid's keywords; validation AUPRC, ...).
     """
     params = BenchmarkParams.model_validate(params)
     start = time.perf_counter()
@@ -271,9 +285,10 @@ def run_split(name: str, table: pd.DataFrame, repeat: int, params: BenchmarkPara
                "n_test": len(test), "n_test_minority": int(test[TARGET].sum()), "auprc": cell["auprc"],
                "roc_auc": cell.get("roc_auc", np.nan), "resample_seconds": cell["resample_seconds"],
                "fit_seconds": cell["fit_seconds"]}
+        if cell["kind"] in (experiment.MODEL_DRIVEN, experiment.IMBLEARN_TUNED):  # chosen on validation
+            row["validation_auprc"] = choice.get("validation_auprc", np.nan)
         if cell["kind"] == experiment.MODEL_DRIVEN:
-            row.update(validation_auprc=choice.get("validation_auprc", np.nan),
-                       threshold=choice.get("threshold", np.nan), ratio=choice.get("ratio", np.nan),
+            row.update(threshold=choice.get("threshold", np.nan), ratio=choice.get("ratio", np.nan),
                        acceptance_rate=report.get("acceptance_rate", np.nan))
         rows.append(row)
     tuning = [{"table": name, "repeat": repeat, "seed": seed, "lane": lane, **point}

@@ -4,15 +4,14 @@ A *lane* is a name and a *kind* (:class:`Lane`). A kind (:data:`KINDS`) says, on
 that kind builds its training set from ``train`` / ``validation`` / its parameters (and an oracle),
 with which functions of :mod:`~synthetic_intelligence.core.training_sets`, and what its report holds:
 
-====================  ==========================================  ==========================================
-kind                  parameters                                  training set
-====================  ==========================================  ==========================================
-``raw``               none                                        ``train`` unchanged
-``class_weighted``    none                                        ``train`` plus balanced class weights
-``imblearn``          ``<lane>.sampler`` (:class:`ImblearnSamplerParams`)  ``train`` resampled by one imbalanced-learn sampler
-``model_driven``      ``generation`` (:class:`GenerationParams`)  gate setting chosen on validation with a
-                      and a fitted oracle                          fitted oracle, then train plus accepted rows
-====================  ==========================================  ==========================================
+- ``raw``: no parameters; ``train`` unchanged;
+- ``class_weighted``: no parameters; ``train`` plus balanced class weights;
+- ``imblearn``: ``<lane>.sampler`` (:class:`ImblearnSamplerParams`); ``train`` resampled by one
+  imbalanced-learn sampler;
+- ``imblearn_tuned``: :class:`TunedSamplerParams` (a sampler, a grid of its keywords, a tuning
+  learner); the same with its grid point chosen on validation (the benchmark's ``tuned_samplers``);
+- ``model_driven``: ``generation`` (:class:`GenerationParams`) and a fitted oracle; the gate setting
+  chosen on validation, then ``train`` plus the accepted candidates.
 
 Three users share it, so a lane is built the same way everywhere:
 
@@ -48,13 +47,15 @@ from synthetic_intelligence.core.learners import LearnerConfig
 from synthetic_intelligence.core.resample import is_failed, lane_provenance
 from synthetic_intelligence.core.schema import TARGET
 from synthetic_intelligence.core.smote import ImblearnSamplerParams
+from synthetic_intelligence.core.training_sets import TunedSamplerParams
 
-__all__ = ["RAW", "CLASS_WEIGHTED", "IMBLEARN", "MODEL_DRIVEN", "KINDS", "LaneKind", "Lane", "OK", "FAILED",
+__all__ = ["RAW", "CLASS_WEIGHTED", "IMBLEARN", "IMBLEARN_TUNED", "MODEL_DRIVEN", "KINDS", "LaneKind", "Lane", "OK", "FAILED",
            "NOT_APPLICABLE", "lane_params", "reseed", "reseed_learner", "build_training_set", "run_split"]
 
 logger = logging.getLogger(__name__)
 
 RAW, CLASS_WEIGHTED, IMBLEARN, MODEL_DRIVEN = "raw", "class_weighted", "imblearn", "model_driven"
+IMBLEARN_TUNED = "imblearn_tuned"
 #: A row's status: scored, its lane could not build a training set, or the holdout has no rows.
 OK, FAILED, NOT_APPLICABLE = "ok", "failed", "n/a"
 
@@ -82,6 +83,13 @@ def _reseed_sampler(params: ImblearnSamplerParams, offset: int) -> ImblearnSampl
     return params if offset == 0 else params.model_copy(update={"seed": params.seed + offset})
 
 
+def _reseed_tuned(params: TunedSamplerParams, offset: int) -> TunedSamplerParams:
+    if offset == 0:
+        return params
+    return params.model_copy(update={"sampler": _reseed_sampler(params.sampler, offset),
+                                     "learner": reseed_learner(params.learner, offset)})
+
+
 def _reseed_generation(params: GenerationParams, offset: int) -> GenerationParams:
     if offset == 0:
         return params
@@ -99,6 +107,10 @@ def _class_weighted(train, validation, params, oracle, backend):
 
 def _imblearn(train, validation, params, oracle, backend):
     return training_sets.imblearn(train, params)
+
+
+def _imblearn_tuned(train, validation, params, oracle, backend):
+    return training_sets.imblearn_tuned(train, validation, params)
 
 
 def _model_driven(train, validation, params, oracle, backend):
@@ -140,6 +152,9 @@ KINDS: dict[str, LaneKind] = {
         LaneKind(IMBLEARN, ImblearnSamplerParams, "{lane}.sampler", oracle=False, synthetic=True, build=_imblearn,
                  reseed=_reseed_sampler,
                  report="the sampler, its parameters and seed; rows in and out, synthetic and removed rows"),
+        LaneKind(IMBLEARN_TUNED, TunedSamplerParams, "{lane}", oracle=False, synthetic=True, build=_imblearn_tuned,
+                 reseed=_reseed_tuned,
+                 report="as imblearn, plus the grid point chosen on validation and the validation grid"),
         LaneKind(MODEL_DRIVEN, GenerationParams, "generation", oracle=True, synthetic=True, build=_model_driven,
                  reseed=_reseed_generation,
                  report="the chosen gate setting (threshold, ratio), candidates, acceptance, synthetic rows"),
