@@ -13,12 +13,12 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.core import isolation, learners, metrics
 from synthetic_intelligence.core.resample import resample as resample_train
 from synthetic_intelligence.core.schema import H2O_TAG, TARGET
 from synthetic_intelligence.core.scorecard import PR_CURVE_COLUMNS
 from synthetic_intelligence.core.synthetic import WorldSpec, apply_drift, make_world
+from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.scorecard import nodes as sc
 from synthetic_intelligence.pipelines.scorecard.pipeline import create_pipeline, drift_sweep_inputs, scorecard_inputs
 from synthetic_intelligence.pipelines.smote.nodes import resample

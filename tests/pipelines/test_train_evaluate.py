@@ -6,9 +6,9 @@ from kedro.runner import SequentialRunner
 
 from synthetic_intelligence.core.learners import NoModel
 from synthetic_intelligence.core.resample import failed_training_set, resample
+from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.baseline import create_pipeline as baseline_pipeline
 from synthetic_intelligence.pipelines.learners import create_pipeline as learners_pipeline
-from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.train_evaluate import nodes, swimlane
 from tests.lane_data import EVALUATION, HGB, LEARNERS, LOGREG, lane_catalog, spec
 
