@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from synthetic_intelligence.core import experiment, isolation, training_sets
+from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.experiment import Lane
 from synthetic_intelligence.core.generation import GenerationParams
 from synthetic_intelligence.core.learners import LearnerConfig
@@ -53,8 +54,11 @@ def test_every_kind_says_its_parameters_report_and_build():
 def test_lane_params_are_validated_as_the_kinds_model():
     smote = Lane("smote", experiment.IMBLEARN)
     assert experiment.lane_params(smote, {"name": "SMOTE"}) == ImblearnSamplerParams(name="SMOTE")
-    with pytest.raises(ValueError, match="needs its parameters smote.sampler"):
+    with pytest.raises(ConfigurationError, match="needs its parameters smote.sampler"):
         experiment.lane_params(smote, None)
+    # one line naming the parameter (the repeats read the lanes' parameters untyped)
+    with pytest.raises(ConfigurationError, match=r"^parameters are invalid: smote\.sampler\.nmae: Extra inputs"):
+        experiment.lane_params(smote, {"name": "SMOTE", "nmae": 1})
     assert experiment.lane_params(Lane("baseline", experiment.RAW), {"ignored": 1}) is None
 
 

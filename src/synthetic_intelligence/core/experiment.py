@@ -38,10 +38,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from synthetic_intelligence.core import learners as learners_mod
 from synthetic_intelligence.core import metrics, training_sets
+from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.generation import GenerationParams
 from synthetic_intelligence.core.learners import LearnerConfig
 from synthetic_intelligence.core.resample import is_failed, lane_provenance
@@ -190,13 +191,20 @@ class Lane:
 
 
 def lane_params(lane: Lane, value):
-    """``value`` validated as ``lane``'s parameters (a model of its kind), ``None`` for a kind that takes none."""
+    """``value`` validated as ``lane``'s parameters (a model of its kind), ``None`` for a kind that takes none;
+    a missing or invalid value is a :class:`ConfigurationError` naming the parameter and each problem."""
     model = lane.spec.params
     if model is None:
         return None
     if value is None:
-        raise ValueError(f"lane {lane.name!r} ({lane.kind}) needs its parameters {lane.parameters}")
-    return value if isinstance(value, model) else model.model_validate(value)
+        raise ConfigurationError(f"lane {lane.name!r} ({lane.kind}) needs its parameters {lane.parameters}")
+    if isinstance(value, model):
+        return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, (lane.parameters, *e['loc'])))}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(f"parameters are invalid: {problems}") from exc
 
 
 def reseed(lane: Lane, params, offset: int):
