@@ -14,6 +14,7 @@ from sklearn.datasets import make_classification
 from synthetic_intelligence.core import benchmark as bm
 from synthetic_intelligence.core import benchmark_data as bd
 from synthetic_intelligence.core import experiment, learners, metrics, training_sets
+from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.resample import provenance
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
 
@@ -115,9 +116,10 @@ def test_load_table_real_package_table():
 
 
 def test_load_tables_errors_name_the_table():
-    with pytest.raises(ValueError, match="'no_such_table' is not in"):
+    # a bad benchmark.tables or min_minority_rows is a user error (one line from the CLI)
+    with pytest.raises(ConfigurationError, match="'no_such_table' is not in"):
         bd.load_tables(["no_such_table"])
-    with pytest.raises(ValueError, match="ecoli4.*20 minority rows.*min_minority_rows is 50"):
+    with pytest.raises(ConfigurationError, match="ecoli4.*20 minority rows.*min_minority_rows is 50"):
         bd.load_tables(["ecoli4"], min_minority=50)
     with pytest.raises(ValueError, match="more than once"):
         bd.load_tables(["ecoli4", "ecoli4"])

@@ -41,10 +41,7 @@ def quick() -> dict:
 
 @pytest.fixture(scope="module")
 def outputs(quick) -> dict:
-    catalog = DataCatalog({"params:benchmark": MemoryDataset(quick),
-                           "params:benchmark.tables": MemoryDataset(quick["tables"]),
-                           "params:benchmark.min_minority_rows": MemoryDataset(quick["min_minority_rows"]),
-                           "params:benchmark.summary": MemoryDataset(quick["summary"])})
+    catalog = DataCatalog({"params:benchmark": MemoryDataset(quick)})
     pipeline = create_pipeline()
     for name in pipeline.all_outputs():
         catalog[name] = _Kept()

@@ -1,4 +1,8 @@
-"""Thin nodes of the benchmark pipeline over core.benchmark*, and the reporting figures."""
+"""Thin nodes of the benchmark pipeline over core.benchmark*, and the reporting figures.
+
+Every node reads ``params:benchmark`` whole, typed :class:`BenchmarkParams`: Kedro validates it once,
+before the first node (a typed sub-key such as ``params:benchmark.summary`` beside it is refused by Kedro).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from synthetic_intelligence.core import benchmark, benchmark_data, benchmark_stats
-from synthetic_intelligence.core.benchmark import BenchmarkParams, SummaryParams
+from synthetic_intelligence.core.benchmark import BenchmarkParams
 from synthetic_intelligence.reporting import benchmark as report
 
 
-def load_tables(names: list[str], min_minority_rows: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """The named tables of the installed package, and their provenance (size, features, minority share)."""
-    return benchmark_data.load_tables(list(names), min_minority=int(min_minority_rows))
+def load_tables(params: BenchmarkParams) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The tables of ``benchmark.tables`` from the installed package, and their provenance (size, features,
+    minority share); a table with fewer than ``benchmark.min_minority_rows`` minority rows is refused."""
+    params = BenchmarkParams.model_validate(params)
+    return benchmark_data.load_tables(list(params.tables), min_minority=params.min_minority_rows)
 
 
 def run_benchmark(tables: dict[str, pd.DataFrame], params: BenchmarkParams) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -22,9 +28,10 @@ def run_benchmark(tables: dict[str, pd.DataFrame], params: BenchmarkParams) -> t
     return benchmark.run_benchmark(tables, BenchmarkParams.model_validate(params))
 
 
-def summarise(results: pd.DataFrame, summary: SummaryParams) -> tuple[pd.DataFrame, ...]:
-    """Per-table intervals, wins/ties/losses, ranks, Friedman, Nemenyi, breakdown by kind of table."""
-    summary = SummaryParams.model_validate(summary)
+def summarise(results: pd.DataFrame, params: BenchmarkParams) -> tuple[pd.DataFrame, ...]:
+    """Per-table intervals, wins/ties/losses, ranks, Friedman, Nemenyi, breakdown by kind of table
+    (``benchmark.summary``: references, alpha, how a failed cell is scored)."""
+    summary = BenchmarkParams.model_validate(params).summary
     out = benchmark_stats.summarise(results, references=tuple(summary.references), alpha=summary.alpha,
                                     failed=summary.failed)
     return (out["per_table"], out["wins_ties_losses"], out["ranks"], out["friedman"], out["posthoc"],
