@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from synthetic_intelligence.core import isolation, repeats
+from synthetic_intelligence.core import experiment, isolation, repeats
 from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.generation import GenerationParams
 from synthetic_intelligence.core.learners import LearnerConfig
@@ -19,6 +19,8 @@ from synthetic_intelligence.core.smote import ImblearnSamplerParams
 from synthetic_intelligence.core.synthetic import WorldSpec, make_world
 
 LANES = ["baseline", "class_weighted", "smote", "model_driven"]
+KIND = {"baseline": experiment.RAW, "class_weighted": experiment.CLASS_WEIGHTED, "smote": experiment.IMBLEARN,
+        "model_driven": experiment.MODEL_DRIVEN}
 LEARNERS = {
     "logreg": LearnerConfig(engine="sklearn", estimator="sklearn.linear_model.LogisticRegression",
                             estimator_kwargs={"max_iter": 300}, scale=True),
@@ -49,8 +51,9 @@ def _holdouts(world, new_world=True):
 
 def _run(world, k=2, seed=0, samplers=SAMPLERS, new_world=True, lanes=LANES):
     return repeats.run_repeats(world["train"], world["validation"], _holdouts(world, new_world),
-                               params=repeats.RepeatsParams(k=k, seed=seed, oracle=ORACLE), lanes=lanes,
-                               learners=LEARNERS, samplers=samplers, generation=GENERATION, **SHARES)
+                               params=repeats.RepeatsParams(k=k, seed=seed, oracle=ORACLE),
+                               lanes=[experiment.Lane(name, KIND[name]) for name in lanes], learners=LEARNERS,
+                               lane_params={**samplers, "model_driven": GENERATION}, **SHARES)
 
 
 @pytest.fixture(scope="module")

@@ -41,10 +41,7 @@ def quick() -> dict:
 
 @pytest.fixture(scope="module")
 def outputs(quick) -> dict:
-    catalog = DataCatalog({"params:benchmark": MemoryDataset(quick),
-                           "params:benchmark.tables": MemoryDataset(quick["tables"]),
-                           "params:benchmark.min_minority_rows": MemoryDataset(quick["min_minority_rows"]),
-                           "params:benchmark.summary": MemoryDataset(quick["summary"])})
+    catalog = DataCatalog({"params:benchmark": MemoryDataset(quick)})
     pipeline = create_pipeline()
     for name in pipeline.all_outputs():
         catalog[name] = _Kept()
@@ -59,28 +56,45 @@ def test_registered_but_not_in_the_default_run():
     assert not {n.name for n in pipelines["benchmark"].nodes} & {n.name for n in pipelines["__default__"].nodes}
 
 
+def _lanes(params) -> list[str]:
+    return [lane.name for lane in bm.BenchmarkParams.model_validate(params).lanes()]
+
+
 def test_base_parameters_meet_the_benchmark_spec():
     params = _params("base")
-    config = bm.BenchmarkConfig.from_params(params)
-    assert len(params["tables"]) >= 20 and config.repeats >= 5
+    config = bm.BenchmarkParams.model_validate(params)
+    assert len(config.tables) >= 20 and config.repeats >= 5
     assert {"logistic", "hist_gb"} <= set(config.learners)
     assert {"smote", "borderline_smote", "adasyn", "random_oversampler"} <= set(config.samplers)
+    assert set(config.tuned_samplers) == {"smote_tuned"}
     assert set(config.model_driven.strategies) == {"interpolate", "cluster_interpolate", "gaussian"}
     assert config.class_weighted and config.n_jobs == 2
 
 
+def test_the_benchmark_speaks_the_projects_parameter_vocabulary():
+    """learners.<name> as in parameters_learners.yml, samplers as <lane>.sampler, generation as generation."""
+    params = _params("base")
+    project = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="base",
+                                merge_strategy={"parameters": "soft"})["parameters"]
+    assert set(params["learners"]["hist_gb"]) <= set(project["learners"]["hgb"])
+    assert set(params["samplers"]["smote"]) == set(project["smote"]["sampler"])
+    assert set(params["model_driven"]["generation"]) <= set(project["generation"])
+    assert set(params["model_driven"]["oracle"]) == set(project["repeats"]["oracle"])
+
+
 def test_quick_parameters_are_a_tiny_subset():
     params = _params("quick")
-    config = bm.BenchmarkConfig.from_params(params)
-    assert 2 <= len(params["tables"]) <= 3 and config.repeats == 2
+    config = bm.BenchmarkParams.model_validate(params)
+    assert 2 <= len(config.tables) <= 3 and config.repeats == 2
     assert list(config.learners) == ["logistic"]  # hist_gb: null drops base's entry
-    assert len(config.grid_points()) == 1
-    assert config.lanes() == bm.BenchmarkConfig.from_params(_params("base")).lanes()  # same lanes as base
+    tuning = config.model_driven.generation.tuning
+    assert len(tuning.thresholds) * len(tuning.ratios) == 1
+    assert _lanes(params) == _lanes(_params("base"))  # same lanes as base
 
 
 def test_sliced_run_of_the_quick_subset(outputs, quick):
     results = outputs["benchmark_results"]
-    lanes = bm.BenchmarkConfig.from_params(quick).lanes()
+    lanes = _lanes(quick)
     assert len(results) == 2 * 2 * len(lanes)  # tables x repeats x lanes x one learner
     assert set(results["table"]) == set(quick["tables"])
     for column in ("sampler", "sampler_params", "seed", "synthetic_share", "n_rows", "minority_share", "status"):
@@ -93,7 +107,7 @@ def test_sliced_run_of_the_quick_subset(outputs, quick):
 
 def test_sliced_run_summary_tables(outputs, quick):
     ranks = outputs["benchmark_ranks"]
-    lanes = bm.BenchmarkConfig.from_params(quick).lanes()
+    lanes = _lanes(quick)
     assert sorted(ranks["lane"]) == sorted(lanes)
     assert ranks["mean_rank"].sum() == pytest.approx(len(lanes) * (len(lanes) + 1) / 2)
     friedman = outputs["benchmark_friedman"].iloc[0]
@@ -120,3 +134,17 @@ def test_report_with_too_few_tables_says_so():
     posthoc = pd.DataFrame(columns=["learner", "lane_a", "lane_b", "p_value"])
     fig = nodes.report.cd_diagram(ranks, posthoc, friedman)
     assert "not enough tables" in fig.axes[0].texts[0].get_text()
+
+
+def test_a_bad_benchmark_parameter_is_one_line_before_any_node(tmp_path):
+    """Kedro validates the typed ``benchmark`` parameters before the first node; the CLI prints one line."""
+    from tests.test_cli import copy_project, kedro
+
+    project = copy_project(tmp_path)
+    result = kedro(project, "run", "--env", "quick", "--pipeline", "benchmark", "--params",
+                   "benchmark.repeats=1,benchmark.test_size=1.5")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "ERROR [ParameterValidationError] parameters are invalid: benchmark.repeats: Input should be greater than or "
+        "equal to 2 (got 1); benchmark.test_size: Input should be less than 1 (got 1.5)")
+    assert "Traceback" not in result.stderr

@@ -16,6 +16,7 @@ from synthetic_intelligence import cli, settings
 from synthetic_intelligence.core.errors import DataValidationError
 from synthetic_intelligence.core.isolation_params import DriftParams, GeneratorsParams, SourceParams, SplitParams
 from synthetic_intelligence.core.schema import HOLDOUT_NEW_WORLD, TARGET
+from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.data_isolation import create_pipeline, nodes
 from synthetic_intelligence.pipelines.scorecard import nodes as sc
 from synthetic_intelligence.pipelines.train_evaluate import nodes as te
@@ -106,14 +107,14 @@ def test_none_flows_through_scoring_and_the_scorecard_as_not_applicable():
         assert metrics[HOLDOUT_NEW_WORLD] is None and metrics["holdout_iid"]["auprc"] > 0
         lane_scores, lane_metrics = te.collect({}, {}, scores__logreg=scores, metrics__logreg=metrics)
         lanes[lane] = {"scores": lane_scores, "metrics": lane_metrics, "model": model}
-    inputs = {sc.input_key(kind, lane): d[kind] for lane, d in lanes.items() for kind in ("scores", "metrics")}
+    inputs = {input_key(kind, lane): d[kind] for lane, d in lanes.items() for kind in ("scores", "metrics")}
     card, points = sc.build_scorecard({"n_boot": 50, "alpha": 0.05, "seed": 0}, **inputs)
     assert "holdout_iid_auprc" in card.columns and not [c for c in card.columns if c.startswith(HOLDOUT_NEW_WORLD)]
     assert set(points["holdout"]) == {"holdout_iid"}
     md = scorecard_markdown(card)
     assert "## IID holdout" in md and "## New-world holdout\n\nn/a: holdout_new_world has no rows" in md
     sweep = sc.drift_sweep(new, {"n_boot": 50, "alpha": 0.05, "seed": 0}, DRIFT, SourceParams.model_validate(src),
-                           **{sc.input_key("model", lane, "logreg"): d["model"] for lane, d in lanes.items()})
+                           **{input_key("model", lane, "logreg"): d["model"] for lane, d in lanes.items()})
     assert sweep.empty
 
 

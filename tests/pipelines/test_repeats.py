@@ -41,13 +41,16 @@ def test_configured_parameters_are_valid(env):
     assert set(repeats.learners) <= set(params["learners"]) and set(repeats.learners) <= set(lanes.learners())
 
 
-def test_pipeline_reads_the_splits_and_every_smote_lane_sampler():
+def test_pipeline_reads_the_splits_and_every_lanes_own_parameters():
     pipe = create_pipeline()
     (node,) = pipe.nodes
     assert node.outputs == ["repeats_metrics"] and SPARK_TAG in node.tags and "repeats" in node.tags
     assert {"train", "validation", *HOLDOUTS, "params:repeats", "params:learners", "params:generation",
             "params:data_isolation.split"} <= set(node.inputs)
     assert {f"params:{lane}.sampler" for lane in lanes.SMOTE_LANES} <= set(node.inputs)
+    # one keyword per lane with parameters, named by the lane registry (params__<lane>)
+    assert {k: v for k, v in node._inputs.items() if k.startswith("params__")} == {
+        f"params__{lane.name}": f"params:{lane.parameters}" for lane in lanes.LANES if lane.parameters}
     assert "oracle" not in node.inputs  # the repeats fit their own fixed oracle
 
 
@@ -66,7 +69,7 @@ def test_node_refuses_an_automl_learner(tiny_world):
     with pytest.raises(ConfigurationError, match="engine h2o_leader"):
         nodes.run_repeats(tiny_world["train"], tiny_world["validation"], tiny_world["holdout_iid"],
                           tiny_world["holdout_new_world"], {"k": 1, "learners": ["automl"], "oracle": ORACLE},
-                          {"automl": {"engine": "h2o_leader"}}, GENERATION, SPLIT)
+                          {"automl": {"engine": "h2o_leader"}}, SPLIT, params__model_driven=GENERATION)
 
 
 def test_sliced_repeats_and_summary_run_on_a_memory_catalog(tiny_world):

@@ -18,6 +18,7 @@ from synthetic_intelligence.core.resample import resample as resample_train
 from synthetic_intelligence.core.schema import H2O_TAG, TARGET
 from synthetic_intelligence.core.scorecard import PR_CURVE_COLUMNS
 from synthetic_intelligence.core.synthetic import WorldSpec, apply_drift, make_world
+from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.scorecard import nodes as sc
 from synthetic_intelligence.pipelines.scorecard.pipeline import create_pipeline, drift_sweep_inputs, scorecard_inputs
 from synthetic_intelligence.pipelines.smote.nodes import resample
@@ -60,8 +61,8 @@ def _lane(world, train_set, report) -> dict:
         model, _, info = te.fit_learner(train_set, world["validation"], spec(config))
         scores = te.score_sets(model, world["validation"], world["holdout_iid"], world["holdout_new_world"])
         models[name] = model
-        per_learner[te.input_key("scores", name)] = scores
-        per_learner[te.input_key("metrics", name)] = te.evaluate(scores, info, EVALUATION)
+        per_learner[input_key("scores", name)] = scores
+        per_learner[input_key("metrics", name)] = te.evaluate(scores, info, EVALUATION)
     scores, lane_metrics = te.collect(report, VERSIONS, **per_learner)
     return {"models": models, "scores": scores, "metrics": lane_metrics}
 

@@ -6,6 +6,7 @@ from kedro.runner import SequentialRunner
 
 from synthetic_intelligence.core.learners import NoModel
 from synthetic_intelligence.core.resample import failed_training_set, resample
+from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.baseline import create_pipeline as baseline_pipeline
 from synthetic_intelligence.pipelines.learners import create_pipeline as learners_pipeline
 from synthetic_intelligence.pipelines.train_evaluate import nodes, swimlane
@@ -116,8 +117,8 @@ def test_collect_gathers_learners_and_records_provenance(tiny_world):
     for name, config in LEARNERS.items():
         model, _, info = nodes.fit_learner(train_set, tiny_world["validation"], spec(config))
         scores = _scores(tiny_world, model)
-        per_learner[nodes.input_key("scores", name)] = scores
-        per_learner[nodes.input_key("metrics", name)] = nodes.evaluate(scores, info, EVALUATION)
+        per_learner[input_key("scores", name)] = scores
+        per_learner[input_key("metrics", name)] = nodes.evaluate(scores, info, EVALUATION)
     versions = {"run_id": "2026-01-01T00.00.00.000Z", "versions": {"train": "v-train", "smote.train_set": "v-set"}}
     scores, metrics = nodes.collect(report, versions, **per_learner)
     assert list(scores["learner"].unique()) == ["logreg", "hgb"]

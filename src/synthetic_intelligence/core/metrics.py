@@ -68,6 +68,11 @@ def auprc(y_true, scores) -> float:
     return float(average_precision_score(y_true, scores))
 
 
+def roc_auc(y_true, scores) -> float:
+    """Area under the ROC curve for label 1."""
+    return float(roc_auc_score(y_true, scores))
+
+
 def _stratified_indices(y: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """(n_boot, n) bootstrap row indices, resampling each class separately."""
     pos = np.flatnonzero(y == 1)

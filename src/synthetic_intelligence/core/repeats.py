@@ -3,10 +3,11 @@
 The holdouts stay fixed (they were carved first and never feed a fit or a choice). Repeat
 ``r = 0 .. k-1`` re-splits the pool ``train ∪ validation`` into ``train_r`` / ``validation_r``
 (stratified, the validation share of ``data_isolation.split``, seed ``repeats.seed + r``) and
-re-seeds the samplers, the generation and the learners (their configured seeds ``+ r``). In each
-repeat every lane builds its training set with the same functions as its lane node
-(:mod:`~synthetic_intelligence.core.training_sets`), fits each learner of ``repeats.learners`` and
-is scored (AUPRC) on both holdouts, which are the same rows in every repeat: differences between
+re-seeds the samplers, the generation and the learners (their configured seeds ``+ r``). Each
+repeat is one split of the experiment (:func:`~synthetic_intelligence.core.experiment.run_split`):
+every lane builds its training set as its kind in the lane registry says, with the same functions
+as its lane node (:mod:`~synthetic_intelligence.core.training_sets`), fits each learner of
+``repeats.learners`` and is scored (AUPRC) on both holdouts, which are the same rows in every repeat: differences between
 lanes can be paired within a repeat and pooled over repeats (:func:`~.scorecard.repeats_summary`).
 
 AutoML per repeat is too expensive, so the repeats use fixed components: scikit-learn learners
@@ -19,38 +20,25 @@ single split's model_driven lane uses the ``oracle`` pipeline's (AutoML) oracle 
 from __future__ import annotations
 
 import logging
-import math
-import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sklearn.model_selection import train_test_split
 
-from synthetic_intelligence.core import learners as learners_mod
-from synthetic_intelligence.core import metrics, training_sets
+from synthetic_intelligence.core import experiment
 from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
-from synthetic_intelligence.core.generation import GenerationParams
+from synthetic_intelligence.core.experiment import FAILED, NOT_APPLICABLE, OK, Lane, reseed_learner
 from synthetic_intelligence.core.learners import LearnerConfig
 from synthetic_intelligence.core.progress import Progress
-from synthetic_intelligence.core.resample import is_failed
-from synthetic_intelligence.core.schema import (
-    BASELINE,
-    CLASS_WEIGHTED,
-    HOLDOUTS,
-    MODEL_DRIVEN,
-    PROVENANCE,
-    TARGET,
-)
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
+from synthetic_intelligence.core.schema import HOLDOUTS, TARGET
 
 __all__ = ["RepeatsParams", "REPEATS_COLUMNS", "OK", "FAILED", "NOT_APPLICABLE", "resplit", "reseed_learner",
            "run_repeat", "run_repeats"]
 
 logger = logging.getLogger(__name__)
 
-OK, FAILED, NOT_APPLICABLE = "ok", "failed", "n/a"
 #: One row per repeat x lane x learner x holdout.
 REPEATS_COLUMNS = ["repeat", "seed", "lane", "learner", "holdout", "auprc", "n_train", "n_synthetic", "status",
                    "reason"]
@@ -99,7 +87,7 @@ def select_learners(names: list[str], configs: Mapping[str, object]) -> dict[str
     for name in names:
         if name not in configs:
             raise ConfigurationError(f"repeats.learners names {name!r}, which is not a learner; the learners are "
-                                     f"{', '.join(configs)} (learners.<name> in parameters_train_evaluate.yml)")
+                                     f"{', '.join(configs)} (learners.<name> in parameters_learners.yml)")
         config = LearnerConfig.model_validate(configs[name])
         if config.engine != "sklearn":
             raise ConfigurationError(f"repeats.learners: learners.{name} has engine {config.engine}; the repeats fit "
@@ -126,102 +114,32 @@ def resplit(train: pd.DataFrame, validation: pd.DataFrame, *, validation_share: 
     return train_r.reset_index(drop=True), validation_r.reset_index(drop=True)
 
 
-def _plus(value, offset: int):
-    return value + offset if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def reseed_learner(config: LearnerConfig, offset: int) -> LearnerConfig:
-    """``config`` with its seed moved by ``offset`` (sklearn: ``random_state`` when set; H2O: ``seed``)."""
-    if offset == 0:
-        return config
-    if config.engine == "sklearn":
-        kwargs = dict(config.estimator_kwargs)
-        if "random_state" in kwargs:
-            kwargs["random_state"] = _plus(kwargs["random_state"], offset)
-        return config.model_copy(update={"estimator_kwargs": kwargs})
-    if config.engine == "h2o":
-        return config.model_copy(update={"params": {**config.params, "seed": _plus(config.params.get("seed", 0),
-                                                                                    offset)}})
-    return config.model_copy(update={"seed": config.seed + offset})
-
-
-def _reseed_generation(params: GenerationParams, offset: int) -> GenerationParams:
-    if offset == 0:
-        return params
-    tuning = params.tuning.model_copy(update={"learner": reseed_learner(params.tuning.learner, offset)})
-    return params.model_copy(update={"seed": params.seed + offset, "tuning": tuning})
-
-
-def _build(lane: str, train: pd.DataFrame, validation: pd.DataFrame, offset: int, *,
-           samplers: Mapping[str, ImblearnSamplerParams], oracle: LearnerConfig, generation: GenerationParams,
-           backend) -> tuple[pd.DataFrame, dict]:
-    """One lane's training set in one repeat, by the lane node's own function."""
-    if lane == BASELINE:
-        return training_sets.raw(train)
-    if lane == CLASS_WEIGHTED:
-        return training_sets.class_weighted(train)
-    if lane in samplers:
-        sampler = samplers[lane]
-        return training_sets.imblearn(train, sampler.model_copy(update={"seed": sampler.seed + offset}))
-    if lane == MODEL_DRIVEN:
-        model, _ = learners_mod.fit_learner(train, validation, reseed_learner(oracle, offset))
-        params = _reseed_generation(generation, offset)
-        _, choice = training_sets.choose_generation(train, validation, model, params)
-        return training_sets.generate(train, model, choice, params, backend=backend)
-    raise ValueError(f"the repeats do not know how to build lane {lane!r}: a SMOTE-family lane needs its "
-                     "<lane>.sampler")
-
-
 def run_repeat(repeat: int, seed: int, train: pd.DataFrame, validation: pd.DataFrame,
-               holdouts: Mapping[str, pd.DataFrame], *, lanes: list[str], learners: Mapping[str, LearnerConfig],
-               samplers: Mapping[str, ImblearnSamplerParams], oracle: LearnerConfig, generation: GenerationParams,
-               backend="numpy") -> list[dict]:
-    """The rows of one repeat on its split (``train``, ``validation``): every lane x learner x holdout."""
-    rows = []
-    for lane in lanes:
-        start = time.perf_counter()
-        train_set, report = _build(lane, train, validation, repeat, samplers=samplers, oracle=oracle,
-                                   generation=generation, backend=backend)
-        failed = is_failed(report)
-        n_synthetic = int(train_set[PROVENANCE].sum()) if PROVENANCE in train_set and not failed else 0
-        for name, config in learners.items():
-            scores = {}
-            if not failed:
-                model, _ = learners_mod.fit_learner(train_set, validation, reseed_learner(config, repeat))
-                scores = {h: learners_mod.predict_minority(model, df) for h, df in holdouts.items() if len(df)}
-            for h in HOLDOUTS:
-                df = holdouts.get(h)
-                row = {"repeat": repeat, "seed": seed, "lane": lane, "learner": name, "holdout": h,
-                       "auprc": math.nan, "n_train": 0 if failed else len(train_set), "n_synthetic": n_synthetic,
-                       "status": OK, "reason": None}
-                if failed:
-                    row.update(status=FAILED, reason=str(report.get("reason") or "failed"))
-                elif df is None or not len(df):
-                    row.update(status=NOT_APPLICABLE, reason=f"{h} has no rows")
-                else:
-                    row["auprc"] = metrics.auprc(df[TARGET].to_numpy(), scores[h])
-                rows.append(row)
-        logger.info("Repeat %d, lane %s: %s in %.1f s", repeat, lane,
-                    f"FAILED ({report.get('reason')})" if failed else
-                    f"{len(train_set):,} rows ({n_synthetic:,} synthetic); AUPRC " + ", ".join(
-                        f"{r['learner']}/{r['holdout']}={r['auprc']:.4f}" for r in rows[-len(learners) * 2:]
-                        if r["status"] == OK), time.perf_counter() - start)
-    return rows
+               holdouts: Mapping[str, pd.DataFrame], *, lanes: Sequence[Lane], learners: Mapping[str, LearnerConfig],
+               params: Mapping[str, object], oracle: LearnerConfig, backend="numpy") -> list[dict]:
+    """The rows of one repeat on its split (``train``, ``validation``): every lane x learner x holdout, by the
+    experiment's one split (:func:`~synthetic_intelligence.core.experiment.run_split`, seeds moved by ``repeat``)."""
+    holdouts = {h: holdouts[h] if holdouts.get(h) is not None else pd.DataFrame(columns=[TARGET]) for h in HOLDOUTS}
+    rows, _ = experiment.run_split(train, validation, holdouts, lanes=lanes, params=params, learners=learners,
+                                   oracle=oracle, offset=repeat, backend=backend,
+                                   log=lambda line: logger.info("Repeat %d, %s", repeat, line))
+    return [{"repeat": repeat, "seed": seed, **{c: row[c] for c in REPEATS_COLUMNS[2:]}} for row in rows]
 
 
 def run_repeats(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping[str, pd.DataFrame], *,
-                params: RepeatsParams, lanes: list[str], learners: Mapping[str, LearnerConfig],
-                samplers: Mapping[str, ImblearnSamplerParams], generation: GenerationParams,
-                validation_share: float, holdout_share: float, backend="numpy") -> pd.DataFrame:
+                params: RepeatsParams, lanes: Sequence[Lane], learners: Mapping[str, LearnerConfig],
+                lane_params: Mapping[str, object], validation_share: float, holdout_share: float,
+                backend="numpy") -> pd.DataFrame:
     """The long table of every repeat (:data:`REPEATS_COLUMNS`), repeats in order, then lanes, learners, holdouts.
 
     ``holdouts``: ``holdout_iid`` and ``holdout_new_world`` (the latter may be empty: its rows
-    are ``n/a``). ``samplers``: ``<lane>.sampler`` of every SMOTE-family lane in ``lanes``.
-    A lane that cannot build its training set in a repeat is ``failed`` there with its reason;
-    the other lanes go on. Nothing here reads a holdout but to score it.
+    are ``n/a``). ``lanes``: the lanes (:class:`~synthetic_intelligence.core.experiment.Lane`);
+    ``lane_params``: each lane's parameters by name (``<lane>.sampler`` of an imblearn lane,
+    ``generation`` of model_driven). A lane that cannot build its training set in a repeat is
+    ``failed`` there with its reason; the other lanes go on. Nothing here reads a holdout but to score it.
     """
     params = RepeatsParams.model_validate(params)
-    generation = GenerationParams.model_validate(generation)
+    lane_params = {lane.name: experiment.lane_params(lane, lane_params.get(lane.name)) for lane in lanes}
     rows: list[dict] = []
     progress = Progress("repeated splits", params.k, unit="repeats", logger=logger)
     for r in range(params.k):
@@ -229,7 +147,7 @@ def run_repeats(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping
         train_r, validation_r = resplit(train, validation, validation_share=validation_share,
                                         holdout_share=holdout_share, seed=seed)
         found = run_repeat(r, seed, train_r, validation_r, holdouts, lanes=lanes, learners=learners,
-                           samplers=samplers, oracle=params.oracle, generation=generation, backend=backend)
+                           params=lane_params, oracle=params.oracle, backend=backend)
         rows += found
         failed = sorted({row["lane"] for row in found if row["status"] == FAILED})
         progress.update(r + 1, f"repeat {r} (seed {seed}): {len(lanes) - len(failed)} of {len(lanes)} lanes ok"

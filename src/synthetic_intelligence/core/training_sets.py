@@ -3,6 +3,8 @@
 - :func:`raw` (``baseline``): ``train`` unchanged;
 - :func:`class_weighted`: ``train`` plus balanced class weights;
 - :func:`imblearn` (the SMOTE-family lanes): ``train`` resampled by one imbalanced-learn sampler;
+- :func:`imblearn_tuned`: the same with some of the sampler's keywords chosen on validation
+  (:class:`TunedSamplerParams`: a grid and a cheap learner, as the model_driven lane chooses its setting);
 - :func:`choose_generation` then :func:`generate` (``model_driven``): the gate setting chosen on
   validation (never a holdout) with an already trained oracle, then train plus accepted candidates.
 
@@ -13,12 +15,16 @@ provenance rule); a step that cannot build its set from this data returns the fa
 
 from __future__ import annotations
 
+import itertools
 import logging
 
+import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from synthetic_intelligence.core import generation
+from synthetic_intelligence.core import generation, learners, metrics
 from synthetic_intelligence.core.generation import GenerationParams
+from synthetic_intelligence.core.learners import LearnerConfig
 from synthetic_intelligence.core.resample import (
     TRAINING_SET_ERRORS,
     build_or_fail,
@@ -29,7 +35,8 @@ from synthetic_intelligence.core.resample import (
 from synthetic_intelligence.core.schema import TARGET
 from synthetic_intelligence.core.smote import ImblearnSamplerParams
 
-__all__ = ["raw", "class_weighted", "imblearn", "choose_generation", "generate"]
+__all__ = ["raw", "class_weighted", "imblearn", "TunedSamplerParams", "imblearn_tuned", "choose_generation",
+           "generate"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +77,66 @@ def imblearn(train: pd.DataFrame, sampler: ImblearnSamplerParams | dict) -> tupl
         return out, report
 
     return build_or_fail(build, train, what=sampler.name, **context)
+
+
+class TunedSamplerParams(BaseModel):
+    """An imbalanced-learn lane whose sampler keywords are chosen on validation: ``sampler`` (as
+    ``<lane>.sampler``), ``grid`` (keyword -> values; every combination is tried, each overriding
+    ``sampler.kwargs``) and ``learner``, the cheap learner whose validation AUPRC picks the point
+    (as ``generation.tuning.learner``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sampler: ImblearnSamplerParams
+    grid: dict[str, list] = Field(min_length=1)
+    learner: LearnerConfig
+
+    @model_validator(mode="after")
+    def _points_are_samplers(self):
+        empty = [k for k, values in self.grid.items() if not values]
+        if empty:
+            raise ValueError(f"grid.{empty[0]} is empty")
+        for point in self.points():  # names the bad keyword or value
+            ImblearnSamplerParams(name=self.sampler.name, kwargs={**self.sampler.kwargs, **point},
+                                  seed=self.sampler.seed)
+        return self
+
+    def points(self) -> list[dict]:
+        """Every combination of the grid's values, in order."""
+        return [dict(zip(self.grid, values, strict=True)) for values in itertools.product(*self.grid.values())]
+
+    def at(self, point: dict) -> ImblearnSamplerParams:
+        """The sampler of one grid point."""
+        return self.sampler.model_copy(update={"kwargs": {**self.sampler.kwargs, **point}})
+
+
+def imblearn_tuned(train: pd.DataFrame, validation: pd.DataFrame,
+                   params: TunedSamplerParams | dict) -> tuple[pd.DataFrame, dict]:
+    """``train`` resampled (:func:`imblearn`) at every grid point, each scored by ``params.learner``'s AUPRC
+    on ``validation`` (never a holdout); the best point's training set and report, with ``choice`` and
+    ``validation_grid``. When no point can build its set the lane fails alone (the failed-lane sentinel)."""
+    params = TunedSamplerParams.model_validate(params)
+    grid, best = [], None
+    yv = validation[TARGET].to_numpy()
+    for point in params.points():
+        train_set, report = imblearn(train, params.at(point))
+        row = {**point, "validation_auprc": np.nan, "n_synthetic": report.get("n_synthetic", 0), "error": ""}
+        if is_failed(report):
+            row["error"] = str(report.get("reason"))[:300]
+        else:
+            model, _ = learners.fit_learner(train_set, validation, params.learner)
+            row["validation_auprc"] = metrics.auprc(yv, learners.predict_minority(model, validation))
+            if best is None or row["validation_auprc"] > best[2]["validation_auprc"]:
+                best = (train_set, report, row)
+        grid.append(row)
+    if best is None:
+        reasons = "; ".join(sorted({r["error"] for r in grid}))[:400]
+        return failed_training_set(train, f"no grid point of {params.sampler.name} could resample train: {reasons}",
+                                   sampler=params.sampler.name, seed=params.sampler.seed)
+    train_set, report, row = best
+    report = {**report, "choice": {k: row[k] for k in params.grid} | {"validation_auprc": row["validation_auprc"]},
+              "validation_grid": grid}
+    return train_set, report
 
 
 def choose_generation(train: pd.DataFrame, validation: pd.DataFrame, oracle,

@@ -14,11 +14,11 @@ SUMMARY_TABLES = ["benchmark_per_table", "benchmark_wins_ties_losses", "benchmar
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            node(nodes.load_tables, ["params:benchmark.tables", "params:benchmark.min_minority_rows"],
+            node(nodes.load_tables, "params:benchmark",
                  ["benchmark_table_data", "benchmark_tables"], name="load_benchmark_tables"),
             node(nodes.run_benchmark, ["benchmark_table_data", "params:benchmark"],
                  ["benchmark_results", "benchmark_tuning"], name="run_benchmark"),
-            node(nodes.summarise, ["benchmark_results", "params:benchmark.summary"], SUMMARY_TABLES,
+            node(nodes.summarise, ["benchmark_results", "params:benchmark"], SUMMARY_TABLES,
                  name="summarise_benchmark"),
             node(nodes.build_report, ["benchmark_tables", *SUMMARY_TABLES, "params:benchmark"],
                  ["benchmark_cd_diagram", "benchmark_rank_plot", "benchmark_summary_md"], name="benchmark_report"),

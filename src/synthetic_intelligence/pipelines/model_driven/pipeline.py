@@ -1,11 +1,13 @@
-"""The model_driven swimlane: its generation step (gate chosen on validation, generate the accepted rows,
-build the training set from them read back as pandas) and the
-shared train_evaluate template, all under the ``model_driven`` namespace.  The oracle is a shared
+"""The model_driven swimlane (the lane of kind ``model_driven`` in :data:`synthetic_intelligence.lanes.LANES`):
+its generation step (gate chosen on validation, generate the accepted rows, build the training set from
+them read back as pandas) and the shared train_evaluate template, all under the ``model_driven`` namespace.  The oracle is a shared
 artifact of the ``oracle`` pipeline; ``generation`` parameters stay global."""
 
 from kedro.pipeline import Pipeline, node
 
-from synthetic_intelligence.core.schema import H2O_TAG, MODEL_DRIVEN, SPARK_TAG
+from synthetic_intelligence import lanes
+from synthetic_intelligence.core import experiment
+from synthetic_intelligence.core.schema import H2O_TAG, SPARK_TAG
 from synthetic_intelligence.pipelines.model_driven import nodes
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
@@ -25,5 +27,5 @@ def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipelin
         ],
         tags="generation",
     )
-    return swimlane(MODEL_DRIVEN, step, inputs={"train", "oracle"}, parameters={"generation"},
-                    learner_names=learner_names)
+    return sum((swimlane(lane.name, step, inputs={"train", "oracle"}, parameters={"generation"},
+                         learner_names=learner_names) for lane in lanes.lanes(experiment.MODEL_DRIVEN)), Pipeline([]))

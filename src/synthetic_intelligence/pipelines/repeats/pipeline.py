@@ -1,9 +1,10 @@
 """repeats: the lanes on k re-splits of the training world (``repeats_metrics``), before the scorecard.
 
 One node over :mod:`synthetic_intelligence.core.repeats`: the lanes of
-:func:`synthetic_intelligence.lanes.swimlanes` (a SMOTE-family lane with its ``<lane>.sampler``),
-the sklearn learners of ``repeats.learners`` and a fixed sklearn oracle (``repeats.oracle``) for
-model_driven. The scorecard pipeline summarises the table (``repeats_summary``).
+:data:`synthetic_intelligence.lanes.LANES`, each with its own parameters where its kind takes some
+(``<lane>.sampler``, ``generation``), the sklearn learners of ``repeats.learners`` and a fixed
+sklearn oracle (``repeats.oracle``) for model_driven. The scorecard pipeline summarises the table
+(``repeats_summary``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from synthetic_intelligence.pipelines.repeats import nodes
 
 def repeats_inputs() -> dict[str, str]:
     inputs = {name: name for name in ("train", "validation", "holdout_iid", "holdout_new_world")}
-    inputs.update({"repeats": "params:repeats", "learners": "params:learners", "generation": "params:generation",
-                   "split": "params:data_isolation.split"})
-    inputs.update({nodes.input_key(lane): f"params:{lane}.sampler" for lane in lanes.SMOTE_LANES})
+    inputs.update({"repeats": "params:repeats", "learners": "params:learners", "split": "params:data_isolation.split"})
+    inputs.update({lanes.input_key(nodes.PARAMS, lane.name): f"params:{lane.parameters}"
+                   for lane in lanes.LANES if lane.parameters})
     return inputs
 
 

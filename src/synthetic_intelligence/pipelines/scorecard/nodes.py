@@ -5,7 +5,7 @@ They emit tables only (``scorecard``, ``pr_curve_points``, ``drift_sweep``, ``re
 reporting pipeline draws the Markdown and the figures from them.
 Both nodes take one input per swimlane (the drift sweep: per swimlane and learner).
 Node inputs must be fixed when the pipeline is built, so they are passed as keyword
-arguments named ``<kind>__<lane>`` or ``<kind>__<lane>__<learner>`` (see :func:`input_key`);
+arguments named ``<kind>__<lane>`` or ``<kind>__<lane>__<learner>`` (see :func:`synthetic_intelligence.lanes.input_key`);
 the pipeline builds that mapping from :func:`synthetic_intelligence.lanes.swimlanes` and
 :func:`~synthetic_intelligence.lanes.learners`.
 """
@@ -16,6 +16,7 @@ import logging
 
 import pandas as pd
 
+from synthetic_intelligence import lanes
 from synthetic_intelligence.core import learners, scorecard
 from synthetic_intelligence.core.learners import NoModel
 from synthetic_intelligence.core.params import setting
@@ -24,26 +25,9 @@ from synthetic_intelligence.core.scorecard import DriftSweepParams, ScorecardPar
 logger = logging.getLogger(__name__)
 
 SCORES, METRICS, MODEL = "scores", "metrics", "model"
-_SEP = "__"
 SWEEP_COLUMNS = scorecard.SWEEP_COLUMNS
 
 
-def input_key(kind: str, lane: str, learner: str | None = None) -> str:
-    """The keyword under which a dataset reaches a node, e.g. ``scores__smote`` or ``model__smote__hgb``."""
-    return _SEP.join(p for p in (kind, lane, learner) if p)
-
-
-def _split(inputs: dict, kinds: tuple[str, ...]) -> dict[tuple, dict]:
-    """``{"scores__smote": x, "model__smote__hgb": m}`` -> ``{("smote",): {"scores": x}, ("smote", "hgb"):
-    {"model": m}}``, in input order."""
-    out: dict[tuple, dict] = {}
-    for key, value in inputs.items():
-        kind, *rest = key.split(_SEP)
-        if kind not in kinds or not rest or not all(rest):
-            raise TypeError(f"unexpected input {key!r}: expected <kind>{_SEP}<lane>[{_SEP}<learner>] "
-                            f"with kind in {kinds}")
-        out.setdefault(tuple(rest), {})[kind] = value
-    return out
 
 
 def _holdout_scores(scores: pd.DataFrame) -> dict[str, dict[str, pd.DataFrame]]:
@@ -70,7 +54,7 @@ def build_scorecard(scorecard_params: ScorecardParams, **lane_inputs) -> tuple[p
     thresholds come from each learner's metrics, chosen on validation.  A lane that could not
     build its training set is listed as failed with its reason (one WARNING line per lane).
     """
-    per_lane = {key[0]: d for key, d in _split(lane_inputs, (SCORES, METRICS)).items()}
+    per_lane = {key[0]: d for key, d in lanes.fan_in(lane_inputs, (SCORES, METRICS)).items()}
     scores, metrics, info = {}, {}, {}
     for lane, d in per_lane.items():
         missing = [k for k in (SCORES, METRICS) if k not in d]
@@ -106,7 +90,7 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: di
     model) has no row.  With a user table (``source.kind == "table"``) the new world is
     real, not a drifted copy: the sweep does not apply and an empty table is returned.
     """
-    models = {key: d[MODEL] for key, d in _split(lane_models, (MODEL,)).items()}
+    models = {key: d[MODEL] for key, d in lanes.fan_in(lane_models, (MODEL,)).items()}
     if setting(source, "kind", "synthetic") == "table":
         logger.info("Drift sweep skipped: the data source is a user table")
         return pd.DataFrame(columns=SWEEP_COLUMNS)

@@ -21,8 +21,8 @@ TAGS = ["qa", "scorecard"]
 def scorecard_inputs(lane_names: list[str]) -> dict[str, str]:
     inputs = {"scorecard_params": "params:qa.scorecard"}
     for lane in lane_names:
-        inputs[nodes.input_key(nodes.SCORES, lane)] = f"{lane}.scores"
-        inputs[nodes.input_key(nodes.METRICS, lane)] = f"{lane}.metrics"
+        inputs[lanes.input_key(nodes.SCORES, lane)] = f"{lane}.scores"
+        inputs[lanes.input_key(nodes.METRICS, lane)] = f"{lane}.metrics"
     return inputs
 
 
@@ -34,7 +34,7 @@ def drift_sweep_inputs(lane_names: list[str], learner_names: list[str] | None = 
         "source": "params:data_isolation.source",
     }
     for learner in lanes.learners() if learner_names is None else learner_names:
-        inputs.update({nodes.input_key(nodes.MODEL, lane, learner): f"{lane}.{learner}.model" for lane in lane_names})
+        inputs.update({lanes.input_key(nodes.MODEL, lane, learner): f"{lane}.{learner}.model" for lane in lane_names})
     return inputs
 
 

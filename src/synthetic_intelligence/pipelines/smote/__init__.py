@@ -1,5 +1,5 @@
-"""SMOTE-family swimlanes: one per name in :data:`synthetic_intelligence.lanes.SMOTE_LANES`, its sampler under
-``<lane>.sampler`` in parameters_smote.yml."""
+"""SMOTE-family swimlanes: one per lane of kind ``imblearn`` in :data:`synthetic_intelligence.lanes.LANES`
+(named in ``lanes.SMOTE_LANES``), its sampler under ``<lane>.sampler`` in parameters_smote.yml."""
 
 from synthetic_intelligence.pipelines.smote.pipeline import create_pipeline
 

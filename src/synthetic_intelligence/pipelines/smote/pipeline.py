@@ -1,8 +1,9 @@
-"""One swimlane per name in :data:`synthetic_intelligence.lanes.SMOTE_LANES`, sampler from ``<lane>.sampler``."""
+"""One swimlane per lane of kind ``imblearn`` in :data:`synthetic_intelligence.lanes.LANES`, sampler from ``<lane>.sampler``."""
 
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
+from synthetic_intelligence.core import experiment
 from synthetic_intelligence.pipelines.smote.nodes import resample
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
@@ -16,4 +17,4 @@ def lane_pipeline(lane: str, learner_names: list[str] | None = None) -> Pipeline
 
 def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipeline:
     """``learner_names``: the learners every lane fits (default :func:`synthetic_intelligence.lanes.learners`)."""
-    return sum((lane_pipeline(lane, learner_names) for lane in lanes.SMOTE_LANES), Pipeline([]))
+    return sum((lane_pipeline(lane.name, learner_names) for lane in lanes.lanes(experiment.IMBLEARN)), Pipeline([]))

@@ -16,6 +16,7 @@ import logging
 
 import pandas as pd
 
+from synthetic_intelligence import lanes
 from synthetic_intelligence.core import learners, metrics
 from synthetic_intelligence.core.learners import LearnerConfig, NoModel
 from synthetic_intelligence.core.metrics import EvaluationParams
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 SCORE_COLUMNS = ["set", "row", "y_true", "score"]
 LANE_SCORE_COLUMNS = ["learner", *SCORE_COLUMNS]
-_SEP = "__"
+SCORES, METRICS = "scores", "metrics"
 
 
 def _train_facts(train_set: pd.DataFrame) -> dict:
@@ -106,21 +107,6 @@ def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: EvaluationParams)
     return out
 
 
-def input_key(kind: str, learner: str) -> str:
-    """The keyword under which a learner's dataset reaches :func:`collect`, e.g. ``scores__logreg``."""
-    return f"{kind}{_SEP}{learner}"
-
-
-def _by_learner(learner_outputs: dict) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for key, value in learner_outputs.items():
-        kind, sep, learner = key.partition(_SEP)
-        if not sep or kind not in ("scores", "metrics") or not learner:
-            raise TypeError(f"unexpected input {key!r}: expected scores{_SEP}<learner> or metrics{_SEP}<learner>")
-        out.setdefault(learner, {})[kind] = value
-    return out
-
-
 def collect(resample_report: dict, versions: dict, **learner_outputs) -> tuple[pd.DataFrame, dict]:
     """The lane's ``scores`` (every learner's, with a ``learner`` column) and ``metrics``.
 
@@ -131,7 +117,7 @@ def collect(resample_report: dict, versions: dict, **learner_outputs) -> tuple[p
     (``{learner: metrics}``, each with its engine, model, parameters and seed).
     ``learner_outputs``: ``scores__<learner>`` and ``metrics__<learner>`` for every learner.
     """
-    per_learner = _by_learner(learner_outputs)
+    per_learner = {lanes.SEP.join(key): d for key, d in lanes.fan_in(learner_outputs, (SCORES, METRICS)).items()}
     frames = [d["scores"].assign(learner=name)[LANE_SCORE_COLUMNS] for name, d in per_learner.items()
               if len(d.get("scores", ()))]
     scores = (pd.concat(frames, ignore_index=True) if frames

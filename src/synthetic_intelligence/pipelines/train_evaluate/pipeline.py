@@ -44,8 +44,8 @@ def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipelin
     names = list(lanes.learners() if learner_names is None else learner_names)
     gather = {"resample_report": "resample_report", "versions": VERSIONS}
     for learner in names:
-        gather[nodes.input_key("scores", learner)] = f"{learner}.scores"
-        gather[nodes.input_key("metrics", learner)] = f"{learner}.metrics"
+        gather[lanes.input_key(nodes.SCORES, learner)] = f"{learner}.scores"
+        gather[lanes.input_key(nodes.METRICS, learner)] = f"{learner}.metrics"
     return sum((learner_pipeline(learner) for learner in names), Pipeline([])) + Pipeline(
         [node(nodes.collect, gather, ["scores", "metrics"], name="collect")]
     )
