@@ -488,7 +488,7 @@ def check_runtime_params(runtime: dict, read: set[tuple[str, ...]]) -> None:
         key = ".".join(path)
         where = f"parameter group {path[0]!r}" if depth == 0 else f"key {path[depth]!r} under {'.'.join(prefix)}"
         close = difflib.get_close_matches(path[depth], known, n=1)
-        hint = f"did you mean {'.'.join((*prefix, close[0], *path[depth + 1:]))!r}? " if close else ""
+        hint = f"did you mean {'.'.join((*prefix, close[0]))!r}? " if close else ""
         raise ConfigurationError(
             f"unknown parameter {key!r} (--params): no pipeline reads a {where}; {hint}"
             f"the {'groups' if depth == 0 else 'keys there'} are: {', '.join(known)}")
@@ -512,10 +512,15 @@ class ParametersHook:
             return
         from kedro.framework.project import pipelines
 
-        registered = []
-        for name in list(pipelines.keys()):
+        try:
+            check_runtime_params(runtime, parameter_paths_read(pipelines.values()))
+        except ConfigurationError:
+            # `kedro run --pipelines x` loads only x: a parameter of another pipeline is no typo
+            requested = getattr(pipelines, "_requested_pipelines", None)
+            if requested is None:
+                raise
+            pipelines.set_requested(None)
             try:
-                registered.append(pipelines[name])
-            except Exception:  # noqa: BLE001 - a pipeline that cannot load fails the run on its own terms
-                return
-        check_runtime_params(runtime, parameter_paths_read(registered))
+                check_runtime_params(runtime, parameter_paths_read(pipelines.values()))
+            finally:
+                pipelines.set_requested(requested)
