@@ -1,7 +1,7 @@
 """Two ``kedro run`` at once in one project (issue 20): each run reads back only what it saved, its manifest
 proves it, and both are MLflow runs.
 
-The first run makes a ten times larger table, so the second (started a second later, with another split
+The first run makes a 50 times larger table, so the second (started a second later, with another split
 seed: a later save version) saves its ``training_world``, ``train`` ... first; Kedro's "latest" version of
 those datasets is then the second run's, and the first run used to build its ``baseline.train_set`` from the
 second run's ``train`` (as the scorecard of the issue was assembled from two runs), and one of the two runs
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import time
 
 import pandas as pd
@@ -20,7 +21,7 @@ import pytest
 from tests.test_cli import KEDRO, copy_project, kedro_env
 
 NODES = "build_source,make_new_world,split_training_world,check_isolation,baseline.training_set"
-SLOW = "data_isolation.generators.synthetic.n_samples=60000"
+SLOW = "data_isolation.generators.synthetic.n_samples=300000"
 OTHER_SEED = "data_isolation.split.seed=8"
 
 
@@ -38,14 +39,28 @@ def _versions(folder):
 def two_runs(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("two_runs"))
     first = _start(project, SLOW)
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in first.stdout:
+            lines.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.time() + 300  # the first run's session (its save version) exists once it logs "Kedro project"
+    while not any("Kedro project" in line for line in lines) and first.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
     time.sleep(1)
     second = _start(project, OTHER_SEED)
-    logs = [p.communicate(timeout=600)[0] for p in (first, second)]
+    second_log = second.communicate(timeout=600)[0]
+    first.wait(timeout=600)
+    reader.join(timeout=60)
+    logs = ["".join(lines), second_log]
     assert first.returncode == 0 and second.returncode == 0, "\n\n".join(log[-3000:] for log in logs)
     manifests = [json.loads((v / "run_manifest.json").read_text())
                  for v in sorted((project / "data/08_reporting/run_manifest.json").iterdir())]
     by_params = {json.dumps(m["runtime_params"], sort_keys=True): m for m in manifests}
-    slow = by_params[json.dumps({"data_isolation": {"generators": {"synthetic": {"n_samples": 60000}}}})]
+    slow = by_params[json.dumps({"data_isolation": {"generators": {"synthetic": {"n_samples": 300000}}}})]
     other = by_params[json.dumps({"data_isolation": {"split": {"seed": 8}}})]
     return project, slow, other, logs
 
@@ -62,7 +77,7 @@ def test_each_runs_lane_set_is_made_from_its_own_train(two_runs):
         assert same, f"{run_id}: its baseline.train_set is not made from its own train"
     world = project / "data/02_intermediate/training_world.parquet"
     assert _versions(world) == sorted([slow["run_id"], other["run_id"]])
-    assert len(pd.read_parquet(world / slow["run_id"] / "training_world.parquet")) == 60000
+    assert len(pd.read_parquet(world / slow["run_id"] / "training_world.parquet")) == 300000
 
 
 def test_each_manifest_proves_the_run_read_back_only_what_it_saved(two_runs):
