@@ -208,3 +208,26 @@ def test_an_output_read_at_another_version_stops_the_run_and_the_manifest_says_w
     manifest = _manifest_of(tmp_path, FIRST)
     assert manifest["status"] == "failed" and "RunIsolationError" in manifest["error"]
     assert not (tmp_path / "result.json").exists()
+
+
+def test_with_only_missing_outputs_what_the_run_saves_is_pinned_when_saved(tmp_path):
+    """`--only-missing-outputs` reuses the outputs that exist (Kedro checks the latest), so nothing is pinned before
+    the run; a dataset the run does save is pinned at its save, and its transcoded sibling read back is the run's."""
+    import shutil
+
+    _run_as(_two_step(), _catalog(tmp_path, SECOND, seed=2), SECOND)
+    shutil.rmtree(tmp_path / "report.parquet")  # "make" must run again, and "read" after it
+    shutil.rmtree(tmp_path / "result.json")
+    catalog, pipeline = _catalog(tmp_path, FIRST, seed=1), _two_step()
+    manager, hook = _create_hook_manager(), ProvenanceHook()
+    manager.register(hook)
+    run_params = {"run_id": FIRST, "load_versions": {}, "only_missing_outputs": True}
+    hook.before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
+    pinned_before = set(getattr(hook, "_pinned", {}))
+    SequentialRunner().run(pipeline, catalog, manager, run_id=FIRST, only_missing_outputs=True)
+    hook.after_pipeline_run(run_params=run_params, run_result={}, pipeline=pipeline, catalog=catalog)
+    assert json.loads((tmp_path / "result.json" / FIRST / "result.json").read_text()) == \
+        {"made_by": 1, "report_by": 1}
+    assert pinned_before == set()  # Kedro checks which outputs exist after this hook: nothing is pinned ahead
+    manifest = _manifest_of(tmp_path, FIRST)
+    assert manifest["isolation"]["own_outputs_only"] and manifest["datasets"]["made@b"]["load_version"] == FIRST
