@@ -220,3 +220,63 @@ def test_parameter_report_keeps_key_problem_and_value():
             "- Parameter 'learner': value is None but type is not Optional")
     assert parameter_problems(text) == ("parameters are invalid: generation.threshold: Input should be less than 1 "
                                         "(got 1.5); Parameter 'learner': value is None but type is not Optional")
+
+
+# --- issue 20 part 4: unknown parameter groups, list parameters ------------------------------------------------------
+
+def test_an_unknown_parameter_group_is_refused_before_any_node_with_a_hint(project):
+    """`learners` is the group; `learner.max_models=3` used to be accepted and ignored by a full run."""
+    result = kedro(project, "run", "--env", "quick", "--params", "learner.max_models=3")
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ERROR [ConfigurationError] unknown parameter 'learner.max_models' (--params): no "
+                           "pipeline reads a parameter group 'learner'; did you mean 'learners'? the groups are: ")
+    assert "Running node" not in result.stdout + result.stderr and "H2O" not in result.stdout
+    assert not [p for p in (project / "data").rglob("*") if p.is_file()]  # nothing was written
+
+
+def test_an_unknown_key_below_a_group_is_refused_and_a_known_one_of_another_pipeline_is_not():
+    from synthetic_intelligence.core.errors import ConfigurationError
+    from synthetic_intelligence.hooks import check_runtime_params
+
+    read = {("data_isolation", "split"), ("data_isolation", "source"), ("learners", "hgb"), ("scaling",),
+            ("oracle",)}
+    with pytest.raises(ConfigurationError, match=r"'data_isolation.splt.seed' .* a key 'splt' under data_isolation; "
+                                                 r"did you mean 'data_isolation.split'\? the keys there are: source, "
+                                                 r"split$"):
+        check_runtime_params({"data_isolation": {"splt": {"seed": 3}}}, read)
+    with pytest.raises(ConfigurationError, match=r"'learners.hgbb.estimator' .* did you mean 'learners.hgb'"):
+        check_runtime_params({"learners": {"hgbb": {"estimator": "x"}}}, read)
+    with pytest.raises(ConfigurationError, match=r"parameter group 'qa'; the groups are"):  # no close name: no hint
+        check_runtime_params({"qa": {"n_boot": 3}}, read)
+    # read by a node (a typed group refuses its own unknown keys), or below a group a node reads whole
+    check_runtime_params({"data_isolation": {"split": {"seed": 3}}, "scaling": {"sizes": [1, 2], "new": 1},
+                          "oracle": {"estimator_kwargs": {"max_depth": 3}}, "learners": {"hgb": {"x": 1}}}, read)
+    check_runtime_params({"anything": 1}, read | {()})  # a node reads `parameters`: every key is read
+
+
+@pytest.mark.parametrize(("value", "items"), [
+    ("a=1,b=2", ["a=1", "b=2"]),
+    ("scaling.sizes=[128000,1000000],scaling.seed=3", ["scaling.sizes=[128000,1000000]", "scaling.seed=3"]),
+    ("a.b={x: 1, y: [1,2]}, c='p, q',d=\"r,s\"", ["a.b={x: 1, y: [1,2]}", "c='p, q'", 'd="r,s"']),
+    ("", []),
+])
+def test_params_split_on_the_commas_outside_lists_dicts_and_quotes(value, items):
+    assert cli.split_items(value) == items
+
+
+def test_list_parameters_from_the_command_line(project):
+    """Kedro's own --params splits on every comma (`scaling.sizes=[128000` is not a key=value item); the project's
+    `kedro run` keeps a list's commas, so the form the README shows runs."""
+    import json
+
+    result = kedro(project, "run", "--env", "quick", "--pipelines", "data_isolation", "--params",
+                   "scaling.sizes=[128000,1000000],data_isolation.split.seed=3,qa.drift_sweep.severities=[0.0, 0.5]")
+    assert result.returncode == 0, result.stderr[-3000:]
+    (record,) = (project / "data/08_reporting/run_parameters.json").glob("*/run_parameters.json")
+    parameters = json.loads(record.read_text())["parameters"]
+    assert parameters["scaling"]["sizes"] == [128000, 1000000]
+    assert parameters["qa"]["drift_sweep"]["severities"] == [0.0, 0.5]
+    assert parameters["data_isolation"]["split"]["seed"] == 3
+    (manifest,) = (project / "data/08_reporting/run_manifest.json").glob("*/run_manifest.json")
+    assert json.loads(manifest.read_text())["runtime_params"]["scaling"] == {"sizes": [128000, 1000000]}

@@ -10,6 +10,9 @@ adds three things:
   errors) ends with one line ``ERROR [<Kind>] <message>`` on stderr and exit status 1;
   the full traceback is written to ``logs/error-<time>-<pid>.log`` (named on the line
   before); ``--traceback`` or ``SI_TRACEBACK=1`` prints it instead, as plain Kedro does;
+- ``--params`` takes lists and dictionaries: a comma inside ``[...]``, ``{...}`` or quotes belongs
+  to the value (``--params "scaling.sizes=[128000,1000000],scaling.seed=3"``); Kedro's own
+  ``--params`` splits on every comma (:func:`split_params`);
 - Ctrl-C ends with one line and status 130;
 - however the run ends, local engines (the H2O JVM, a local Spark session) are stopped
   (:func:`synthetic_intelligence.core.lifecycle.close_all`).
@@ -19,6 +22,7 @@ Any other exception is a bug and keeps Kedro's full traceback.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import os
@@ -29,6 +33,7 @@ from pathlib import Path
 
 import click
 from kedro.framework.cli.project import run as kedro_run
+from omegaconf import OmegaConf
 
 from synthetic_intelligence.core import lifecycle
 from synthetic_intelligence.core.errors import ConfigurationError, UserError, find_user_error
@@ -178,11 +183,69 @@ def _run(show_traceback: bool, **kwargs):
         lifecycle.close_all()
 
 
+def split_items(value: str) -> list[str]:
+    """``"a=1,b=[1,2],c={x: 1, y: 2},d='p, q'"`` -> ``["a=1", "b=[1,2]", "c={x: 1, y: 2}", "d='p, q'"]``.
+
+    Splits on the commas outside brackets, braces and quotes (Kedro splits on every comma).
+    """
+    items, current, depth, quote = [], [], 0, None
+    for char in value:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{(":
+            depth += 1
+        elif char in "]})":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            items.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    items.append("".join(current))
+    return [item.strip() for item in items if item.strip()]
+
+
+def split_params(ctx: click.Context, param, value):
+    """Kedro's ``--params`` parser (``kedro.framework.cli.utils._split_params``) with list and dict values.
+
+    Each ``key=value`` item is read by OmegaConf as Kedro does (``[128000,1000000]`` is a list of
+    ints, ``{a: 1}`` a dict, ``'x, y'`` a string); only the splitting differs (:func:`split_items`).
+    """
+    if isinstance(value, dict):
+        return value
+    dot_list = []
+    for item in split_items(value or ""):
+        key, equals, val = item.partition("=")
+        if not equals:
+            ctx.fail(f"Invalid format of `{param.name}` option: Item `{item}` must contain a key and a value "
+                     "separated by `=`.")
+        if not key.strip():
+            ctx.fail(f"Invalid format of `{param.name}` option: Parameter key cannot be an empty string.")
+        dot_list.append(f"{key.strip()}={val}")
+    return OmegaConf.to_container(OmegaConf.from_dotlist(dot_list))
+
+
+def _with_list_params(params: list[click.Parameter]) -> list[click.Parameter]:
+    out = []
+    for option in params:
+        if option.name == "params":
+            ours = copy.copy(option)
+            ours.callback = split_params
+            ours.help = (f"{option.help} A list or dict value keeps its commas: "
+                         "--params \"scaling.sizes=[128000,1000000],scaling.seed=3\".")
+            out.append(ours)
+        else:
+            out.append(option)
+    return out
+
+
 run = click.Command(
     name="run",
     callback=_run,
     params=[
-        *kedro_run.params,
+        *_with_list_params(kedro_run.params),
         click.Option(["--traceback", "show_traceback"], is_flag=True, default=False,
                      help=f"Print the full traceback of a user error instead of one line (or set {TRACEBACK_ENV}=1)."),
     ],

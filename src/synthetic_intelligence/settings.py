@@ -2,7 +2,14 @@
 
 from kedro.config import OmegaConfigLoader
 
-from synthetic_intelligence.hooks import EnvironmentHook, H2OHook, ProvenanceHook, RunRecordHook, SparkHook
+from synthetic_intelligence.hooks import (
+         EnvironmentHook,
+         H2OHook,
+         ParametersHook,
+         ProvenanceHook,
+         RunRecordHook,
+         SparkHook,
+)
 from synthetic_intelligence.tracking import MlflowTrackingHook, RunSummaryHook
 
 # RunRecordHook: the parameters of each run as the versioned dataset run_parameters (the dashboard's Runs page).
@@ -10,7 +17,7 @@ from synthetic_intelligence.tracking import MlflowTrackingHook, RunSummaryHook
 # MLflow run is completed, then the summary (which names that run) is printed last.
 _TRACKING = MlflowTrackingHook()
 HOOKS = (EnvironmentHook(), RunSummaryHook(tracking=_TRACKING), _TRACKING, H2OHook(), SparkHook(), ProvenanceHook(),
-         RunRecordHook())
+         RunRecordHook(), ParametersHook())
 
 # kedro-viz pulls kedro-telemetry in; its hooks would try the network. kedro-mlflow's own hook is
 # driven by MlflowTrackingHook (conf/<env>/mlflow.yml; an unreachable store is one warning).

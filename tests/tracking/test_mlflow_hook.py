@@ -187,3 +187,39 @@ def test_two_runs_with_different_seeds_are_two_comparable_runs(tmp_path, monkeyp
     assert set(runs) == set(ids) and len(ids) == 2
     assert sorted(r.data.params["generation.seed"] for r in runs.values()) == ["0", "1"]
     assert all("baseline.holdout_iid.auprc" in r.data.metrics for r in runs.values())
+
+
+_ONE_RUN = """
+import sys, time
+from pathlib import Path
+from tests.tracking.test_mlflow_hook import conf, run_hook
+project, name, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+(project / f"{name}.ready").touch()  # MLflow imported: wait for the others, then all start at once
+deadline = time.time() + 120
+while len(list(project.glob("*.ready"))) < n and time.time() < deadline:
+    time.sleep(0.01)
+hook = run_hook(project, conf(project), data_root=project / name)
+print("RUN", hook.run_id)
+"""
+
+
+def test_runs_starting_at_once_on_a_new_sqlite_store_are_all_tracked(tmp_path):
+    """Two runs create the same new SQLite store at the same moment: MLflow's table creation is not safe
+    across processes (``duplicate column name: step``, ``table ... already exists``) and a run used to go
+    untracked; under the store lock each is one MLflow run."""
+    import subprocess
+    import sys
+
+    from mlflow.tracking import MlflowClient
+
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([sys.executable, "-c", _ONE_RUN, str(tmp_path), f"run{i}", "2"], cwd=root,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(2)]
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    ids = [line.split()[1] for out in outputs for line in out.splitlines() if line.startswith("RUN ")]
+    assert len(ids) == 2 and "None" not in ids, "\n".join(o[-1500:] for o in outputs)
+    assert not any("tracking is off" in out for out in outputs)
+    client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path.resolve()}/mlruns.db")
+    runs = client.search_runs([client.get_experiment_by_name("t").experiment_id])
+    assert sorted(r.info.run_id for r in runs) == sorted(ids)
+    assert all(r.info.status == "FINISHED" for r in runs)

@@ -16,17 +16,25 @@ adds what the project needs:
   the numeric cells of ``record.tables`` (``scorecard.<lane>.<column>``), and the files of
   ``record.artifacts`` (scorecard, figures) as artifacts;
 * at the end: ``kedro/datasets.json`` (each dataset written, its version and path) and the
-  ``kedro.save_version`` tag.
+  ``kedro.save_version`` tag;
+* two runs starting at once on one SQLite store (``sqlite:///mlruns.db``): MLflow creates and
+  migrates the store's tables without a lock (``duplicate column name: step``) and the experiment
+  get-or-create races too; the store is opened, the experiment set up and the run started under a
+  file lock beside the database (``mlruns.db.lock``), waited for at most ``store_lock_timeout_s``,
+  and a failed opening is retried a few times (:func:`open_store`), so no run goes untracked
+  because another one started.
 
 Nothing here is imported by ``core/``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -67,6 +75,7 @@ class TrackingSettings(BaseModel):
 
     enabled: bool = True
     connect_timeout_s: float = Field(5.0, gt=0)
+    store_lock_timeout_s: float = Field(120.0, gt=0)
     record: RecordSettings = Field(default_factory=RecordSettings)
 
 
@@ -93,6 +102,62 @@ def resolve_uri(uri: str, project_path: Path) -> str:
     if uri.startswith(prefix) and not uri.startswith(prefix + "/") and uri != prefix + ":memory:":
         return prefix + str((Path(project_path) / uri[len(prefix):]).resolve())
     return uri
+
+
+def sqlite_path(uri: str) -> Path | None:
+    """The database file of a ``sqlite:///<path>`` tracking URI (``None`` for other stores and ``:memory:``)."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix) or uri == prefix + ":memory:":
+        return None
+    return Path(uri[len(prefix):].split("?", 1)[0])
+
+
+@contextlib.contextmanager
+def store_lock(uri: str, timeout: float):
+    """Hold ``<database>.lock`` (an exclusive file lock, ``filelock``) while a SQLite store is created and set up.
+
+    Other stores need no lock (a tracking server serialises its own writes). Waiting longer
+    than ``timeout`` seconds raises :class:`TimeoutError` (the caller's one warning names it).
+    """
+    path = sqlite_path(uri)
+    if path is None:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{path}.lock")
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as exc:
+        raise TimeoutError(f"another run held the MLflow store's lock {path}.lock for more than {timeout:g} s "
+                           "(store_lock_timeout_s in mlflow.yml)") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def open_store(uri: str, attempts: int = 4, wait_s: float = 0.5) -> None:
+    """Open the tracking store once (MLflow creates and migrates a new SQLite store's tables here).
+
+    A SQLite store being created by a process that does not take :func:`store_lock` (an
+    ``mlflow ui`` started on the same file) can still fail an opening (``OperationalError:
+    duplicate column``, ``table ... already exists``, ``database is locked``, alembic's
+    ``CommandError``): tried ``attempts`` times, waiting ``wait_s``, then twice as long, ... between
+    tries. Only for SQLite stores (a tracking server was probed already and creates its own tables).
+    """
+    from mlflow.tracking import MlflowClient
+
+    for attempt in range(attempts):
+        try:
+            MlflowClient(tracking_uri=uri).search_experiments(max_results=1)
+            return
+        except Exception as exc:
+            if attempt == attempts - 1:
+                raise
+            logger.info("MLflow store %s not ready (%s); retrying", uri, str(exc).splitlines()[0][:200])
+            time.sleep(wait_s * 2 ** attempt)
 
 
 def probe(uri: str, timeout: float) -> None:
@@ -214,12 +279,16 @@ class MlflowTrackingHook:
         self.tracking_uri = conf["server"]["mlflow_tracking_uri"]
         config = KedroMlflowConfig.model_validate(conf)
         probe(self.tracking_uri, self.settings.connect_timeout_s)
-        config.setup(self._context)
         inner = MlflowHook()
-        inner.mlflow_config = config
-        inner._already_active_mlflow = mlflow.active_run() is not None
-        with _quiet("kedro_mlflow"):
-            inner.before_pipeline_run(run_params, pipeline, catalog)
+        # one run at a time creates the store's tables, gets or creates the experiment and starts its run
+        with store_lock(self.tracking_uri, self.settings.store_lock_timeout_s):
+            if sqlite_path(self.tracking_uri) is not None:
+                open_store(self.tracking_uri)
+            config.setup(self._context)
+            inner.mlflow_config = config
+            inner._already_active_mlflow = mlflow.active_run() is not None
+            with _quiet("kedro_mlflow"):
+                inner.before_pipeline_run(run_params, pipeline, catalog)
         if not inner._is_mlflow_enabled:  # tracking.disable_tracking.pipelines lists this pipeline
             return
         self._inner, self.run_id = inner, inner.run_id
