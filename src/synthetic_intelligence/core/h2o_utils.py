@@ -301,14 +301,44 @@ def _column_name(value) -> str | None:
     return value.get("column_name") if isinstance(value, dict) else value
 
 
+#: The attribute that records the feature columns a model was *given* (see :func:`record_features_given`).
+FEATURES_GIVEN = "si_features_given_"
+
+
+def record_features_given(model, names) -> None:
+    """Remember on ``model`` the feature columns it was given to train on.
+
+    H2O keeps only the columns that are not constant (or all missing) in its training
+    frame (``ignore_const_cols``), so a fitted model's own column list can be shorter
+    than the table it was trained on.  Compatibility checks compare the columns it was
+    *given*; :class:`~synthetic_intelligence.datasets.H2OModelDataset` saves the list with
+    the model and sets it again on load (also on a ``MojoOracle``, which scores a frame
+    with all of them: it reads the columns it kept and ignores the rest).
+    """
+    setattr(model, FEATURES_GIVEN, [str(n) for n in names])
+
+
+def features_given(model) -> list[str] | None:
+    """The columns recorded by :func:`record_features_given`, or ``None``."""
+    names = getattr(model, FEATURES_GIVEN, None)
+    if names is None and isinstance(model, H2OProbaAdapter):
+        names = getattr(model.model, FEATURES_GIVEN, None)
+    return list(names) if names is not None else None
+
+
 def model_feature_names(model) -> list[str] | None:
     """The feature columns a fitted model was trained on, or ``None`` if it does not say.
 
-    H2O models (binary or MOJO): the training frame's columns less the response and weights;
+    First the columns it was *given* where they were recorded (:func:`record_features_given`);
+    else H2O models (binary or MOJO): the training frame's columns less the response and
+    weights (H2O drops constant and all-missing columns: these are the ones it *kept*);
     :class:`H2OProbaAdapter`: its ``feature_names``; scikit-learn: ``feature_names_in_``.
     Pair it with :func:`~synthetic_intelligence.core.errors.check_same_columns` where
     a saved model meets data of another run.
     """
+    given = features_given(model)
+    if given is not None:
+        return given
     if isinstance(model, H2OProbaAdapter):
         return list(model.feature_names) if model.feature_names is not None else model_feature_names(model.model)
     if is_h2o_model(model):
