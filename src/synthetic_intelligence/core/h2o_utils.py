@@ -157,6 +157,7 @@ def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_pre
     import h2o
 
     find_java()
+    lifecycle.reap_orphans()  # a JVM and folder left by a run that was killed outright (kill -9) end here
     name = f"{name_prefix}-{uuid.uuid4().hex[:12]}"
     port = free_port()
     tmpdir = tempfile.mkdtemp(prefix=f"{name}-")
@@ -164,7 +165,7 @@ def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_pre
     handle = H2OHandle(name=name, url=f"http://127.0.0.1:{port}", owned=True, tmpdir=tmpdir)
     with lifecycle.starting():
         try:
-            with _tempdir_inside(tmpdir):
+            with _tempdir_inside(tmpdir), _jvm_dies_with_this_process():
                 h2o.init(
                     ip="127.0.0.1",
                     port=port,
@@ -187,10 +188,39 @@ def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_pre
         conn = h2o.connection()
         handle.server = conn.local_server
         lifecycle.register(_key(handle), lambda: stop(handle))
+        if handle.pid is not None:
+            lifecycle.record(_key(handle), handle.pid, paths=[tmpdir])
         _fail_fast_when_dead(conn, handle)
     h2o.no_progress()
     logger.info("Started local H2O cluster %s on 127.0.0.1:%d (JVM pid %s)", name, port, handle.pid)
     return handle
+
+
+@contextmanager
+def _jvm_dies_with_this_process():
+    """While h2o starts its JVM, start it so that the kernel kills it when this process dies (kill -9 too).
+
+    h2o launches ``java`` with ``subprocess.Popen(..., preexec_fn=os.setsid)``; its module's
+    ``subprocess`` is replaced for that call by one whose ``Popen`` adds
+    :func:`~synthetic_intelligence.core.lifecycle.die_with_parent`.
+    """
+    from h2o.backend import server
+
+    real = server.subprocess
+
+    class _Subprocess:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        @staticmethod
+        def Popen(*args, preexec_fn=None, **kwargs):  # noqa: N802 - subprocess's name
+            return real.Popen(*args, preexec_fn=lifecycle.die_with_parent(preexec_fn), **kwargs)
+
+    server.subprocess = _Subprocess()
+    try:
+        yield
+    finally:
+        server.subprocess = real
 
 
 def _key(handle: H2OHandle) -> str:
@@ -252,6 +282,7 @@ def stop(handle: H2OHandle | None) -> None:
     _stop_process(handle)
     if handle.tmpdir:
         shutil.rmtree(handle.tmpdir, ignore_errors=True)
+    lifecycle.forget(_key(handle))
     if was_alive:
         logger.info("Shut down H2O cluster %s", handle.name)
     else:
