@@ -212,3 +212,145 @@ def test_the_next_run_reaps_an_engine_and_folder_left_by_a_run_killed_outright(t
         for pid in (engine, alive):
             if running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# -- kill -9 of `kedro run` during the AutoML fit ------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.h2o
+@pytest.mark.chaos("kill -9 of kedro run during the AutoML fit")
+def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clean(tmp_path, chaos):
+    from tests.test_cli import kedro, kedro_env
+    from tests.test_hooks_h2o import Run, children
+
+    project = copy_project_with_records(tmp_path)
+    records = tmp_path / "records"
+    first = kedro(project, "run", "--env", "quick", "--pipelines", "data_isolation", **{lifecycle.RECORDS_ENV:
+                                                                                          str(records)})
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = sorted(p.relative_to(project) for p in (project / "data").rglob("*") if p.is_file())
+
+    os.environ[lifecycle.RECORDS_ENV] = str(records)  # Run() passes os.environ on
+    try:
+        run = Run(project, "--pipelines", "data_isolation,oracle")
+    finally:
+        del os.environ[lifecycle.RECORDS_ENV]
+    jvm, name = run.h2o_up()
+    run.wait_for(r"Running node: train_oracle")
+    time.sleep(3)  # AutoML is training
+    assert jvm in children(run.proc.pid)
+    run.proc.send_signal(signal.SIGKILL)
+    assert run.wait(30) == -signal.SIGKILL
+    if wait_gone([jvm], 10):
+        chaos.left_process(f"the H2O JVM {name} (pid {jvm}) after kill -9 of its run")
+        os.kill(jvm, signal.SIGKILL)
+    assert list(records.glob("*.json")), "the killed run's JVM and folder are on record"
+
+    # the next run: starts clean, removes what the killed run left, reads every earlier version
+    env = kedro_env(**{lifecycle.RECORDS_ENV: str(records)})
+    again = subprocess.run([str(Path(sys.executable).with_name("kedro")), "run", "--env", "quick", "--pipelines",
+                            "data_isolation"], cwd=project, env=env, capture_output=True, text=True, timeout=300,
+                           check=False)
+    assert again.returncode == 0, again.stderr[-3000:]
+    leftover = [str(p) for p in Path(tempfile_root()).glob(f"{name}-*")]
+    if leftover:
+        chaos.lost_data(f"the killed run's H2O folder {leftover[0]} is still there after the next run")
+    assert not list(records.glob("*.json"))
+    for path in before:  # every version written before the crash is still there
+        if not (project / path).is_file():
+            chaos.lost_data(f"{path} is gone")
+    chaos.check()
+
+
+def tempfile_root() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
+def copy_project_with_records(tmp_path: Path) -> Path:
+    from tests.test_cli import copy_project
+
+    project = tmp_path / "project"
+    project.mkdir()
+    return copy_project(project)
+
+
+# -- kill -9 during the Spark write --------------------------------------------------------------------------------
+_SPARK_WRITE = """
+    import json, sys, time
+    from kedro.io import AbstractDataset
+    from synthetic_intelligence.core import spark_session
+
+    config, old, new = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+    spark = spark_session.get_or_create({"spark.master": "local[2]", "spark.driver.memory": "512m",
+                                         "spark.sql.shuffle.partitions": "2"})
+    print("jvm", spark.sparkContext._gateway.proc.pid, flush=True)
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import LongType
+
+    AbstractDataset.from_config("accepted_rows", config, save_version=old).save(spark.range(1000).toDF("x"))
+    print("saved", flush=True)
+
+    @F.udf(LongType())
+    def slow(x):
+        import time
+        if x % 100 == 0:
+            time.sleep(60)  # one slow row per 100: the write is under way, some part files written
+        return x
+
+    frame = spark.range(1000).repartition(4).select(slow(F.col("id")).alias("x"))
+    print("writing", flush=True)
+    AbstractDataset.from_config("accepted_rows", config, save_version=new).save(frame)
+    print("written", flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.chaos("kill -9 during the Spark write")
+def test_kill_9_during_the_spark_write_leaves_no_partial_version_and_no_jvm(tmp_path, chaos):
+    pytest.importorskip("pyspark")
+    import pandas as pd
+    from kedro.io import AbstractDataset
+
+    writer = yaml.safe_load((ROOT / "conf" / "base" / "catalog_model_driven.yml").read_text())["_accepted_rows_writer"]
+    config = {"type": writer["spark"], "filepath": str(tmp_path / "accepted_rows.parquet"), "versioned": True}
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(_SPARK_WRITE), json.dumps(config), OLD, NEW],
+                             text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             env={**os.environ, "PYSPARK_PYTHON": sys.executable,
+                                  lifecycle.RECORDS_ENV: str(tmp_path / "records")})
+    lines = []
+    try:
+        for line in child.stdout:
+            lines.append(line.strip())
+            if line.startswith("writing"):
+                break
+        jvm = int(next(x for x in lines if x.startswith("jvm")).split()[1])
+        time.sleep(8)  # tasks run; fast partitions have written part files into the new version's folder
+        workers = [int(p.name) for p in Path("/proc").glob("[0-9]*") if _parent(int(p.name)) == jvm]
+        child.kill()
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+    left = wait_gone([jvm, *workers], 20)
+    for pid in left:
+        chaos.left_process(f"Spark {'driver JVM' if pid == jvm else 'Python worker'} pid {pid}")
+        os.kill(pid, signal.SIGKILL)
+    dataset = AbstractDataset.from_config("accepted_rows", {"type": "pandas.ParquetDataset",
+                                                            "filepath": config["filepath"], "versioned": True})
+    latest = dataset.resolve_load_version()
+    if latest != OLD:
+        chaos.lost_data(f"the partial Spark write {latest} is picked as latest")
+    elif len(dataset.load()) != 1000:
+        chaos.lost_data("the earlier version lost rows")
+    assert len(pd.read_parquet(tmp_path / "accepted_rows.parquet" / OLD / "accepted_rows.parquet")) == 1000
+    chaos.check()
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(text[text.rindex(")") + 2:].split()[1])
