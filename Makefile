@@ -25,6 +25,13 @@ run-quick: install    ## the same on tiny data (conf/quick), a few minutes
 test: install         ## the test suite (quick environment, tiny data)
 	$(PY) -m pytest $(ARGS)
 
+# the fault-injection suite (tests marked chaos; they also run in make test): kill -9 during a versioned save,
+# the AutoML fit and the Spark write, a dead JVM, SIGTERM, bad parameters, degenerate splits, columns H2O drops;
+# ends with one line per case: survived / LOST DATA / LEFT A PROCESS. About 5 minutes (H2O and Spark cases).
+.PHONY: chaos
+chaos: install
+	$(PY) -m pytest -m chaos -q -p no:cacheprovider $(ARGS)
+
 viz: install          ## kedro-viz on http://127.0.0.1:4141: the DAG by layer, previews of tables and figures
 	$(VENV)/bin/kedro viz run --no-browser --host 127.0.0.1 $(ARGS)
 

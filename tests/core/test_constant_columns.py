@@ -72,6 +72,7 @@ def test_recorded_given_columns_are_compared_exactly():
 
 # -- through the H2O oracle ------------------------------------------------------------------------------------
 @pytest.mark.h2o
+@pytest.mark.chaos("a constant and an all-missing train column through the H2O oracle")
 def test_h2o_oracle_with_a_constant_and_an_all_missing_train_column_fits_its_run(h2o_cluster, tmp_path):
     from kedro.io import Version
 

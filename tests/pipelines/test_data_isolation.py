@@ -193,6 +193,7 @@ def test_degenerate_split_stops_the_pipeline_before_anything_is_written(tmp_path
     assert written == []  # no split and no isolation report
 
 
+@pytest.mark.chaos("rows repeated across the new-world cut of a real table")
 def test_rows_repeated_across_the_new_world_cut_do_not_sink_a_real_table():
     """A real table repeats rows; a repeat on both sides of the cut was an IsolationError (issue 20, part 3)."""
     table = _dated_table(fraud_until=1200)
