@@ -27,7 +27,7 @@ test: install         ## the test suite (quick environment, tiny data)
 
 # the fault-injection suite (tests marked chaos; they also run in make test): kill -9 during a versioned save,
 # the AutoML fit and the Spark write, a dead JVM, SIGTERM, bad parameters, degenerate splits, columns H2O drops;
-# ends with one line per case: survived / LOST DATA / LEFT A PROCESS. About 5 minutes (H2O and Spark cases).
+# ends with one line per case: survived / LOST DATA / LEFT BEHIND (a process or folder). A few minutes.
 .PHONY: chaos
 chaos: install
 	$(PY) -m pytest -m chaos -q -p no:cacheprovider $(ARGS)

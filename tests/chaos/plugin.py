@@ -4,7 +4,8 @@ A case is a test marked ``@pytest.mark.chaos("what is broken")``.  A case that u
 ``chaos`` fixture says what it found (a process left running, data lost); the verdict is
 
 - ``survived``: the test passed and found nothing left or lost;
-- ``LEFT A PROCESS`` / ``LOST DATA``: what the case found (the test then fails);
+- ``LEFT BEHIND`` (a process or a temporary folder) / ``LOST DATA``: what the case found (the test
+  then fails);
 - ``FAILED``: the test failed otherwise (its first error line); ``skipped``: why.
 
 Run the suite with ``make chaos`` (``pytest -m chaos``); the cases also run in ``make test``.
@@ -24,14 +25,16 @@ class Chaos:
         self.left: list[str] = []
         self.lost: list[str] = []
 
-    def left_process(self, what: str) -> None:
+    def left_behind(self, what: str) -> None:
+        """A process (or temporary folder) outlived the case."""
         self.left.append(what)
 
     def lost_data(self, what: str) -> None:
+        """A version that should load does not, or a partial one is picked as latest."""
         self.lost.append(what)
 
     def check(self) -> None:
-        problems = [f"left a process: {w}" for w in self.left] + [f"lost data: {w}" for w in self.lost]
+        problems = [f"left behind: {w}" for w in self.left] + [f"lost data: {w}" for w in self.lost]
         assert not problems, "; ".join(problems)
 
 
@@ -45,7 +48,7 @@ def chaos(request) -> Chaos:
 def _verdict(item, report) -> str:
     found = getattr(item, "_chaos", None)
     if found is not None and found.left:
-        return "LEFT A PROCESS: " + "; ".join(found.left)
+        return "LEFT BEHIND: " + "; ".join(found.left)
     if found is not None and found.lost:
         return "LOST DATA: " + "; ".join(found.lost)
     if report.passed:

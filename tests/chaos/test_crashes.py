@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -181,11 +182,11 @@ def test_an_engine_started_with_die_with_parent_dies_with_a_run_killed_outright(
     owner.kill()
     owner.wait()
     if wait_gone([engine], 5):
-        chaos.left_process(f"engine pid {engine} after its run was killed")
+        chaos.left_behind(f"engine pid {engine} after its run was killed")
         os.kill(engine, signal.SIGKILL)
     lifecycle.reap_orphans()  # the next run's start: the folder goes too
     if os.path.exists(folder):
-        chaos.lost_data(f"left {folder}")  # not data lost, but the verdict names it
+        chaos.left_behind(f"the folder {folder}")
     chaos.check()
 
 
@@ -200,9 +201,9 @@ def test_the_next_run_reaps_an_engine_and_folder_left_by_a_run_killed_outright(t
         assert running(engine) and os.path.isdir(folder)  # what kill -9 leaves
         reaped = lifecycle.reap_orphans()
         if wait_gone([engine], 10):
-            chaos.left_process(f"engine pid {engine} after the next run's start")
+            chaos.left_behind(f"engine pid {engine} after the next run's start")
         if os.path.exists(folder):
-            chaos.lost_data(f"left {folder}")
+            chaos.left_behind(f"the folder {folder}")
         assert [r["pid"] for r in reaped] == [engine]
         assert running(alive) and os.path.isdir(alive_folder)  # a living run's engine is never touched
         chaos.check()
@@ -212,6 +213,7 @@ def test_the_next_run_reaps_an_engine_and_folder_left_by_a_run_killed_outright(t
         for pid in (engine, alive):
             if running(pid):
                 os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(alive_folder, ignore_errors=True)
 
 
 # -- kill -9 of `kedro run` during the AutoML fit ------------------------------------------------------------------
@@ -219,10 +221,13 @@ def test_the_next_run_reaps_an_engine_and_folder_left_by_a_run_killed_outright(t
 @pytest.mark.h2o
 @pytest.mark.chaos("kill -9 of kedro run during the AutoML fit")
 def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clean(tmp_path, chaos):
-    from tests.test_cli import kedro, kedro_env
+    import tempfile
+
+    from tests.test_cli import copy_project, kedro, kedro_env
     from tests.test_hooks_h2o import Run, children
 
-    project = copy_project_with_records(tmp_path)
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
     records = tmp_path / "records"
     first = kedro(project, "run", "--env", "quick", "--pipelines", "data_isolation", **{lifecycle.RECORDS_ENV:
                                                                                           str(records)})
@@ -241,7 +246,7 @@ def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clea
     run.proc.send_signal(signal.SIGKILL)
     assert run.wait(30) == -signal.SIGKILL
     if wait_gone([jvm], 10):
-        chaos.left_process(f"the H2O JVM {name} (pid {jvm}) after kill -9 of its run")
+        chaos.left_behind(f"the H2O JVM {name} (pid {jvm}) after kill -9 of its run")
         os.kill(jvm, signal.SIGKILL)
     assert list(records.glob("*.json")), "the killed run's JVM and folder are on record"
 
@@ -251,28 +256,14 @@ def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clea
                             "data_isolation"], cwd=project, env=env, capture_output=True, text=True, timeout=300,
                            check=False)
     assert again.returncode == 0, again.stderr[-3000:]
-    leftover = [str(p) for p in Path(tempfile_root()).glob(f"{name}-*")]
+    leftover = [str(p) for p in Path(tempfile.gettempdir()).glob(f"{name}-*")]
     if leftover:
-        chaos.lost_data(f"the killed run's H2O folder {leftover[0]} is still there after the next run")
+        chaos.left_behind(f"the killed run's H2O folder {leftover[0]} after the next run")
     assert not list(records.glob("*.json"))
     for path in before:  # every version written before the crash is still there
         if not (project / path).is_file():
             chaos.lost_data(f"{path} is gone")
     chaos.check()
-
-
-def tempfile_root() -> str:
-    import tempfile
-
-    return tempfile.gettempdir()
-
-
-def copy_project_with_records(tmp_path: Path) -> Path:
-    from tests.test_cli import copy_project
-
-    project = tmp_path / "project"
-    project.mkdir()
-    return copy_project(project)
 
 
 # -- kill -9 during the Spark write --------------------------------------------------------------------------------
@@ -335,7 +326,7 @@ def test_kill_9_during_the_spark_write_leaves_no_partial_version_and_no_jvm(tmp_
             child.kill()
     left = wait_gone([jvm, *workers], 20)
     for pid in left:
-        chaos.left_process(f"Spark {'driver JVM' if pid == jvm else 'Python worker'} pid {pid}")
+        chaos.left_behind(f"Spark {'driver JVM' if pid == jvm else 'Python worker'} pid {pid}")
         os.kill(pid, signal.SIGKILL)
     dataset = AbstractDataset.from_config("accepted_rows", {"type": "pandas.ParquetDataset",
                                                             "filepath": config["filepath"], "versioned": True})
