@@ -4,8 +4,11 @@ An H2O model is saved as a MOJO (``model.zip``) with the ``h2o-genmodel.jar``
 that scores it (portable: no cluster needed), plus the binary model
 (``model.bin``, reloads into a running cluster with the full API).  A
 scikit-learn model (the learner or oracle switched by parameter) is saved with
-joblib (``model.joblib``).  ``meta.json`` says which.  A save is atomic: the
-version folder appears complete, or not at all.
+joblib (``model.joblib``).  ``meta.json`` says which, and for an H2O model the
+feature columns it was given (``features_given``: H2O keeps only those that vary in
+its training frame; the compatibility checks compare the given ones, see
+:func:`~synthetic_intelligence.core.h2o_utils.record_features_given`).  A save is
+atomic: the version folder appears complete, or not at all.
 
 Loading (``load_args``):
 
