@@ -160,6 +160,7 @@ def test_bad_new_world_is_refused_before_the_run_naming_each_key(project):
     assert not list((project / "data" / "02_intermediate").iterdir())  # no node ran
 
 
+@pytest.mark.chaos("a degenerate split (too few minority rows per split)")
 def test_degenerate_split_is_one_line_naming_the_splits(project):
     result = kedro(project, "run", "--env", "quick", "--pipeline", "data_isolation",
                    "--params", "data_isolation.source.min_minority_rows=100")
@@ -196,6 +197,7 @@ def test_missing_java_is_one_line(project, tmp_path):
         "ERROR [ClusterError] Java was not found: a local H2O cluster needs Java 17")
 
 
+@pytest.mark.chaos("bad parameters")
 def test_bad_parameters_stop_the_base_run_before_any_node_in_one_line(project):
     """Issue 11: every bad parameter is named at once, in base, before data_isolation or H2O runs."""
     result = kedro(project, "run", "--params",
