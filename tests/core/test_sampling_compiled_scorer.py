@@ -11,8 +11,7 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
-from synthetic_intelligence.core.sampling import OracleRejectionSampler, ProbaScorer
-from synthetic_intelligence.core.sampling import tree_predictor
+from synthetic_intelligence.core.sampling import OracleRejectionSampler, ProbaScorer, tree_predictor
 from synthetic_intelligence.core.sampling.scorer import CompiledTreeScorer
 
 pytestmark = pytest.mark.skipif(not tree_predictor.numba_available(), reason="numba is not installed")

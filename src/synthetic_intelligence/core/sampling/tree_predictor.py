@@ -71,7 +71,7 @@ def _kernel(X, feat, thr, left, nan_right, val, roots, depths, klass, baseline, 
                     for lane in range(lanes):
                         node = nodes[lane]
                         x = X[i0 + lane, feat[node]]
-                        nxt = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))
+                        nxt = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))  # noqa: PLR0124 - NaN test in numba
                         moved |= nxt != node
                         nodes[lane] = nxt
                     if not moved:
@@ -83,7 +83,7 @@ def _kernel(X, feat, thr, left, nan_right, val, roots, depths, klass, baseline, 
                 node = root
                 for _ in range(depth):
                     x = X[i, feat[node]]
-                    node = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))
+                    node = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))  # noqa: PLR0124 - NaN test in numba
                 out[i, k] += val[node]
     return out
 
