@@ -112,3 +112,49 @@ def test_sampler_accepts_the_same_rows_with_and_without_the_compiled_scorer(monk
         rows = X_fast[n:][y_fast[n:] == label]
         column = list(fast.oracle_.classes_).index(label)
         assert rows.shape[0] > 0 and np.all(fast.oracle_.predict_proba(rows)[:, column] >= cut)
+
+
+def test_executor_keeps_accepted_rows_in_order_without_a_final_concatenation():
+    """The accepted rows fill one array of the target size in generation order; a short class returns only the
+    rows it got; rows of another dtype than the strategy's are still kept (as chunks)."""
+    from synthetic_intelligence.core.sampling import ClassTask, NumpyExecutor, make_strategy
+
+    X, y = _data(n=600)
+    rows = X[y == 1].astype(np.float32)
+    strategy = make_strategy("interpolate", n_clusters=2).fit(rows, seed=0)
+
+    def scorer(c):
+        return (c[:, 0] > np.median(rows[:, 0])).astype(float)
+
+    task = ClassTask(label=1, n_needed=500, strategy=strategy, scorer=scorer, cut=0.5, batch_size=256, max_rounds=50)
+    result = NumpyExecutor().run(task, np.random.default_rng(0))
+    assert result.accepted.shape == (500, rows.shape[1]) and result.accepted.dtype == np.float32
+    assert result.accepted.base is None  # the array itself, not a view of a larger buffer
+    again = NumpyExecutor().run(task, np.random.default_rng(0))
+    assert np.array_equal(result.accepted, again.accepted)
+    short = NumpyExecutor().run(
+        ClassTask(label=1, n_needed=10**6, strategy=strategy, scorer=scorer, cut=0.5, batch_size=256, max_rounds=2),
+        np.random.default_rng(0))
+    assert short.shortfall and 0 < short.accepted.shape[0] < 10**6 and short.accepted.base is None
+
+    class Float64Rows(type(strategy)):
+        def generate(self, rng, m):
+            return super().generate(rng, m).astype(np.float64)
+
+    odd = Float64Rows().fit(rows, seed=0)
+    mixed = NumpyExecutor().run(ClassTask(label=1, n_needed=300, strategy=odd, scorer=scorer, cut=0.5,
+                                          batch_size=256, max_rounds=50), np.random.default_rng(0))
+    assert mixed.accepted.shape[0] == 300 and mixed.accepted.dtype == np.float64
+
+
+def test_compiled_scores_in_a_forked_child_after_the_parent_used_its_threads():
+    """Spark's Python workers are forked: the thread pool of the parent has no threads there."""
+    import multiprocessing
+
+    X, y = _data()
+    compiled = tree_predictor.compile_hgb(HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y))
+    C = _candidates(X, n=3 * tree_predictor._MIN_PARALLEL_ROWS)
+    expected = compiled.predict_proba(C)  # the parent's pool is started
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(compiled.predict_proba, (C,)).get(timeout=120)
+    assert np.array_equal(got, expected)
