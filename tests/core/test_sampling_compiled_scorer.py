@@ -17,7 +17,7 @@ from synthetic_intelligence.core.sampling.scorer import CompiledTreeScorer
 pytestmark = pytest.mark.skipif(not tree_predictor.numba_available(), reason="numba is not installed")
 
 
-def _data(n=3000, n_classes=2, seed=0, nan_share=0.0):
+def _data(n=1500, n_classes=2, seed=0, nan_share=0.0):
     X, y = make_classification(n_samples=n, n_features=8, n_informative=5, n_classes=n_classes,
                                weights=[0.85] + [0.15 / (n_classes - 1)] * (n_classes - 1), random_state=seed)
     rng = np.random.default_rng(seed)
@@ -40,7 +40,7 @@ def _candidates(X, n=5000, seed=1):
 @pytest.mark.parametrize("nan_share", [0.0, 0.05])
 def test_compiled_predict_proba_equals_the_estimators_bit_for_bit(n_classes, nan_share):
     X, y = _data(n_classes=n_classes, nan_share=nan_share)
-    model = HistGradientBoostingClassifier(max_iter=25, random_state=0).fit(X, y)
+    model = HistGradientBoostingClassifier(max_iter=12, max_leaf_nodes=15, random_state=0).fit(X, y)
     compiled = tree_predictor.compile_hgb(model)
     assert compiled is not None
     C = _candidates(X)
@@ -64,18 +64,18 @@ def test_float32_thresholds_round_down_exactly():
 
 def test_for_class_uses_the_compiled_scorer_only_where_it_is_exact():
     X, y = _data()
-    hgb = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y)
+    hgb = HistGradientBoostingClassifier(max_iter=4, random_state=0).fit(X, y)
     assert type(ProbaScorer.for_class(hgb, 1, np.array([0, 1]))) is CompiledTreeScorer
     assert type(ProbaScorer.for_class(hgb, 1, np.array([0, 1]), compiled=False)) is ProbaScorer
     lr = LogisticRegression().fit(X, y)
     assert type(ProbaScorer.for_class(lr, 1, np.array([0, 1]))) is ProbaScorer
     Xc = X.copy()
     Xc[:, 0] = np.floor(np.abs(Xc[:, 0]) * 2) % 4
-    categorical = HistGradientBoostingClassifier(max_iter=10, categorical_features=[0], random_state=0).fit(Xc, y)
+    categorical = HistGradientBoostingClassifier(max_iter=4, categorical_features=[0], random_state=0).fit(Xc, y)
     assert tree_predictor.compile_hgb(categorical) is None
     assert type(ProbaScorer.for_class(categorical, 1, np.array([0, 1]))) is ProbaScorer
     names = [f"f{i}" for i in range(X.shape[1])]
-    framed = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(pd.DataFrame(X, columns=names), y)
+    framed = HistGradientBoostingClassifier(max_iter=4, random_state=0).fit(pd.DataFrame(X, columns=names), y)
     assert type(ProbaScorer.for_class(framed, 1, np.array([0, 1]), feature_names=names)) is CompiledTreeScorer
     assert type(ProbaScorer.for_class(framed, 1, np.array([0, 1]), feature_names=names[::-1])) is ProbaScorer
 
