@@ -8,7 +8,7 @@ a batch far larger than the cache), one row at a time down a branchy loop.
 :class:`CompiledHGB` flattens the fitted trees once into small arrays (children of a
 node stored side by side, so ``next = left + (x > threshold)``; leaves loop on
 themselves) and scores with a `numba <https://numba.pydata.org>`_ kernel that takes
-a block of rows (cache-sized), walks every tree for 16 rows at a time in lockstep
+a block of rows (cache-sized), walks every tree for 8 rows at a time in lockstep
 (independent chains the CPU overlaps) and stops a tree as soon as the 16 rows sit on
 leaves. Parts of a batch run in parallel on the machine's cores in a small pool of
 Python threads (the kernel releases the GIL), which sleep between calls: numba's
@@ -79,7 +79,7 @@ def numba_available() -> bool:
 
 
 def _kernel(X, feat, thr, left, nan_right, val, roots, depths, klass, baseline, block, out):  # pragma: no cover
-    lanes = 16
+    lanes = 8
     n = X.shape[0]
     n_out = out.shape[1]
     n_blocks = (n + block - 1) // block
