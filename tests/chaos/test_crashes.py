@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from synthetic_intelligence.core import lifecycle
+from tests.test_hooks_h2o import running
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD, NEW = "2026-01-01T00.00.00.000Z", "2026-01-02T00.00.00.000Z"
@@ -36,15 +37,6 @@ def catalog_entry(name: str) -> dict:
             entry.pop("metadata", None)
             return entry
     raise KeyError(name)
-
-
-def running(pid: int) -> bool:
-    """True while ``pid`` exists and is not a zombie."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return state[state.rindex(")") + 2] != "Z"
 
 
 def wait_gone(pids, timeout: float) -> list[int]:
