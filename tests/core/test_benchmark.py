@@ -173,6 +173,31 @@ def test_run_split_every_lane_with_provenance(one_split):
     assert len(tuning) == 2 * 3 and {t["lane"] for t in tuning} == {"model_driven_interpolate", "model_driven_gaussian"}
 
 
+def test_run_split_diagnoses_every_synthetic_lane(one_split):
+    diagnostics = pd.DataFrame(one_split[2]).set_index("lane")
+    synthetic = [lane.name for lane in _params().lanes() if lane.synthetic]
+    assert sorted(diagnostics.index) == sorted(synthetic) and (diagnostics["status"] == "ok").all()
+    assert (diagnostics["table"] == "t").all() and (diagnostics["repeat"] == 1).all()
+    ros = diagnostics.loc["random_oversampler"]  # exact copies of real minority rows
+    assert ros["near_copy_share"] == 1.0 and ros["d_minority_median"] == 0
+    smote = diagnostics.loc["smote"]
+    assert 0 < smote["d_minority_relative"] < 1 and smote["near_copy_share"] < 1 and np.isnan(smote["acceptance_rate"])
+    md = diagnostics.loc["model_driven_interpolate"]
+    assert md["gate"] == "quantile" and md["threshold"] == 0.5 and 0 < md["acceptance_rate"] <= 1
+    assert 0 <= md["oracle_percentile_median"] <= 100 and md["real_oracle_q10"] <= md["real_oracle_q90"]
+    # the model-driven lane's diagnostics count what its report counts
+    assert md["n_synthetic"] == pd.DataFrame(one_split[0]).set_index("lane").loc["model_driven_interpolate",
+                                                                                    "n_synthetic"]
+
+
+def test_diagnostics_can_be_switched_off_and_fit_their_own_oracle_without_model_driven_lanes():
+    off = bm.run_split("t", _table(), 0, _params(diagnostics={"enabled": False}))
+    assert off[2] == []
+    alone = pd.DataFrame(bm.run_split("t", _table(), 0, _params(model_driven={**FAST["model_driven"],
+                                                                               "strategies": []}))[2])
+    assert set(alone["lane"]) == {"smote", "random_oversampler"} and alone["oracle_q50"].between(0, 1).all()
+
+
 def test_a_split_is_the_projects_experiment(one_split):
     """The benchmark's cell is what the lane registry, the learner spec and core.metrics give on the same parts."""
     params = _params()
@@ -282,3 +307,4 @@ def test_run_benchmark_logs_progress(caplog):
     assert set(results["repeat"]) == {0, 1} and set(tuning["table"]) == {"a", "b"}
     done = [r.getMessage() for r in caplog.records if "tables done" in r.getMessage()]
     assert len(done) == 4 and "tables done 2/2" in done[-1] and "ETA" in done[-1]
+    assert len(diagnostics) == 2 * 2 * 3 and set(diagnostics["table"]) == {"a", "b"}  # synthetic lanes

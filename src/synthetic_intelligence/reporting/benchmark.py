@@ -152,7 +152,7 @@ DIAGNOSTIC_PANELS = (
 def diagnostic_plot(table: pd.DataFrame) -> Figure:
     """Where each lane's synthetic rows sit: one box per lane over the tables of the diagnostic table
     (``benchmark_diagnostic_table``: the mean over repeats per table and lane), one panel per measure."""
-    fig = Figure(figsize=(15, 9), layout="constrained")
+    fig = Figure(figsize=(17, 9), layout="constrained")
     axes = fig.subplots(2, 3).ravel()
     ok = table[table["n_repeats"] > 0] if "n_repeats" in table.columns else table
     lanes = sorted(ok["lane"].unique()) if len(ok) else []
