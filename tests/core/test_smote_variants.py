@@ -112,3 +112,25 @@ def test_the_lane_registry_runs_a_variant_lane_and_moves_its_seed():
     row = next(r for r in rows if r["lane"] == "prowsyn")
     assert row["status"] == "ok" and row["n_synthetic"] > 0 and 0 < row["auprc"] <= 1
     assert row["sampler"] == "smote_variants.ProWSyn" and row["sampler_params"]["random_state"] == 2
+
+
+def test_without_the_package_the_parameters_pass_and_building_the_lane_says_how_to_install(monkeypatch):
+    """An optional package: a run that does not build the lane (another pipeline) is not stopped by it."""
+    import importlib
+
+    from synthetic_intelligence.core import smote
+    from synthetic_intelligence.core.errors import ConfigurationError
+
+    real_find, real_import = importlib.util.find_spec, importlib.import_module
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "smote_variants" else real_find(name, *a))
+
+    def no_package(name, *args):
+        if name == "smote_variants":
+            raise ImportError("No module named 'smote_variants'")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", no_package)
+    params = ImblearnSamplerParams.model_validate({"name": "smote_variants.ProWSyn"})
+    with pytest.raises(ConfigurationError, match="pip install --no-deps smote-variants"):
+        smote.make_sampler(params.name)

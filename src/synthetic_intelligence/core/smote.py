@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import inspect
 import logging
 
@@ -193,6 +194,8 @@ class ImblearnSamplerParams(BaseModel):
 
     @model_validator(mode="after")
     def _known(self):
+        if self.name.startswith(SMOTE_VARIANTS) and importlib.util.find_spec("smote_variants") is None:
+            return self  # an optional package: building the lane says how to install it (ConfigurationError)
         # raises naming the bad name, keyword or value (scikit-learn's own parameter constraints)
         make_sampler(self.name, self.kwargs, self.seed)._validate_params()
         return self
