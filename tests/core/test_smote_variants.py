@@ -134,3 +134,10 @@ def test_without_the_package_the_parameters_pass_and_building_the_lane_says_how_
     params = ImblearnSamplerParams.model_validate({"name": "smote_variants.ProWSyn"})
     with pytest.raises(ConfigurationError, match="pip install --no-deps smote-variants"):
         smote.make_sampler(params.name)
+
+
+def test_a_null_keyword_is_dropped_so_an_environment_can_switch_a_lane_to_a_variant():
+    """Parameters merge key by key: a lane of base with SMOTE's k_neighbors becomes a ProWSyn lane."""
+    params = ImblearnSamplerParams.model_validate({"name": "smote_variants.ProWSyn",
+                                                   "kwargs": {"k_neighbors": None, "n_neighbors": 4}})
+    assert params.kwargs == {"n_neighbors": 4} and params.build().get_params()["n_neighbors"] == 4

@@ -36,7 +36,7 @@ from imblearn.over_sampling import (
     KMeansSMOTE,
     RandomOverSampler,
 )
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from synthetic_intelligence.core.errors import ConfigurationError, TrainingSetError
 from synthetic_intelligence.core.features import NUMERIC, feature_kinds, is_mixed
@@ -183,7 +183,8 @@ class ImblearnSamplerParams(BaseModel):
 
     ``name``: an imbalanced-learn class of :data:`SAMPLERS` or ``smote_variants.<class>`` (any smote-variants
     over-sampler, :class:`SmoteVariantsSampler`); ``kwargs``: its keyword arguments (checked against its
-    signature); ``seed``: its ``random_state`` unless ``kwargs`` sets one.
+    signature; one set to null is dropped, so an environment can remove a keyword of base, e.g. when it
+    switches the lane to a class without it); ``seed``: its ``random_state`` unless ``kwargs`` sets one.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -191,6 +192,12 @@ class ImblearnSamplerParams(BaseModel):
     name: str
     kwargs: dict = Field(default_factory=dict)
     seed: int = 0
+
+    @field_validator("kwargs")
+    @classmethod
+    def _drop_null(cls, kwargs: dict) -> dict:
+        """A keyword set to null is dropped (the class's default), so an environment can remove one of base's."""
+        return {k: v for k, v in kwargs.items() if v is not None}
 
     @model_validator(mode="after")
     def _known(self):
