@@ -73,6 +73,10 @@ def _nearest(reference: np.ndarray, query: np.ndarray, *, skip_self: bool = Fals
     return distances[:, k - 1]
 
 
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
+
+
 def _median(values: np.ndarray) -> float:
     return float(np.nanmedian(values)) if len(values) and np.isfinite(values).any() else float("nan")
 
@@ -88,9 +92,8 @@ def diagnose(train: pd.DataFrame, train_set: pd.DataFrame, report: dict, oracle=
     row = {c: float("nan") for c in COLUMNS}
     row.update(n_synthetic=int(len(synthetic)),
                synthetic_per_minority=len(synthetic) / n_minority if n_minority else float("nan"),
-               acceptance_rate=float(report.get("acceptance_rate", float("nan"))),
-               threshold=float(report.get("threshold", float("nan"))),
-               ratio=float(report.get("ratio", float("nan"))),
+               acceptance_rate=_number(report.get("acceptance_rate")),
+               threshold=_number(report.get("threshold")), ratio=_number(report.get("ratio")),
                gate=str(report.get("gate") or ""),
                choice=json.dumps({k: v for k, v in choice.items() if not isinstance(v, (list, dict))},
                                  sort_keys=True, default=str) if choice else "")
