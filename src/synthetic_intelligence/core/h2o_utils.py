@@ -242,6 +242,13 @@ def _fail_fast_when_dead(conn, handle: H2OHandle) -> None:
         try:
             return request(*args, **kwargs)
         except Exception as exc:
+            # A killed JVM closes its socket a moment before the process is seen dead (more so on a loaded
+            # machine): after a connection error, give the process a short while to be seen dead, so the run
+            # ends with the one message instead of h2o's retry loop.
+            if "Connection" in type(exc).__name__:
+                deadline = time.monotonic() + 3.0
+                while handle.alive() and time.monotonic() < deadline:
+                    time.sleep(0.05)
             if not handle.alive():
                 raise ClusterError(handle.death_message()) from exc
             raise
