@@ -245,3 +245,17 @@ def test_partitioned_backend_through_the_same_step_is_reproducible(toy):
     cut = sampler.thresholds_[1]
     assert LogisticOnFirstFeature().predict_proba(X_a[len(X):])[:, 1].min() >= cut
     assert sampler.n_rounds_ == 1 and sampler.rounds_[0]["cut"] == cut
+
+
+@pytest.mark.parametrize(("X", "expected"), [
+    (np.array([[1.0, 2.0]]), np.float32),
+    (np.zeros((0, 3)), np.float32),
+    (np.array([[1.0, np.nan]]), np.float64),   # a missing value keeps the float64 path
+    (np.array([[1e39, 0.0]]), np.float64),     # beyond float32 either way
+    (np.array([[-1e39, 0.0]]), np.float64),
+    (np.array([[-np.inf, 0.0]]), np.float64),
+])
+def test_working_dtype_reads_the_largest_magnitude_of_either_sign(X, expected):
+    from synthetic_intelligence.core.sampling.inputs import working_dtype
+
+    assert working_dtype(X)[0] is expected

@@ -99,7 +99,8 @@ def working_dtype(X: np.ndarray, frame_integer_columns=None):
     column is.
     """
     if np.issubdtype(X.dtype, np.floating):
-        fits = X.size == 0 or np.abs(X).max() < np.finfo(np.float32).max
+        # the largest magnitude without np.abs's full copy of X (NaN propagates as before: float64 then)
+        fits = X.size == 0 or np.maximum(X.max(), -X.min()) < np.finfo(np.float32).max
         work = np.float32 if fits else np.float64
         rounded = frame_integer_columns
     else:
