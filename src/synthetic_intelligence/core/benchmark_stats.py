@@ -17,12 +17,11 @@ import pandas as pd
 from scipy import stats
 
 from synthetic_intelligence.core.schema import BASELINE
-
-#: ``feature_types`` of a table whose results lack the column (a run before the mixed-type tables).
-NUMERIC_TABLE = "numeric"
 from synthetic_intelligence.core.scorecard import t_interval
 
 FAILED_POLICIES = ("baseline", "drop")
+#: ``feature_types`` of a table whose results lack the column (a run before the mixed-type tables).
+NUMERIC_TABLE = "numeric"
 KEYS = ["table", "learner", "lane"]
 TABLE_INFO = ["n_rows", "n_features", "n_minority", "minority_share"]
 #: Bands of the "kind of table" breakdown: minority share and rows.

@@ -27,10 +27,12 @@ Plain library code; no pipeline framework, no plotting.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import multiprocessing
 import os
 import platform
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -174,11 +176,10 @@ def run_method(spec: dict, *, budget_s: float) -> dict:
 
     if spec.get("method") not in METHODS:
         raise ValueError(f"scaling_mixed: unknown method {spec.get('method')!r}; one of {METHODS}")
-    from synthetic_intelligence.core import scaling_mixed  # the importable module, also when run as __main__
-
+    child = importlib.import_module("synthetic_intelligence.core.scaling_mixed")._child  # importable under spawn, also from __main__
     ctx = multiprocessing.get_context("spawn")
     parent_end, child_end = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=scaling_mixed._child, args=(child_end, spec), daemon=False)
+    process = ctx.Process(target=child, args=(child_end, spec), daemon=False)
     started = time.monotonic()
     process.start()
     child_end.close()
@@ -327,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         indent=2, default=str))
     md = to_markdown(results, ratios, info)
     (out / "summary.md").write_text(md)
-    print(md)
+    sys.stdout.write(md)
     return 0
 
 
