@@ -132,3 +132,16 @@ def test_by_table_kind_has_a_mixed_types_band():
     old = pd.DataFrame(rows).drop(columns=["feature_types"])  # results of a run before the mixed tables
     kinds = bs.by_table_kind(bs.per_table(bs.effective_scores(old)))
     assert set(kinds.loc[kinds["band_of"] == "feature_types", "band"]) == {"numeric"}
+
+
+def test_a_raw_csv_is_read_as_it_is_and_an_empty_column_is_named(monkeypatch):
+    text = "a,1.5,t,x,?\nb,?,f,y,?\nb,2.0,?,x,?\na,3.0,t,?,?\n"
+    frame = bd._read_uci_csv("t", text, ("Class", "num", "flag", "cat", "empty"))
+    assert frame["num"].dtype == np.float64 and frame["num"].isna().sum() == 1
+    assert frame["flag"].dtype == "boolean" and frame["flag"].isna().sum() == 1
+    assert list(frame["cat"].cat.categories) == ["x", "y"] and frame["cat"].isna().sum() == 1
+    monkeypatch.setitem(bd.MIXED_TABLES, "mixed_tiny", bd.MixedTable(
+        "tiny.csv", "a", fmt="csv", columns=("Class", "num", "flag", "cat", "empty")))
+    monkeypatch.setattr(bd.pkgutil, "get_data", lambda package, path: text.encode())
+    with pytest.raises(DataValidationError, match=r"mixed_tiny.*\['empty'\] have no value"):
+        bd.load_table("mixed_tiny")
