@@ -3,6 +3,8 @@ import sys
 
 import pytest
 
+pytest_plugins = ("tests.chaos.plugin",)  # the fault-injection suite's one-line-per-case report
+
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 os.environ.setdefault("MPLBACKEND", "Agg")

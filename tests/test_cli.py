@@ -61,7 +61,7 @@ def bad_table(project):
     table = pd.DataFrame(rng.normal(size=(600, 3)), columns=["amount", "age", "score"])
     table["fraud"] = (rng.random(600) < 0.1).astype(int)
     table["day"] = np.arange(600)
-    table.loc[10, "age"] = np.nan
+    table.loc[10, "age"] = np.inf  # missing values are taken (mixed-type tables); an infinite one is not
     table.to_csv(project / "data" / "01_raw" / "table.csv", index=False)
     (project / "conf" / "local" / "catalog.yml").write_text(
         "raw_table:\n  type: pandas.CSVDataset\n  filepath: data/01_raw/table.csv\n")
@@ -120,8 +120,8 @@ def test_user_error_ends_with_one_error_line_and_the_traceback_in_logs(project):
     result = kedro(project, "run", "--pipeline", "data_isolation")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert lines[-1] == ("ERROR [DataValidationError] feature column 'age' has 1 NaN/infinite value(s) "
-                         "(first: NaN at row 10)")
+    assert lines[-1] == ("ERROR [DataValidationError] feature column 'age' has 1 infinite value(s) "
+                         "(first at row 10); replace them or mark them missing")
     assert lines[-2].startswith("Full traceback: logs/error-") and "SI_TRACEBACK=1" in lines[-2]
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "╭" not in output
@@ -160,6 +160,7 @@ def test_bad_new_world_is_refused_before_the_run_naming_each_key(project):
     assert not list((project / "data" / "02_intermediate").iterdir())  # no node ran
 
 
+@pytest.mark.chaos("a degenerate split (too few minority rows per split)")
 def test_degenerate_split_is_one_line_naming_the_splits(project):
     result = kedro(project, "run", "--env", "quick", "--pipeline", "data_isolation",
                    "--params", "data_isolation.source.min_minority_rows=100")
@@ -196,6 +197,7 @@ def test_missing_java_is_one_line(project, tmp_path):
         "ERROR [ClusterError] Java was not found: a local H2O cluster needs Java 17")
 
 
+@pytest.mark.chaos("bad parameters")
 def test_bad_parameters_stop_the_base_run_before_any_node_in_one_line(project):
     """Issue 11: every bad parameter is named at once, in base, before data_isolation or H2O runs."""
     result = kedro(project, "run", "--params",

@@ -99,6 +99,7 @@ def project(tmp_path):
     return copy_project(tmp_path)
 
 
+@pytest.mark.chaos("SIGTERM / Ctrl-C of kedro run while H2O runs")
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
 def test_terminated_run_leaves_no_jvm(project, sig, code):
     run = Run(project, "--pipelines", "data_isolation,oracle")
@@ -120,6 +121,7 @@ def test_failed_run_leaves_no_jvm_and_ends_with_one_line(project):
     assert run.text().strip().splitlines()[-1].startswith("ERROR [DatasetError] train: Did not find any versions")
 
 
+@pytest.mark.chaos("the H2O JVM killed during the AutoML fit (dead JVM)")
 def test_dead_jvm_is_reported_at_once_as_one_line(project):
     run = Run(project, "--pipelines", "data_isolation,oracle")
     jvm, name = run.h2o_up()

@@ -15,8 +15,9 @@ from synthetic_intelligence.pipeline_registry import register_pipelines
 ROOT = Path(__file__).resolve().parents[1]
 #: The layers in data-flow order (kedro-viz draws them left to right in the horizontal orientation).
 LAYERS = ["raw", "intermediate", "primary", "selection", "model_input", "models", "model_output", "reporting"]
-TABLES = ("pandas.",)
-FIGURES = ("matplotlib.", "plotly.")
+_ATOMIC = "synthetic_intelligence.datasets.atomic."  # kedro-datasets' classes with atomic versioned saves
+TABLES = ("pandas.", f"{_ATOMIC}CSVDataset", f"{_ATOMIC}ParquetDataset")
+FIGURES = ("matplotlib.", "plotly.", f"{_ATOMIC}MatplotlibDataset", f"{_ATOMIC}PlotlyJSONDataset")
 
 
 def catalog_entries() -> dict[str, dict]:

@@ -30,7 +30,7 @@ import sys
 from kedro.framework.hooks import hook_impl
 from kedro.io import AbstractVersionedDataset, CachedDataset, Version
 
-from synthetic_intelligence.core import h2o_utils, learners, spark_session
+from synthetic_intelligence.core import h2o_utils, learners, lifecycle, spark_session
 from synthetic_intelligence.core.errors import ConfigurationError, UserError
 from synthetic_intelligence.core.params import setting
 from synthetic_intelligence.core.schema import H2O_TAG, RUN_MANIFEST, SPARK_TAG, VERSIONS
@@ -70,6 +70,7 @@ class H2OHook:
 
     @hook_impl
     def before_pipeline_run(self, run_params, pipeline, catalog) -> None:  # noqa: ARG002
+        lifecycle.reap_orphans()  # engines and folders of an earlier run killed outright (kill -9, OOM)
         self.check_searches(pipeline, catalog)
         if not any(H2O_TAG in n.tags for n in pipeline.nodes):
             return

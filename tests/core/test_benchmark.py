@@ -149,7 +149,7 @@ def one_split():
 
 
 def test_run_split_every_lane_with_provenance(one_split):
-    rows, tuning, _seconds = one_split
+    rows, tuning, _diagnostics, _seconds = one_split
     results = pd.DataFrame(rows)
     assert list(results["lane"]) == [lane.name for lane in _params().lanes()]
     assert (results["status"] == "ok").all(), results[["lane", "error"]]
@@ -173,6 +173,31 @@ def test_run_split_every_lane_with_provenance(one_split):
     assert len(tuning) == 2 * 3 and {t["lane"] for t in tuning} == {"model_driven_interpolate", "model_driven_gaussian"}
 
 
+def test_run_split_diagnoses_every_synthetic_lane(one_split):
+    diagnostics = pd.DataFrame(one_split[2]).set_index("lane")
+    synthetic = [lane.name for lane in _params().lanes() if lane.synthetic]
+    assert sorted(diagnostics.index) == sorted(synthetic) and (diagnostics["status"] == "ok").all()
+    assert (diagnostics["table"] == "t").all() and (diagnostics["repeat"] == 1).all()
+    ros = diagnostics.loc["random_oversampler"]  # exact copies of real minority rows
+    assert ros["near_copy_share"] == 1.0 and ros["d_minority_median"] == 0
+    smote = diagnostics.loc["smote"]
+    assert 0 < smote["d_minority_relative"] < 1 and smote["near_copy_share"] < 1 and np.isnan(smote["acceptance_rate"])
+    md = diagnostics.loc["model_driven_interpolate"]
+    assert md["gate"] == "quantile" and md["threshold"] == 0.5 and 0 < md["acceptance_rate"] <= 1
+    assert 0 <= md["oracle_percentile_median"] <= 100 and md["real_oracle_q10"] <= md["real_oracle_q90"]
+    # the model-driven lane's diagnostics count what its report counts
+    assert md["n_synthetic"] == pd.DataFrame(one_split[0]).set_index("lane").loc["model_driven_interpolate",
+                                                                                    "n_synthetic"]
+
+
+def test_diagnostics_can_be_switched_off_and_fit_their_own_oracle_without_model_driven_lanes():
+    off = bm.run_split("t", _table(), 0, _params(diagnostics={"enabled": False}))
+    assert off[2] == []
+    alone = pd.DataFrame(bm.run_split("t", _table(), 0, _params(model_driven={**FAST["model_driven"],
+                                                                               "strategies": []}))[2])
+    assert set(alone["lane"]) == {"smote", "random_oversampler"} and alone["oracle_q50"].between(0, 1).all()
+
+
 def test_a_split_is_the_projects_experiment(one_split):
     """The benchmark's cell is what the lane registry, the learner spec and core.metrics give on the same parts."""
     params = _params()
@@ -192,7 +217,7 @@ def test_n_synthetic_is_the_provenance_rules_count_for_a_sampler_that_removes_ro
                                "smote_tomek": {"name": "SMOTETomek", "kwargs": {}}},
                      model_driven={**FAST["model_driven"], "strategies": []}, class_weighted=False)
     table = _table(n=800, weight=0.85, seed=4)
-    rows, _, _ = bm.run_split("t", table, 0, params)
+    rows, _, _, _ = bm.run_split("t", table, 0, params)
     row = pd.DataFrame(rows).set_index("lane").loc["smote_tomek"]
     train, _, _ = bm._parts(table, params, seed=0)
     train_set, report = training_sets.imblearn(train, params.samplers["smote_tomek"])
@@ -207,7 +232,7 @@ def test_a_tuned_sampler_lane_chooses_its_grid_point_on_validation():
                                                      "grid": {"sampling_strategy": [0.25, 1.0]}, "learner": HGB}},
                      model_driven={**FAST["model_driven"], "strategies": []}, class_weighted=False)
     assert [lane.kind for lane in params.lanes()][-1] == experiment.IMBLEARN_TUNED
-    rows, tuning, _ = bm.run_split("t", _table(), 0, params)
+    rows, tuning, _, _ = bm.run_split("t", _table(), 0, params)
     row = pd.DataFrame(rows).set_index("lane").loc["smote_tuned"]
     scored = {t["sampling_strategy"]: t["validation_auprc"] for t in tuning if t["lane"] == "smote_tuned"}
     assert set(scored) == {0.25, 1.0}  # every grid point scored on validation
@@ -251,7 +276,7 @@ def test_failing_lanes_are_recorded_not_raised():
                      model_driven={**_md(sampler={"batch_size": 256, "max_rounds": 1}, tuning={
                          **FAST["model_driven"]["generation"]["tuning"], "thresholds": [0.999999], "ratios": [1.0]}),
                          "strategies": ["interpolate"]})
-    rows, tuning, _ = bm.run_split("t", table, 0, params)
+    rows, tuning, _, _ = bm.run_split("t", table, 0, params)
     results = pd.DataFrame(rows).set_index("lane")
     assert results.loc["baseline", "status"] == "ok"
     assert results.loc["smote", "status"] == "failed" and "k_neighbors" in results.loc["smote", "error"]
@@ -276,9 +301,10 @@ def test_a_bug_in_a_lane_is_not_swallowed(monkeypatch):
 def test_run_benchmark_logs_progress(caplog):
     tables = {"a": _table(seed=1), "b": _table(n=400, seed=2)}
     with caplog.at_level("INFO", logger="synthetic_intelligence.core.benchmark"):
-        results, tuning = bm.run_benchmark(tables, _params(model_driven={**FAST["model_driven"],
+        results, tuning, diagnostics = bm.run_benchmark(tables, _params(model_driven={**FAST["model_driven"],
                                                                          "strategies": ["interpolate"]}))
     assert len(results) == 2 * 2 * 5  # tables x repeats x lanes (one learner)
     assert set(results["repeat"]) == {0, 1} and set(tuning["table"]) == {"a", "b"}
     done = [r.getMessage() for r in caplog.records if "tables done" in r.getMessage()]
     assert len(done) == 4 and "tables done 2/2" in done[-1] and "ETA" in done[-1]
+    assert len(diagnostics) == 2 * 2 * 3 and set(diagnostics["table"]) == {"a", "b"}  # synthetic lanes

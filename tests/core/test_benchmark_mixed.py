@@ -107,7 +107,7 @@ def test_one_split_of_a_mixed_table_runs_every_lane(loaded):
         "samplers": {"smote": {"name": "SMOTE", "kwargs": {"k_neighbors": 3}},
                      "adasyn": {"name": "ADASYN"}},
         "model_driven": {"strategies": ["interpolate"], "oracle": HGB, "generation": GENERATION}})
-    rows, _, _ = bm.run_split("mixed_abalone9_18", loaded["mixed_abalone9_18"], 0, params)
+    rows, _, diagnostics, _ = bm.run_split("mixed_abalone9_18", loaded["mixed_abalone9_18"], 0, params)
     by_lane = {r["lane"]: r for r in rows}
     assert by_lane["smote"]["status"] == "ok" and by_lane["smote"]["sampler"] == "SMOTENC"
     assert by_lane["model_driven_interpolate"]["status"] == "ok"

@@ -98,3 +98,28 @@ def test_the_launcher_binds_streamlit_to_loopback(monkeypatch, tmp_path):
     assert options["--server.address"] == "127.0.0.1" and options["--server.port"] == "8599"
     assert options["--browser.gatherUsageStats"] == "false" and options["--server.headless"] == "true"
     assert launcher.os.environ[ENV_VAR] == "quick" and launcher.os.environ[PROJECT_VAR] == str(tmp_path.resolve())
+
+
+def test_the_dashboard_shows_the_last_complete_run_never_a_killed_or_failed_one(tmp_path):
+    """A run killed outright (kill -9: no run_manifest) or failed (status failed) is never the "newest" (issue 20)."""
+    from tests.dashboard.fake_project import write_run
+
+    complete_1, complete_2 = RUN_1, RUN_2
+    killed, failed = "2026-01-03T09.00.00.000Z", "2026-01-04T09.00.00.000Z"
+    project = make_project(tmp_path)
+    write_run(project, complete_1, seed=0)
+    write_run(project, complete_2, seed=1, only=("scorecard",))
+    write_run(project, killed, seed=2, only=("scorecard", "fidelity"))  # killed before it wrote its manifest
+    write_run(project, failed, seed=3, only=("scorecard",))
+    outputs = ProjectOutputs(project, lanes=LANES)
+    for run, status in ((complete_1, "completed"), (complete_2, "completed"), (failed, "failed")):
+        outputs.catalog.get("run_manifest", version=Version(None, run)).save({"run_id": run, "status": status})
+
+    assert outputs.version_for("scorecard") == complete_2
+    assert outputs.version_for("fidelity") == complete_1  # not the killed run's
+    assert outputs.version_for("fidelity", complete_2) == complete_1
+    assert outputs.version_for("scorecard", killed) == killed  # asked for by name: shown
+    assert outputs.version_for("fidelity", failed) == complete_1  # the failed run's "earlier version" skips the killed one
+    assert [outputs.run_status(r) for r in (complete_1, complete_2, killed, failed)] == [
+        "completed", "completed", "incomplete", "failed"]
+    assert outputs.run_status("2025-06-01T00.00.00.000Z") == "completed"  # before manifests existed

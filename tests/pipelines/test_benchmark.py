@@ -137,6 +137,26 @@ def test_sliced_run_report(outputs):
     assert "Friedman chi2" in md and "Wins / ties / losses" in md and "model_driven_interpolate" in md
 
 
+def test_sliced_run_diagnostics(outputs, quick):
+    params = bm.BenchmarkParams.model_validate(quick)
+    synthetic = sorted(lane.name for lane in params.lanes() if lane.synthetic)
+    per_split = outputs["benchmark_diagnostics"]
+    assert len(per_split) == 2 * 2 * len(synthetic)
+    # failed: only the samplers that take numeric features only, on the mixed-type table
+    failed = per_split[per_split["status"] != "ok"]
+    assert set(failed["table"]) <= {"mixed_abalone9_18"}
+    assert set(failed["lane"]) <= {"borderline_smote", "adasyn", "prowsyn", "polynom_fit_smote_star"}
+    table = outputs["benchmark_diagnostic_table"]
+    assert len(table) == 2 * len(synthetic) and sorted(table["lane"].unique()) == synthetic
+    numeric = table[table["table"] != "mixed_abalone9_18"]
+    assert (numeric["n_repeats"] == 2).all()
+    assert table.loc[table["n_repeats"] < 2, "lane"].isin(set(failed["lane"])).all()
+    variant = table[(table["lane"] == "prowsyn") & (table["table"] != "mixed_abalone9_18")]  # numeric tables
+    assert (variant["sampler"] == "smote_variants.ProWSyn").all() and (variant["n_synthetic"] > 0).all()
+    assert table.loc[table["lane"] == "random_oversampler", "near_copy_share"].eq(1.0).all()
+    assert isinstance(outputs["benchmark_diagnostic_plot"], Figure)
+
+
 def test_report_with_too_few_tables_says_so():
     ranks = pd.DataFrame({"learner": ["lr"] * 3, "lane": ["baseline", "smote", "model_driven_x"],
                           "mean_rank": [1.0, 2.0, 3.0], "mean_auprc": [0.5, 0.4, 0.3], "n_tables": [1] * 3})

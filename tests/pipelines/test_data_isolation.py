@@ -191,3 +191,15 @@ def test_degenerate_split_stops_the_pipeline_before_anything_is_written(tmp_path
     written = [p for p in tmp_path.glob("*/*") if p.parent.name not in ("training_world.parquet",
                                                                        "new_world_base.parquet")]
     assert written == []  # no split and no isolation report
+
+
+@pytest.mark.chaos("rows repeated across the new-world cut of a real table")
+def test_rows_repeated_across_the_new_world_cut_do_not_sink_a_real_table():
+    """A real table repeats rows; a repeat on both sides of the cut was an IsolationError (issue 20, part 3)."""
+    table = _dated_table(fraud_until=1200)
+    features = list("abcd")
+    table.loc[1100:1129, features] = table.loc[0:29, features].to_numpy()  # 30 new-world rows repeat early ones
+    train, val, hold, new, report = _isolate(table, {**TABLE_SOURCE, "min_minority_rows": 5})
+    assert report["isolated"] and len(new) == 239 - 30
+    seen = isolation.row_hashes(pd.concat([train, val, hold]))
+    assert not np.isin(isolation.row_hashes(new), seen).any()

@@ -16,6 +16,9 @@ the experiment the lanes and the repeated splits run (:func:`~synthetic_intellig
    fitted on ``train`` once per split;
 4. every learner (:class:`~synthetic_intelligence.core.learners.LearnerConfig`, the same for every lane)
    is fitted on every lane's training set and scored on ``test`` (:func:`~synthetic_intelligence.core.metrics.auprc`).
+5. every lane whose training set holds synthetic rows is diagnosed
+   (:mod:`~synthetic_intelligence.core.benchmark_diagnostics`): amount, gate and acceptance, distances of its
+   synthetic rows to real minority and majority rows, near-copies, and their place in the oracle's score range.
 
 Seeds of the samplers, the generation, the oracle and the learners move by ``r`` in repeat ``r``,
 as in the repeated splits. A lane that cannot build its training set from a split
@@ -41,18 +44,19 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from synthetic_intelligence.core import experiment, learners
+from synthetic_intelligence.core import benchmark_diagnostics, experiment, learners
 from synthetic_intelligence.core.benchmark_data import describe
 from synthetic_intelligence.core.experiment import FAILED, OK, Lane
 from synthetic_intelligence.core.features import NUMERIC, feature_kinds
 from synthetic_intelligence.core.generation import GenerationParams
 from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.resample import is_failed
 from synthetic_intelligence.core.sampling import CANDIDATE_STRATEGIES
 from synthetic_intelligence.core.schema import BASELINE, CLASS_WEIGHTED, MODEL_DRIVEN, SMOTE, TARGET
 from synthetic_intelligence.core.smote import ImblearnSamplerParams
 from synthetic_intelligence.core.training_sets import TunedSamplerParams
 
-__all__ = ["BenchmarkParams", "ModelDrivenParams", "SummaryParams", "model_driven_lane", "run_split",
+__all__ = ["BenchmarkParams", "ModelDrivenParams", "SummaryParams", "DiagnosticParams", "model_driven_lane", "run_split",
            "run_benchmark", "OK", "FAILED"]
 
 logger = logging.getLogger(__name__)
@@ -136,6 +140,18 @@ class SummaryParams(BaseModel):
         return value
 
 
+class DiagnosticParams(BaseModel):
+    """``benchmark.diagnostics``: where each lane's synthetic rows sit (:mod:`.benchmark_diagnostics`): at most
+    ``max_rows`` synthetic rows measured per lane and split; a *near-copy* is nearer to a real row than
+    ``near_copy`` times the median distance between real minority rows and their nearest other minority row."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    max_rows: int = Field(1000, ge=10)
+    near_copy: float = Field(0.1, gt=0.0, lt=1.0)
+
+
 class BenchmarkParams(BaseModel):
     """``benchmark``: the tables, the splits, the learners and the lanes (validated before the run).
 
@@ -163,6 +179,7 @@ class BenchmarkParams(BaseModel):
     tuned_samplers: dict[str, TunedSamplerParams | None] = Field(default_factory=dict)
     model_driven: ModelDrivenParams
     summary: SummaryParams = Field(default_factory=SummaryParams)
+    diagnostics: DiagnosticParams = Field(default_factory=DiagnosticParams)
 
     @field_validator("n_jobs")
     @classmethod
@@ -256,24 +273,38 @@ def _quiet():
         package.setLevel(level)
 
 
-def run_split(name: str, table: pd.DataFrame, repeat: int, params: BenchmarkParams) -> tuple[list, list, float]:
-    """Every lane x learner on one seeded split of one table; returns ``(rows, tuning_rows, seconds)``.
+def run_split(name: str, table: pd.DataFrame, repeat: int,
+              params: BenchmarkParams) -> tuple[list, list, list, float]:
+    """Every lane x learner on one seeded split of one table; returns ``(rows, tuning_rows, diagnostics, seconds)``.
 
     ``rows``: one per lane x learner (AUPRC and ROC AUC on ``test``, status and reason, the lane's
     sampler and parameters, rows and synthetic rows of its training set, seconds). ``tuning_rows``:
     the validation grid of each lane that chooses on validation (model-driven: threshold, ratio; tuned
-    samplers: their grid's keywords; validation AUPRC, ...).
+    samplers: their grid's keywords; validation AUPRC, ...). ``diagnostics``: one row per lane whose training
+    set may hold synthetic rows (:func:`~synthetic_intelligence.core.benchmark_diagnostics.diagnose`: where its
+    synthetic rows sit against train's real rows and in the oracle's score range); empty when
+    ``diagnostics.enabled`` is false.
     """
     params = BenchmarkParams.model_validate(params)
     start = time.perf_counter()
     seed = params.seed + repeat
     info = describe(name, table)
     train, validation, test = _parts(table, params, seed)
+    built: dict[str, tuple] = {}
+    oracles: list = []
+
+    def keep(lane, train_set, report, oracle):  # the synthetic lanes' training sets, for the diagnostics
+        if lane.synthetic and params.diagnostics.enabled:
+            built[lane.name] = (lane, train_set, report)
+        if oracle is not None and not oracles:
+            oracles.append(oracle)
+
     # One thread per split: parallelism comes from n_jobs (OpenMP spinning on a busy machine costs a lot).
     with _quiet():
         cells, reports = experiment.run_split(train, validation, {TEST: test}, lanes=params.lanes(),
                                               params=params.lane_params(), learners=params.learners,
-                                              oracle=params.model_driven.oracle, offset=repeat)
+                                              oracle=params.model_driven.oracle, offset=repeat, on_lane=keep)
+        diagnostics = _diagnose(name, repeat, train, validation, built, oracles, params)
     rows = []
     for cell in cells:
         report = reports[cell["lane"]]
@@ -295,7 +326,29 @@ def run_split(name: str, table: pd.DataFrame, repeat: int, params: BenchmarkPara
         rows.append(row)
     tuning = [{"table": name, "repeat": repeat, "seed": seed, "lane": lane, **point}
               for lane, report in reports.items() for point in report.get("validation_grid") or []]
-    return rows, tuning, time.perf_counter() - start
+    return rows, tuning, diagnostics, time.perf_counter() - start
+
+
+def _diagnose(name: str, repeat: int, train: pd.DataFrame, validation: pd.DataFrame, built: dict, oracles: list,
+              params: BenchmarkParams) -> list[dict]:
+    """One diagnostic row per synthetic lane of a split; the oracle is the model-driven lanes' (fitted once per
+    split; fitted here, as they would, when no model-driven lane ran)."""
+    if not built:
+        return []
+    oracle = oracles[0] if oracles else learners.fit_learner(
+        train, validation, experiment.reseed_learner(params.model_driven.oracle, repeat))[0]
+    out = []
+    for lane_name, (lane, train_set, report) in built.items():
+        failed = is_failed(report)
+        row = {"table": name, "repeat": repeat, "lane": lane_name, "kind": lane.kind,
+               "sampler": str(report.get("sampler_used") or report.get("sampler") or ""),
+               "status": FAILED if failed else OK, "error": str(report.get("reason") or "") if failed else ""}
+        if not failed:
+            row.update(benchmark_diagnostics.diagnose(train, train_set, report, oracle,
+                                                      max_rows=params.diagnostics.max_rows,
+                                                      near_copy=params.diagnostics.near_copy, seed=params.seed + repeat))
+        out.append(row)
+    return out
 
 
 #: Fixed cost of a split (model-driven grid, clustering, fits) in the units of rows x sqrt(features);
@@ -310,8 +363,9 @@ def _cost(table: pd.DataFrame) -> float:
 
 def run_benchmark(
     tables: dict[str, pd.DataFrame], params: BenchmarkParams, *, log=logger
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All tables x repeats, ``params.n_jobs`` splits at a time; logs tables done, elapsed and ETA."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """All tables x repeats, ``params.n_jobs`` splits at a time: ``(results, tuning, diagnostics)`` (the rows of
+    :func:`run_split`); logs tables done, elapsed and ETA."""
     params = BenchmarkParams.model_validate(params)
     if not tables:
         raise ValueError("no benchmark tables to run")
@@ -322,13 +376,14 @@ def run_benchmark(
     tasks = [(n, r) for n in names for r in range(repeats)]
     log.info("benchmark: %d tables x %d repeats = %d splits, %d lanes x %d learners, n_jobs=%s",
              len(names), repeats, len(tasks), len(params.lanes()), len(params.learners), params.n_jobs)
-    rows, tuning, left = [], [], {n: repeats for n in names}
+    rows, tuning, diagnostics, left = [], [], [], {n: repeats for n in names}
     done_cost, start = 0.0, time.perf_counter()
     jobs = (delayed(run_split)(n, tables[n], r, params) for n, r in tasks)
-    for split_rows, split_tuning, seconds in Parallel(n_jobs=params.n_jobs, return_as="generator_unordered")(jobs):
+    for split_rows, split_tuning, split_diagnostics, seconds in Parallel(n_jobs=params.n_jobs, return_as="generator_unordered")(jobs):
         name = split_rows[0]["table"]
         rows.extend(split_rows)
         tuning.extend(split_tuning)
+        diagnostics.extend(split_diagnostics)
         left[name] -= 1
         done_cost += costs[name]
         elapsed = time.perf_counter() - start
@@ -338,4 +393,7 @@ def run_benchmark(
         log.info("benchmark: %s repeat done (%.1f s, %d failed cells); tables done %d/%d; elapsed %.0f s; ETA %.0f s",
                  name, seconds, failed, tables_done, len(names), elapsed, eta)
     results = pd.DataFrame(rows).sort_values(["table", "repeat", "lane", "learner"], kind="stable")
-    return results.reset_index(drop=True), pd.DataFrame(tuning)
+    diagnostics = pd.DataFrame(diagnostics)
+    if len(diagnostics):
+        diagnostics = diagnostics.sort_values(["table", "repeat", "lane"], kind="stable").reset_index(drop=True)
+    return results.reset_index(drop=True), pd.DataFrame(tuning), diagnostics

@@ -235,7 +235,8 @@ def _holdout_row(lane: Lane, learner: str, holdout: str, report: dict, train_set
 def run_split(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping[str, pd.DataFrame], *,
               lanes: Sequence[Lane], params: Mapping[str, object], learners: Mapping[str, LearnerConfig],
               oracle: LearnerConfig | None = None, offset: int = 0, backend="numpy",
-              log: Callable[[str], None] | None = None) -> tuple[list[dict], dict[str, dict]]:
+              log: Callable[[str], None] | None = None,
+              on_lane: Callable[..., None] | None = None) -> tuple[list[dict], dict[str, dict]]:
     """Every lane x learner x holdout on one split: ``(rows, reports)``.
 
     ``params``: each lane's parameters by lane name (kinds that take none need no entry);
@@ -245,7 +246,9 @@ def run_split(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping[s
     failed, ``n/a`` where a holdout has no rows), ``n_train`` and ``n_synthetic`` (the provenance
     rule), the sampler, fit and resample seconds, ``status`` and ``reason``. ``reports``: each
     lane's training-set report. A lane that cannot build its training set from this data is
-    ``failed`` with its reason and the other lanes go on; nothing else is caught.
+    ``failed`` with its reason and the other lanes go on; nothing else is caught. ``on_lane(lane, train_set,
+    report, oracle)``, when given, sees each lane's training set as it is built, with the fitted oracle of the
+    split (``None`` until a lane needed one): the benchmark's diagnostics read the synthetic rows there.
     """
     rows: list[dict] = []
     reports: dict[str, dict] = {}
@@ -259,6 +262,8 @@ def run_split(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping[s
         train_set, report = build_training_set(lane, train, validation, reseed(lane, lane_params(
             lane, params.get(lane.name)), offset), oracle=fitted_oracle, backend=backend)
         reports[lane.name] = report
+        if on_lane is not None:
+            on_lane(lane, train_set, report, fitted_oracle)
         failed = is_failed(report)
         lane_rows = []
         for name, config in learners.items():

@@ -157,6 +157,7 @@ def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_pre
     import h2o
 
     find_java()
+    lifecycle.reap_orphans()  # a JVM and folder left by a run that was killed outright (kill -9) end here
     name = f"{name_prefix}-{uuid.uuid4().hex[:12]}"
     port = free_port()
     tmpdir = tempfile.mkdtemp(prefix=f"{name}-")
@@ -164,7 +165,7 @@ def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_pre
     handle = H2OHandle(name=name, url=f"http://127.0.0.1:{port}", owned=True, tmpdir=tmpdir)
     with lifecycle.starting():
         try:
-            with _tempdir_inside(tmpdir):
+            with _tempdir_inside(tmpdir), _jvm_dies_with_this_process():
                 h2o.init(
                     ip="127.0.0.1",
                     port=port,
@@ -187,10 +188,39 @@ def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_pre
         conn = h2o.connection()
         handle.server = conn.local_server
         lifecycle.register(_key(handle), lambda: stop(handle))
+        if handle.pid is not None:
+            lifecycle.record(_key(handle), handle.pid, paths=[tmpdir])
         _fail_fast_when_dead(conn, handle)
     h2o.no_progress()
     logger.info("Started local H2O cluster %s on 127.0.0.1:%d (JVM pid %s)", name, port, handle.pid)
     return handle
+
+
+@contextmanager
+def _jvm_dies_with_this_process():
+    """While h2o starts its JVM, start it so that the kernel kills it when this process dies (kill -9 too).
+
+    h2o launches ``java`` with ``subprocess.Popen(..., preexec_fn=os.setsid)``; its module's
+    ``subprocess`` is replaced for that call by one whose ``Popen`` adds
+    :func:`~synthetic_intelligence.core.lifecycle.die_with_parent`.
+    """
+    from h2o.backend import server
+
+    real = server.subprocess
+
+    class _Subprocess:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        @staticmethod
+        def Popen(*args, preexec_fn=None, **kwargs):  # noqa: N802 - subprocess's name
+            return real.Popen(*args, preexec_fn=lifecycle.die_with_parent(preexec_fn), **kwargs)
+
+    server.subprocess = _Subprocess()
+    try:
+        yield
+    finally:
+        server.subprocess = real
 
 
 def _key(handle: H2OHandle) -> str:
@@ -212,6 +242,13 @@ def _fail_fast_when_dead(conn, handle: H2OHandle) -> None:
         try:
             return request(*args, **kwargs)
         except Exception as exc:
+            # A killed JVM closes its socket a moment before the process is seen dead (more so on a loaded
+            # machine): after a connection error, give the process a short while to be seen dead, so the run
+            # ends with the one message instead of h2o's retry loop.
+            if "Connection" in type(exc).__name__:
+                deadline = time.monotonic() + 3.0
+                while handle.alive() and time.monotonic() < deadline:
+                    time.sleep(0.05)
             if not handle.alive():
                 raise ClusterError(handle.death_message()) from exc
             raise
@@ -252,6 +289,7 @@ def stop(handle: H2OHandle | None) -> None:
     _stop_process(handle)
     if handle.tmpdir:
         shutil.rmtree(handle.tmpdir, ignore_errors=True)
+    lifecycle.forget(_key(handle))
     if was_alive:
         logger.info("Shut down H2O cluster %s", handle.name)
     else:
@@ -301,14 +339,44 @@ def _column_name(value) -> str | None:
     return value.get("column_name") if isinstance(value, dict) else value
 
 
+#: The attribute that records the feature columns a model was *given* (see :func:`record_features_given`).
+FEATURES_GIVEN = "si_features_given_"
+
+
+def record_features_given(model, names) -> None:
+    """Remember on ``model`` the feature columns it was given to train on.
+
+    H2O keeps only the columns that are not constant (or all missing) in its training
+    frame (``ignore_const_cols``), so a fitted model's own column list can be shorter
+    than the table it was trained on.  Compatibility checks compare the columns it was
+    *given*; :class:`~synthetic_intelligence.datasets.H2OModelDataset` saves the list with
+    the model and sets it again on load (also on a ``MojoOracle``, which scores a frame
+    with all of them: it reads the columns it kept and ignores the rest).
+    """
+    setattr(model, FEATURES_GIVEN, [str(n) for n in names])
+
+
+def features_given(model) -> list[str] | None:
+    """The columns recorded by :func:`record_features_given`, or ``None``."""
+    names = getattr(model, FEATURES_GIVEN, None)
+    if names is None and isinstance(model, H2OProbaAdapter):
+        names = getattr(model.model, FEATURES_GIVEN, None)
+    return list(names) if names is not None else None
+
+
 def model_feature_names(model) -> list[str] | None:
     """The feature columns a fitted model was trained on, or ``None`` if it does not say.
 
-    H2O models (binary or MOJO): the training frame's columns less the response and weights;
+    First the columns it was *given* where they were recorded (:func:`record_features_given`);
+    else H2O models (binary or MOJO): the training frame's columns less the response and
+    weights (H2O drops constant and all-missing columns: these are the ones it *kept*);
     :class:`H2OProbaAdapter`: its ``feature_names``; scikit-learn: ``feature_names_in_``.
     Pair it with :func:`~synthetic_intelligence.core.errors.check_same_columns` where
     a saved model meets data of another run.
     """
+    given = features_given(model)
+    if given is not None:
+        return given
     if isinstance(model, H2OProbaAdapter):
         return list(model.feature_names) if model.feature_names is not None else model_feature_names(model.model)
     if is_h2o_model(model):

@@ -22,7 +22,7 @@ from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, T
 
 __all__ = [
     "ConfigurationError", "DataValidationError", "IsolationError", "check_min_minority_rows", "drop_duplicate_rows",
-    "isolation_report", "new_world_mask", "row_hashes", "split_training_world", "validate_table",
+    "drop_rows_seen_in", "isolation_report", "new_world_mask", "row_hashes", "split_training_world", "validate_table",
 ]
 
 
@@ -316,3 +316,17 @@ def drop_duplicate_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Remove exact duplicate feature rows (keeping the first), so splits cannot share content."""
     dup = pd.Series(row_hashes(df)).duplicated().to_numpy()
     return df.loc[~dup].reset_index(drop=True), int(dup.sum())
+
+
+def drop_rows_seen_in(df: pd.DataFrame, seen: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Remove the rows of ``df`` whose feature content also appears in ``seen`` (the label is ignored).
+
+    Real tables repeat rows (a survey answer, a default record); where a repeat falls on
+    both sides of the new-world cut the new world's copy is not new, and scoring it would
+    be scoring a training row.  Dropping it keeps the holdout honest instead of refusing
+    the table (:func:`isolation_report` would).
+    """
+    if df.empty or seen.empty:
+        return df, 0
+    mask = np.isin(row_hashes(df), row_hashes(seen))
+    return df.loc[~mask].reset_index(drop=True), int(mask.sum())

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from synthetic_intelligence.core.features import CATEGORICAL, feature_kinds, is_
 from synthetic_intelligence.core.params import as_model
 from synthetic_intelligence.core.schema import NON_FEATURES, PROVENANCE, TARGET, WEIGHT
 
+logger = logging.getLogger(__name__)
 #: AutoML algorithms the leader selection never picks (see the module docstring).
 LEADER_EXCLUDES = ("StackedEnsemble",)
 __all__ = ["LearnerConfig", "NoModel", "check_fits", "describe", "fit_learner", "leader_params", "predict_minority",
@@ -302,6 +304,8 @@ def fit_learner(train: pd.DataFrame, validation: pd.DataFrame, config: LearnerCo
         info["model_id"] = model.model_id
         info["leaderboard"] = aml.leaderboard.as_data_frame(use_pandas=True)
         info["refit_leader"] = refit_leader(aml, config)
+    if h2o_utils.is_h2o_model(model):  # H2O keeps only the columns that vary; checks compare the ones it was given
+        h2o_utils.record_features_given(model, X.columns)
     info["fit_seconds"] = time.perf_counter() - start
     return model, info
 
@@ -484,10 +488,37 @@ def check_fits(model, model_name: str, data: pd.DataFrame, data_name: str, *, hi
 
     Where outputs of different runs meet (the oracle of an earlier run scoring a new
     table's candidates, a learner scoring the holdouts) the message names both.
+    The columns compared are those the model was *given*
+    (:func:`~synthetic_intelligence.core.h2o_utils.record_features_given`).  An H2O model
+    or MOJO that does not record them (saved by an earlier version) lists only the columns
+    it kept: H2O drops the ones constant or all missing in its training frame, so columns of
+    ``data`` that are constant or all missing there are not held against it, and a refusal
+    says whether the columns it lacks vary in ``data`` (another table) or not.
     """
     names = h2o_utils.model_feature_names(model)
-    if names is not None:
-        # the weights column is never a feature (an H2O StackedEnsemble lists its base models' weights column)
-        names = [n for n in names if n not in NON_FEATURES]
-        check_same_columns(names, f"{model_name}'s features", [c for c in data.columns if c not in NON_FEATURES],
-                           data_name, hint=hint)
+    if names is None:
+        return
+    # the weights column is never a feature (an H2O StackedEnsemble lists its base models' weights column)
+    names = [n for n in names if n not in NON_FEATURES]
+    columns = [c for c in data.columns if c not in NON_FEATURES]
+    if h2o_utils.features_given(model) is None and _keeps_varying_columns(model):
+        kept = set(names)
+        extra = [c for c in columns if str(c) not in kept]
+        flat = [c for c in extra if data[c].nunique(dropna=True) <= 1]
+        if flat and kept <= {str(c) for c in columns}:
+            logger.info("%s does not list %s: constant or all missing in %s, so H2O dropped them when it "
+                        "trained (ignore_const_cols)", model_name, ", ".join(map(repr, map(str, flat))), data_name)
+            names = names + [str(c) for c in flat]
+        varying = [str(c) for c in extra if c not in flat]
+        if varying:
+            hint = (f"{model_name} lists only the columns it kept (H2O drops columns that are constant or all "
+                    f"missing in its training frame) but {', '.join(map(repr, varying[:10]))} vary in {data_name}, "
+                    f"so it was not trained on this table" + (f"; {hint}" if hint else ""))
+    check_same_columns(names, f"{model_name}'s features", columns, data_name, hint=hint)
+
+
+def _keeps_varying_columns(model) -> bool:
+    """An H2O model (or its MOJO) lists the columns it kept, not all those it was given."""
+    from synthetic_intelligence.core.mojo import MojoOracle
+
+    return (h2o_utils.is_h2o_model(model) or isinstance(model, (MojoOracle, h2o_utils.H2OProbaAdapter)))

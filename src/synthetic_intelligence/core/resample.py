@@ -7,7 +7,8 @@ content, counted with multiplicity: if a row's content (features + target) occur
 ``k`` times in ``train``, its first ``k`` occurrences in the output are real and any
 further copies are synthetic.  That one rule covers samplers that only add rows
 (SMOTE, the oracle sampler), add exact copies (``RandomOverSampler``) and drop rows
-(``SMOTETomek``, ``SMOTEENN``: counted in ``n_removed``).  Content is hashed with
+(``SMOTETomek``, ``SMOTEENN``, smote-variants' ``SMOTE_IPF``: counted in ``n_removed``), whether the
+sampler returns a DataFrame or numpy arrays (smote-variants: rebuilt in ``train``'s columns and dtypes).  Content is hashed with
 pandas' own row hash, so missing values (``NaN``, ``pd.NA``) and categorical values
 (hashed by value, whatever the categories) count like any other value.
 
@@ -121,7 +122,7 @@ def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tup
     if weights:
         out[WEIGHT] = balanced_weights(out[TARGET])
     info = {
-        "sampler": type(sampler).__name__ if sampler is not None else None,
+        "sampler": getattr(sampler, "sampler_name", type(sampler).__name__) if sampler is not None else None,
         "seconds": float(seconds),
         "rows_in": int(len(train)),
         "rows_out": int(len(out)),

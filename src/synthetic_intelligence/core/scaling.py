@@ -9,12 +9,21 @@ child and all its descendants (Spark's JVM and Python workers, a MOJO's JVM) wit
 ``psutil``; the peak of that sum is the measurement's peak memory. The child reports
 seconds: ``wall`` (everything after the input and the oracle are loaded, the oracle
 never fitted inside), ``generate`` and ``score`` (summed over tasks), ``startup``
-(a Spark session, not in ``wall``).
+(a Spark session, not in ``wall``). Every child also records the machine it ran on
+(:func:`machine_info`: CPU model, cores, BLAS / OpenMP libraries and their threads,
+library versions, load average before and after).
 
 Methods (:data:`METHODS`):
 
 - ``smote``: imbalanced-learn ``SMOTE(k_neighbors=5)`` to balance, in memory;
-- ``numpy``: ``OracleRejectionSampler`` to the same count, in this child's process;
+- ``smote_fast``: the same SMOTE given the neighbour search a user would reach for to
+  speed it up, ``k_neighbors=NearestNeighbors(n_neighbors=k + 1, n_jobs=-1,
+  algorithm=...)`` (``scaling.fast_smote_algorithm``): the fastest SMOTE reference;
+- ``numpy``: ``OracleRejectionSampler`` to the same count, in this child's process,
+  timed in its steps (``prepare``: checks, oracle's class columns, the gate's cut from
+  the real rows' scores, fitted strategies; the executor's rounds: ``generate``,
+  ``score`` and the rest of the loop; ``output``: the resampled table), with the
+  acceptance rate of every round;
 - ``spark``: the same task in Spark executors (:class:`SparkExecutor`); accepted rows
   are written as Parquet by the executors (the product's output at scale), not
   collected; the per-partition statistics are read back from that output.
@@ -27,6 +36,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
+import os
 import pickle
 import shutil
 import time
@@ -35,11 +45,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["METHODS", "fit_exponent", "fit_sklearn_oracle", "make_world", "run_measurement", "train_mojo_oracle"]
+__all__ = ["METHODS", "fit_exponent", "fit_sklearn_oracle", "machine_info", "make_world", "run_measurement",
+           "train_mojo_oracle"]
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("smote", "numpy", "spark")
+METHODS = ("smote", "smote_fast", "numpy", "spark")
+#: Libraries whose versions the measurements record.
+_VERSIONED = ("numpy", "scipy", "scikit-learn", "imbalanced-learn", "numba", "pyspark", "h2o")
 _POLL_S = 0.1
 
 
@@ -138,6 +151,54 @@ def fit_exponent(sizes, seconds) -> float:
     return float(np.polyfit(np.log(sizes[keep]), np.log(seconds[keep]), 1)[0])
 
 
+def machine_info() -> dict:
+    """The machine a measurement ran on: CPU model, cores, BLAS / OpenMP libraries and threads, versions, load."""
+    import importlib.metadata as md
+    import platform
+
+    info = {"cpu_model": _cpu_model(), "logical_cores": os.cpu_count(), "physical_cores": None,
+            "platform": platform.platform(), "python": platform.python_version(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+    try:
+        import psutil
+
+        info["physical_cores"] = psutil.cpu_count(logical=False)
+        info["memory_gib"] = round(psutil.virtual_memory().total / 2**30, 1)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+
+        info["threadpools"] = [{"api": p.get("user_api"), "library": p.get("internal_api"),
+                                "threads": p.get("num_threads"), "version": p.get("version"),
+                                "architecture": p.get("architecture"), "file": Path(p.get("filepath", "")).name}
+                               for p in threadpool_info()]
+    except ImportError:  # pragma: no cover
+        info["threadpools"] = []
+    blas = [p for p in info["threadpools"] if p["api"] == "blas"]
+    info["blas"] = "; ".join(f"{p['library']} {p['version'] or '?'} ({p['threads']} threads)" for p in blas) or "unknown"
+    versions = {}
+    for name in _VERSIONED:
+        try:
+            versions[name] = md.version(name)
+        except md.PackageNotFoundError:
+            versions[name] = None
+    info["versions"] = versions
+    return info
+
+
+def _cpu_model() -> str:
+    import platform
+
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:  # not Linux
+        pass
+    return platform.processor() or platform.machine()
+
+
 # -- one measurement in a child process ---------------------------------------------------------------------------
 def run_measurement(spec: dict, *, timeout_s: float) -> dict:
     """Run ``spec`` in a fresh child process; add ``peak_rss_bytes`` (child + descendants) and ``status``.
@@ -209,7 +270,9 @@ def _kill_tree(root) -> None:
 
 def _child(conn, spec: dict) -> None:
     try:
+        before = machine_info()
         result = {"status": "ok", **_measure(spec)}
+        result["machine"] = {**machine_info(), "load_average_before": before["load_average"]}
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which records it
         result = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:2000],
                   "traceback": traceback.format_exc()[-4000:]}
@@ -220,7 +283,7 @@ def _child(conn, spec: dict) -> None:
 def _measure(spec: dict) -> dict:
     X, y = load_world(spec["world"], spec["n_rows"])
     method = spec["method"]
-    if method == "smote":
+    if method in ("smote", "smote_fast"):
         return _smote(X, y, spec)
     oracle = load_oracle(spec["oracle"], n_threads=-1)
     if method == "numpy":
@@ -233,11 +296,18 @@ def _measure(spec: dict) -> dict:
 def _smote(X, y, spec):
     from imblearn.over_sampling import SMOTE
 
+    k = spec.get("k_neighbors", 5)
+    neighbours = k
+    if spec["method"] == "smote_fast":
+        from sklearn.neighbors import NearestNeighbors
+
+        neighbours = NearestNeighbors(n_neighbors=k + 1, n_jobs=-1, algorithm=spec.get("fast_smote_algorithm", "auto"))
     start = time.perf_counter()
-    X_res, _ = SMOTE(k_neighbors=spec.get("k_neighbors", 5), random_state=spec["seed"]).fit_resample(X, y)
+    X_res, _ = SMOTE(k_neighbors=neighbours, random_state=spec["seed"]).fit_resample(X, y)
     wall = time.perf_counter() - start
     return {"seconds_wall": wall, "seconds_generate": wall, "seconds_score": 0.0,
-            "n_synthetic": int(len(X_res) - len(X)), "n_candidates": int(len(X_res) - len(X))}
+            "n_synthetic": int(len(X_res) - len(X)), "n_candidates": int(len(X_res) - len(X)),
+            "neighbours": repr(neighbours)}
 
 
 def _sampler(oracle, spec, backend="numpy"):
@@ -247,13 +317,33 @@ def _sampler(oracle, spec, backend="numpy"):
 
 
 def _numpy(X, y, oracle, spec):
+    """``fit_resample`` in its documented steps (``prepare``, the executor per class, ``record``, the output),
+    each timed, so the wall time is accounted for; the same rows as ``fit_resample`` for the seed."""
+    from synthetic_intelligence.core.sampling import NumpyExecutor
+
     sampler = _sampler(oracle, spec)
     start = time.perf_counter()
-    X_res, _ = sampler.fit_resample(X, y)
-    wall = time.perf_counter() - start
-    return {"seconds_wall": wall, "seconds_generate": sampler.seconds_generate_,
-            "seconds_score": sampler.seconds_score_,
-            "n_synthetic": int(len(X_res) - len(X)), "n_candidates": int(sampler.n_candidates_)}
+    tasks, rng = sampler.prepare(X, y)
+    t_prepared = time.perf_counter()
+    executor = NumpyExecutor()
+    results = [executor.run(task, rng) for task in tasks]
+    sampler.record(tasks, results)
+    t_run = time.perf_counter()
+    X_res = np.concatenate([X, *(r.accepted for r in results)], axis=0)
+    y_res = np.concatenate([y, *(np.full(r.accepted.shape[0], t.label, dtype=y.dtype)
+                                 for t, r in zip(tasks, results, strict=True))])
+    end = time.perf_counter()
+    run = t_run - t_prepared
+    rounds = sampler.rounds_
+    return {"seconds_wall": end - start, "seconds_generate": sampler.seconds_generate_,
+            "seconds_score": sampler.seconds_score_, "seconds_prepare": t_prepared - start,
+            "seconds_loop_other": run - sampler.seconds_generate_ - sampler.seconds_score_,
+            "seconds_output": end - t_run, "n_synthetic": int(len(X_res) - len(X)), "n_rows_out": int(len(y_res)),
+            "n_candidates": int(sampler.n_candidates_),
+            "score_rows_per_s": sampler.n_candidates_ / sampler.seconds_score_ if sampler.seconds_score_ else None,
+            "scorer": type(tasks[0].scorer).__name__ if tasks else None,
+            "acceptance_by_round": [round(r["acceptance_rate"], 4) for r in rounds],
+            "candidates_by_round": [int(r["candidates"]) for r in rounds]}
 
 
 def _spark(X, y, oracle, spec):

@@ -1,4 +1,12 @@
-"""imbalanced-learn samplers by name: the factory and the typed lane settings (resampling is in core.resample).
+"""Over-samplers by name: the factory and the typed lane settings (resampling is in core.resample).
+
+A lane's ``sampler.name`` is a class of imbalanced-learn (:data:`SAMPLERS`) or ``smote_variants.<class>``: any
+over-sampler of the `smote-variants <https://smote-variants.readthedocs.io>`_ package (MIT; 86 SMOTE variants,
+e.g. ``smote_variants.ProWSyn``, ``smote_variants.polynom_fit_SMOTE_star``), run through
+:class:`SmoteVariantsSampler`, an imbalanced-learn-style adapter (``fit_resample``, ``get_params``), so the
+lane registry's ``imblearn`` kind runs it with no other code path. smote-variants is imported only when such a
+lane is built (install: ``pip install --no-deps smote-variants==1.0.1 minisom metric-learn seaborn``: its
+declared dependencies pull TensorFlow, which only its DEAGO sampler uses).
 
 Mixed-type tables (categorical or boolean columns, missing values): :func:`fit_resample_mixed` runs a
 lane's ``SMOTE`` as SMOTENC (SMOTEN when every feature is categorical) and handles missing values by the
@@ -9,7 +17,11 @@ real and synthetic rows) into the lane's resample report.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.util
 import inspect
+import logging
 
 import numpy as np
 import pandas as pd
@@ -24,9 +36,9 @@ from imblearn.over_sampling import (
     KMeansSMOTE,
     RandomOverSampler,
 )
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from synthetic_intelligence.core.errors import TrainingSetError
+from synthetic_intelligence.core.errors import ConfigurationError, TrainingSetError
 from synthetic_intelligence.core.features import NUMERIC, feature_kinds, is_mixed
 
 SAMPLERS: dict[str, type] = {
@@ -41,14 +53,117 @@ SAMPLERS: dict[str, type] = {
 }
 
 
+#: The prefix of a smote-variants sampler's name: ``smote_variants.<class>``.
+SMOTE_VARIANTS = "smote_variants."
+
+
+def _smote_variants():
+    try:
+        return importlib.import_module("smote_variants")
+    except ImportError as exc:
+        raise ConfigurationError(
+            "a lane names a smote_variants sampler but the smote-variants package is not installed: "
+            "pip install --no-deps smote-variants==1.0.1 minisom metric-learn seaborn (the benchmark extra "
+            "lists its dependencies; `make install` installs it)") from exc
+
+
+def _keywords(cls) -> list[str]:
+    return [n for n, p in inspect.signature(cls).parameters.items()
+            if n != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+
+
+@contextlib.contextmanager
+def _quiet_smote_variants():
+    """smote-variants logs every call at INFO on its own stderr handler: held back to warnings while it runs."""
+    log = logging.getLogger("smote_variants")
+    level = log.level
+    log.setLevel(max(logging.WARNING, level))
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+class SmoteVariantsSampler:
+    """A smote-variants over-sampler with imbalanced-learn's interface: ``fit_resample(X, y) -> (X_res, y_res)``.
+
+    ``name``: a class of ``smote_variants.get_all_oversamplers()`` (without the prefix); ``kwargs``: its keyword
+    arguments (checked against its signature); ``random_state``: its seed unless ``kwargs`` sets one. The class
+    samples to balance by default (``proportion: 1.0``, imbalanced-learn's ``sampling_strategy: 1.0``).
+
+    ``fit_resample`` returns numpy arrays, ``X`` followed by the synthetic rows, as smote-variants does (a
+    variant that also removes rows, e.g. SMOTE_IPF's noise filter, returns fewer real rows):
+    :func:`~synthetic_intelligence.core.resample.resample` rebuilds the frame in ``X``'s columns and dtypes and
+    its content rule counts synthetic and removed rows. A table with categorical, boolean or missing values is
+    refused (:class:`TrainingSetError`: the lane fails alone, naming the columns); smote-variants' complaint
+    about the rows (a ``ValueError``, a singular matrix) fails the lane the same way.
+    """
+
+    def __init__(self, name: str, kwargs: dict | None = None, random_state: int | None = None):
+        module = _smote_variants()
+        classes = {c.__name__: c for c in module.get_all_oversamplers()}
+        if name not in classes:
+            close = [n for n in classes if n.lower().startswith(name.lower()[:4])][:8]
+            raise ValueError(f"unknown sampler {SMOTE_VARIANTS + name!r}: not an over-sampler of smote-variants"
+                             + (f"; similar: {', '.join(SMOTE_VARIANTS + n for n in close)}" if close else
+                                "; see smote_variants.get_all_oversamplers()"))
+        self.name = name
+        self.cls = classes[name]
+        self.kwargs = dict(kwargs or {})
+        valid = _keywords(self.cls)
+        bad = sorted(set(self.kwargs) - set(valid))
+        if bad:
+            raise ValueError(f"unknown keyword(s) for {SMOTE_VARIANTS + name}: {', '.join(bad)}; "
+                             f"valid keywords: {', '.join(valid)}")
+        if random_state is not None and "random_state" not in self.kwargs:
+            self.kwargs["random_state"] = random_state
+        with _quiet_smote_variants():
+            self.sampler_ = self.cls(**self.kwargs)  # smote-variants checks its values here (ValueError)
+
+    @property
+    def sampler_name(self) -> str:
+        """The class that runs, as the lane's report names it."""
+        return self.name
+
+    def _validate_params(self) -> None:
+        """The keywords were checked when the sampler was made (smote-variants checks its values in __init__)."""
+
+    def get_params(self, deep: bool = False) -> dict:
+        return dict(self.sampler_.get_params())
+
+    def fit_resample(self, X, y):
+        if isinstance(X, pd.DataFrame) and is_mixed(X):
+            kinds = feature_kinds(X)
+            discrete = [c for c, kind in kinds.items() if kind != NUMERIC]
+            missing = [c for c in X.columns if X[c].isna().any()]
+            problems = ([f"categorical or boolean column(s) {', '.join(map(repr, discrete[:5]))}"] if discrete
+                        else []) + ([f"missing values in {', '.join(map(repr, missing[:5]))}"] if missing else [])
+            raise TrainingSetError(f"{SMOTE_VARIANTS + self.name} takes numeric features without missing values, "
+                                   f"but train has {' and '.join(problems)}: use SMOTE (SMOTENC / SMOTEN on such "
+                                   "tables) or RandomOverSampler for this lane (<lane>.sampler.name)")
+        X_arr = np.asarray(X, dtype=np.float64)
+        y_arr = np.asarray(y).astype(np.int64)
+        try:
+            with _quiet_smote_variants():
+                X_res, y_res = self.cls(**self.kwargs).sample(X_arr, y_arr)
+        except (ValueError, ArithmeticError, RuntimeError) as exc:
+            raise TrainingSetError(f"{SMOTE_VARIANTS + self.name} cannot resample this training set "
+                                   f"({int((y_arr == 1).sum())} minority of {len(y_arr)} rows): {exc}") from exc
+        return np.asarray(X_res), np.asarray(y_res)
+
+
 def make_sampler(name: str, kwargs: dict | None = None, random_state: int | None = None):
-    """Instantiate the imblearn sampler ``name`` with validated keyword arguments.
+    """Instantiate the sampler ``name`` with validated keyword arguments: an imbalanced-learn class of
+    :data:`SAMPLERS`, or ``smote_variants.<class>`` (a :class:`SmoteVariantsSampler`).
 
     ``random_state`` is applied when the class accepts it and ``kwargs`` does not
     already set it.
     """
+    if name.startswith(SMOTE_VARIANTS):
+        return SmoteVariantsSampler(name[len(SMOTE_VARIANTS):], kwargs, random_state)
     if name not in SAMPLERS:
-        raise ValueError(f"unknown sampler {name!r}; valid names: {', '.join(SAMPLERS)}")
+        raise ValueError(f"unknown sampler {name!r}; valid names: {', '.join(SAMPLERS)}, or "
+                         f"{SMOTE_VARIANTS}<class> (any over-sampler of the smote-variants package)")
     cls = SAMPLERS[name]
     kwargs = dict(kwargs or {})
     valid = [p for p in inspect.signature(cls).parameters if p != "self"]
@@ -66,8 +181,10 @@ def make_sampler(name: str, kwargs: dict | None = None, random_state: int | None
 class ImblearnSamplerParams(BaseModel):
     """One SMOTE-family lane's sampler (``<lane>.sampler`` in parameters_smote.yml), checked before the run.
 
-    ``name``: an imbalanced-learn class of :data:`SAMPLERS`; ``kwargs``: its keyword arguments
-    (checked against its signature); ``seed``: its ``random_state`` unless ``kwargs`` sets one.
+    ``name``: an imbalanced-learn class of :data:`SAMPLERS` or ``smote_variants.<class>`` (any smote-variants
+    over-sampler, :class:`SmoteVariantsSampler`); ``kwargs``: its keyword arguments (checked against its
+    signature; one set to null is dropped, so an environment can remove a keyword of base, e.g. when it
+    switches the lane to a class without it); ``seed``: its ``random_state`` unless ``kwargs`` sets one.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -76,8 +193,16 @@ class ImblearnSamplerParams(BaseModel):
     kwargs: dict = Field(default_factory=dict)
     seed: int = 0
 
+    @field_validator("kwargs")
+    @classmethod
+    def _drop_null(cls, kwargs: dict) -> dict:
+        """A keyword set to null is dropped (the class's default), so an environment can remove one of base's."""
+        return {k: v for k, v in kwargs.items() if v is not None}
+
     @model_validator(mode="after")
     def _known(self):
+        if self.name.startswith(SMOTE_VARIANTS) and importlib.util.find_spec("smote_variants") is None:
+            return self  # an optional package: building the lane says how to install it (ConfigurationError)
         # raises naming the bad name, keyword or value (scikit-learn's own parameter constraints)
         make_sampler(self.name, self.kwargs, self.seed)._validate_params()
         return self

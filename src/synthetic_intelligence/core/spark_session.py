@@ -83,6 +83,7 @@ def get_or_create(settings: Mapping | None = None):
     conf = session_settings(settings)
     if _is_local(conf["spark.master"]):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # every local endpoint on the loopback interface
+    lifecycle.reap_orphans()  # a driver JVM left by a run that was killed outright ends here
     builder = SparkSession.builder
     for key, value in conf.items():
         builder = builder.config(key, value)
@@ -90,6 +91,9 @@ def get_or_create(settings: Mapping | None = None):
         spark = builder.getOrCreate()
         key = f"spark:{spark.sparkContext.applicationId}"
         lifecycle.register(key, spark.stop)
+        gateway = getattr(getattr(spark.sparkContext, "_gateway", None), "proc", None)
+        if gateway is not None:  # the driver JVM this process launched: reaped at the next start if it outlives us
+            lifecycle.record(key, gateway.pid)
     logger.info("Started Spark %s (master %s, app %s, default parallelism %d)", spark.version,
                 conf["spark.master"], spark.sparkContext.applicationId, spark.sparkContext.defaultParallelism)
     return spark
@@ -101,3 +105,4 @@ def stop() -> None:
         if key.startswith("spark:"):
             logger.info("Stopping Spark session %s", key.split(":", 1)[1])
             lifecycle.close(key)
+            lifecycle.forget(key)

@@ -11,6 +11,13 @@ the same timestamp, so the runs are the union of the versions of all versioned d
 Looking at a run means, for each dataset, the version that run wrote, or else the newest
 one written before it (a ``--pipeline reporting`` run, say, redraws figures from the
 tables of an earlier run); :class:`Loaded` says which version was used.
+
+Only *complete* runs are shown unless a run is asked for by name: every run that ends
+(done or failed) writes ``run_manifest`` with its status, so a run that has none was
+killed outright (``kill -9``, out of memory) or is still running, and a run whose status
+is ``failed`` stopped at an error.  Their outputs are never the "newest" ones nor the
+"earlier version" shown for another run.  Runs older than the first manifest (written
+before manifests existed) count as complete.
 """
 
 from __future__ import annotations
@@ -24,10 +31,12 @@ from typing import Any
 
 from kedro.io.core import VERSION_FORMAT, AbstractVersionedDataset
 
-__all__ = ["ENV_VAR", "PROJECT_VAR", "Loaded", "ProjectOutputs", "run_label"]
+__all__ = ["ENV_VAR", "MANIFEST", "PROJECT_VAR", "Loaded", "ProjectOutputs", "run_label"]
 
 #: Environment variables the app reads (set by ``python -m synthetic_intelligence.dashboard``).
 PROJECT_VAR, ENV_VAR = "SI_DASHBOARD_PROJECT", "SI_DASHBOARD_ENV"
+#: The dataset every run that ends writes, with its status (the project's ProvenanceHook).
+MANIFEST = "run_manifest"
 
 
 def run_label(version: str | None) -> str:
@@ -83,6 +92,7 @@ class ProjectOutputs:
             lanes = swimlanes()
         self.lanes = list(lanes)
         self.catalog = self._catalog()
+        self._status: dict[str, str | None] = {}  # manifest version -> status (a saved version never changes)
 
     # ----------------------------------------------------------------- catalog --
 
@@ -164,15 +174,42 @@ class ProjectOutputs:
         """The datasets of ``names`` (default: all) that ``run`` wrote."""
         return [n for n in (self.dataset_names() if names is None else names) if run in self.versions(n)]
 
-    def version_for(self, name: str, run: str | None = None) -> str | None:
-        """The version of ``name`` to show for ``run``: the one it wrote, else the newest before it.
+    def statuses(self) -> dict[str, str | None]:
+        """``{run: status}`` from each ``run_manifest`` version (``completed``, ``failed``; ``None``: unreadable)."""
+        found = {}
+        for version in self.versions(MANIFEST):
+            if version not in self._status:
+                try:
+                    manifest = self.catalog.load(MANIFEST, version=version)
+                    self._status[version] = manifest.get("status") if isinstance(manifest, dict) else None
+                except Exception:  # noqa: BLE001 - an unreadable manifest marks no complete run
+                    self._status[version] = None
+            found[version] = self._status[version]
+        return found
 
-        ``run=None`` is the newest version. ``None`` when no such version exists.
+    def run_status(self, run: str) -> str:
+        """``completed``, ``failed`` or ``incomplete`` (no manifest: killed outright, or still running)."""
+        statuses = self.statuses()
+        if run in statuses:
+            return statuses[run] or "incomplete"
+        return "completed" if not statuses or run < min(statuses) else "incomplete"
+
+    def version_for(self, name: str, run: str | None = None) -> str | None:
+        """The version of ``name`` to show for ``run``: the one it wrote, else the newest before it from a complete run.
+
+        ``run=None`` is the newest version from a complete run (see the module). ``None`` when no such
+        version exists.
         """
         versions = self.versions(name)
+        statuses = self.statuses()
+        first = min(statuses) if statuses else None
+
+        def complete(v: str) -> bool:
+            return first is None or statuses.get(v) == "completed" or (v not in statuses and v < first)
+
         if run is None:
-            return versions[0] if versions else None
-        return next((v for v in versions if v <= run), None)
+            return next((v for v in versions if complete(v)), None)
+        return next((v for v in versions if v == run or (v < run and complete(v))), None)
 
     # ------------------------------------------------------------------ loading --
 

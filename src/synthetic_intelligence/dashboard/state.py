@@ -113,6 +113,11 @@ def source_caption(*loaded: Loaded | None) -> None:
         st.caption("Read through the catalog: " + "; ".join(bits) + ".")
 
 
+def _labelled(o: ProjectOutputs, run: str) -> str:
+    status = o.run_status(run)
+    return run_label(run) + ("" if status == "completed" else f" ({status})")
+
+
 def run_picker(o: ProjectOutputs) -> Any:
     """The sidebar's run selector; its value lives in ``st.session_state["run"]`` and the URL's ``?run=``."""
     all_runs = runs(o)
@@ -122,9 +127,10 @@ def run_picker(o: ProjectOutputs) -> Any:
         st.session_state[RUN_KEY] = wanted if wanted in options else NEWEST
     st.sidebar.selectbox(
         "Run", options, key=RUN_KEY,
-        format_func=lambda v: "newest outputs" if v == NEWEST else run_label(v),
+        format_func=lambda v: "newest complete run" if v == NEWEST else _labelled(o, v),
         help="A run is one `kedro run`: every versioned output it wrote carries its timestamp. "
-             "Datasets a run did not write are shown from the newest earlier run.",
+             "Datasets a run did not write are shown from the newest earlier complete run; a run that "
+             "failed, was killed or is still running is shown only when picked here.",
     )
     if st.session_state[RUN_KEY] == NEWEST:
         st.query_params.pop(RUN_KEY, None)

@@ -4,8 +4,11 @@ An H2O model is saved as a MOJO (``model.zip``) with the ``h2o-genmodel.jar``
 that scores it (portable: no cluster needed), plus the binary model
 (``model.bin``, reloads into a running cluster with the full API).  A
 scikit-learn model (the learner or oracle switched by parameter) is saved with
-joblib (``model.joblib``).  ``meta.json`` says which.  A save is atomic: the
-version folder appears complete, or not at all.
+joblib (``model.joblib``).  ``meta.json`` says which, and for an H2O model the
+feature columns it was given (``features_given``: H2O keeps only those that vary in
+its training frame; the compatibility checks compare the given ones, see
+:func:`~synthetic_intelligence.core.h2o_utils.record_features_given`).  A save is
+atomic: the version folder appears complete, or not at all.
 
 Loading (``load_args``):
 
@@ -40,7 +43,7 @@ from typing import Any
 import joblib
 from kedro.io import AbstractVersionedDataset, DatasetError, Version
 
-from synthetic_intelligence.core.h2o_utils import is_h2o_model
+from synthetic_intelligence.core.h2o_utils import features_given, is_h2o_model, record_features_given
 from synthetic_intelligence.datasets._atomic import atomic_save
 
 _META = "meta.json"
@@ -85,6 +88,9 @@ class H2OModelDataset(AbstractVersionedDataset[Any, Any]):
             target.mkdir()
             if is_h2o_model(data):
                 meta = _save_h2o(data, target, binary=self._save_binary, mojo=self._save_mojo, jar=self._save_jar)
+                given = features_given(data)  # H2O keeps only the columns that vary: record those it was given
+                if given is not None:
+                    meta["features_given"] = given
             else:
                 joblib.dump(data, target / "model.joblib")
                 meta = {"kind": "sklearn", "class": f"{type(data).__module__}.{type(data).__name__}",
@@ -106,16 +112,16 @@ class H2OModelDataset(AbstractVersionedDataset[Any, Any]):
             from synthetic_intelligence.core.mojo import MojoOracle
 
             jar = source / files["genmodel_jar"] if "genmodel_jar" in files else None
-            return MojoOracle(source / files["mojo"], genmodel_jar=jar, **self._mojo_args)
+            return _given(MojoOracle(source / files["mojo"], genmodel_jar=jar, **self._mojo_args), meta)
         import h2o
 
         if "binary" in files:
             try:
-                return h2o.load_model(str(source / files["binary"]))
+                return _given(h2o.load_model(str(source / files["binary"])), meta)
             except Exception:
                 if "mojo" not in files:
                     raise
-        return h2o.import_mojo(str(source / files["mojo"]))
+        return _given(h2o.import_mojo(str(source / files["mojo"])), meta)
 
     def _exists(self) -> bool:
         try:
@@ -123,6 +129,13 @@ class H2OModelDataset(AbstractVersionedDataset[Any, Any]):
         except DatasetError:
             return False
         return (Path(path.as_posix()) / _META).exists()
+
+
+def _given(model, meta: dict):
+    """``model`` with the feature columns it was given (``meta.json``), where they were recorded."""
+    if meta.get("features_given") is not None:
+        record_features_given(model, meta["features_given"])
+    return model
 
 
 def _save_h2o(model, target: Path, *, binary: bool, mojo: bool, jar: bool) -> dict:

@@ -3,7 +3,8 @@
 - :func:`cd_diagram`: the critical-difference diagram per learner (scikit-posthocs), mean ranks
   with the Nemenyi critical difference; lanes joined by a bar are not significantly different;
 - :func:`rank_plot`: mean rank per lane, one marker per learner, with the critical difference;
-- :func:`summary_markdown`: ranks, Friedman p, wins / ties / losses and where model-driven loses.
+- :func:`summary_markdown`: ranks, Friedman p, wins / ties / losses and where model-driven loses;
+- :func:`diagnostic_plot`: where each lane's synthetic rows sit (the diagnostic table), one box per lane.
 """
 
 from __future__ import annotations
@@ -136,3 +137,46 @@ def summary_markdown(tables: pd.DataFrame, ranks: pd.DataFrame, friedman: pd.Dat
                     "verdict_vs_baseline", "diff_vs_smote", "verdict_vs_smote"]
             out.append(_md_table(losses[[c for c in cols if c in losses.columns]]))
     return "\n".join(out) + "\n"
+
+
+#: The panels of :func:`diagnostic_plot`: column of the diagnostic table, title, reference line (None: none).
+DIAGNOSTIC_PANELS = (
+    ("synthetic_per_minority", "synthetic rows per real minority row (amount)", None),
+    ("acceptance_rate", "acceptance rate (model-driven: accepted / proposed)", None),
+    ("d_minority_relative", "nearest real minority row, median distance\n(x real minority's own nearest-minority distance)",
+     1.0),
+    ("closer_to_majority_share", "share nearer a real majority row than a minority row\n"
+     "(line: the same for real minority rows, mean over tables)", "real_closer_to_majority_share"),
+    ("near_copy_share", "share of near-copies of a real row", None),
+    ("oracle_percentile_median", "oracle score: median percentile among real minority rows' scores\n(50: a typical real minority row)",
+     50.0),
+)
+
+
+def diagnostic_plot(table: pd.DataFrame) -> Figure:
+    """Where each lane's synthetic rows sit: one box per lane over the tables of the diagnostic table
+    (``benchmark_diagnostic_table``: the mean over repeats per table and lane), one panel per measure."""
+    fig = Figure(figsize=(17, 9), layout="constrained")
+    axes = fig.subplots(2, 3).ravel()
+    ok = table[table["n_repeats"] > 0] if "n_repeats" in table.columns else table
+    lanes = sorted(ok["lane"].unique()) if len(ok) else []
+    for ax, (column, title, reference) in zip(axes, DIAGNOSTIC_PANELS, strict=True):
+        data = [ok.loc[ok["lane"] == lane, column].dropna().to_numpy() for lane in lanes]
+        shown = [(lane, d) for lane, d in zip(lanes, data, strict=True) if len(d)]
+        if not shown:
+            _message(fig, ax, f"{column}: no values (no lane with synthetic rows, or not a gated lane)")
+            continue
+        ax.boxplot([d for _, d in shown], vert=False, widths=0.6)
+        ax.set_yticks(range(1, len(shown) + 1), [lane for lane, _ in shown], fontsize=8)
+        if isinstance(reference, str):
+            value = ok[reference].mean()
+            if np.isfinite(value):
+                ax.axvline(value, color="C3", linestyle="--", linewidth=1)
+        elif reference is not None:
+            ax.axvline(reference, color="C3", linestyle="--", linewidth=1)
+        ax.set_title(title, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    n_tables = ok["table"].nunique() if len(ok) else 0
+    fig.suptitle(f"Where the synthetic rows sit: one box per lane over {n_tables} tables (each the mean over "
+                 "repeats; distances in standardised feature units)", fontsize=11)
+    return fig

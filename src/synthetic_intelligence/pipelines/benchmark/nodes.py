@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from synthetic_intelligence.core import benchmark, benchmark_data, benchmark_stats
+from synthetic_intelligence.core import benchmark, benchmark_data, benchmark_diagnostics, benchmark_stats
 from synthetic_intelligence.core.benchmark import BenchmarkParams
 from synthetic_intelligence.reporting import benchmark as report
 
@@ -21,8 +21,10 @@ def load_tables(params: BenchmarkParams) -> tuple[dict[str, pd.DataFrame], pd.Da
     return benchmark_data.load_tables(list(params.tables), min_minority=params.min_minority_rows)
 
 
-def run_benchmark(tables: dict[str, pd.DataFrame], params: BenchmarkParams) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every lane x learner x repeat x table -> (results, the model-driven lanes' validation grids).
+def run_benchmark(tables: dict[str, pd.DataFrame],
+                  params: BenchmarkParams) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every lane x learner x repeat x table -> (results, the model-driven lanes' validation grids, the synthetic
+    lanes' diagnostics per split).
 
     ``params``: ``benchmark`` (:class:`BenchmarkParams`, validated by Kedro before the first node)."""
     return benchmark.run_benchmark(tables, BenchmarkParams.model_validate(params))
@@ -36,6 +38,12 @@ def summarise(results: pd.DataFrame, params: BenchmarkParams) -> tuple[pd.DataFr
                                     failed=summary.failed)
     return (out["per_table"], out["wins_ties_losses"], out["ranks"], out["friedman"], out["posthoc"],
             out["by_table_kind"])
+
+
+def diagnose(diagnostics: pd.DataFrame) -> tuple[pd.DataFrame, Figure]:
+    """The diagnostic table (per table and lane, the mean over repeats) and its figure."""
+    table = benchmark_diagnostics.per_table(diagnostics)
+    return table, report.diagnostic_plot(table)
 
 
 def build_report(tables: pd.DataFrame, per_table: pd.DataFrame, wtl: pd.DataFrame, ranks: pd.DataFrame,

@@ -75,6 +75,10 @@ def build_source(raw_table: pd.DataFrame | None, source: SourceParams,
     old, n_dup = isolation.drop_duplicate_rows(old)
     if n_dup:
         logger.warning("Dropped %d duplicate row(s) from the training world", n_dup)
+    new, n_seen = isolation.drop_rows_seen_in(new, old)
+    if n_seen:
+        logger.warning("Dropped %d new-world row(s) that repeat a training-world row (not new: a holdout must not "
+                       "hold training rows)", n_seen)
     logger.info("New world (%s): %s", spec.kind, {k: v for k, v in info.items() if k != "clusters"})
     return old, new, {**info, _COLUMNS: facts}
 
