@@ -34,9 +34,10 @@ class _Kept(MemoryDataset):
 
 @pytest.fixture(scope="module")
 def quick() -> dict:
-    """The quick environment's subset cut to the test size: 2 tables, 2 repeats, 1 learner."""
+    """The quick environment's subset cut to the test size: 2 tables (a numeric one and the mixed-type one),
+    2 repeats, 1 learner."""
     params = _params("quick")
-    return {**params, "tables": params["tables"][:2]}
+    return {**params, "tables": [params["tables"][0], params["tables"][-1]]}
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +98,19 @@ def test_sliced_run_of_the_quick_subset(outputs, quick):
     lanes = _lanes(quick)
     assert len(results) == 2 * 2 * len(lanes)  # tables x repeats x lanes x one learner
     assert set(results["table"]) == set(quick["tables"])
-    for column in ("sampler", "sampler_params", "seed", "synthetic_share", "n_rows", "minority_share", "status"):
+    for column in ("sampler", "sampler_params", "seed", "n_rows", "minority_share", "status"):
         assert results[column].notna().all(), column
-    assert (results["status"] == "ok").all(), results.loc[results["status"] != "ok", ["table", "lane", "error"]]
+    assert results.loc[results["status"] == "ok", "synthetic_share"].notna().all()  # NaN where a lane failed
+    # the only failures: samplers that take numeric features only, on the mixed-type table, saying so
+    failed = results[results["status"] != "ok"]
+    assert (failed["feature_types"] == "mixed types").all(), failed[["table", "lane", "error"]]
+    assert failed["error"].str.contains("takes numeric features").all(), failed[["table", "lane", "error"]]
+    mixed = results[results["feature_types"] == "mixed types"]
+    assert set(mixed.loc[mixed["lane"] == "smote", "sampler"]) == {"SMOTENC"}
+    assert (mixed.loc[mixed["lane"].str.startswith("model_driven"), "status"] == "ok").all()
     tables = outputs["benchmark_tables"]
     assert list(tables["table"]) == quick["tables"] and tables["minority_share"].between(0, 0.2).all()
+    assert set(tables["feature_types"]) == {"numeric", "mixed types"}
     assert not outputs["benchmark_tuning"].empty
 
 
@@ -117,6 +126,8 @@ def test_sliced_run_summary_tables(outputs, quick):
     assert (wtl[["wins", "ties", "losses"]].sum(axis=1) == 2).all()
     per_table = outputs["benchmark_per_table"]
     assert len(per_table) == 2 * len(lanes)
+    kinds = outputs["benchmark_by_table_kind"]
+    assert set(kinds.loc[kinds["band_of"] == "feature_types", "band"]) == {"numeric", "mixed types"}
 
 
 def test_sliced_run_report(outputs):
@@ -130,11 +141,17 @@ def test_sliced_run_diagnostics(outputs, quick):
     params = bm.BenchmarkParams.model_validate(quick)
     synthetic = sorted(lane.name for lane in params.lanes() if lane.synthetic)
     per_split = outputs["benchmark_diagnostics"]
-    assert len(per_split) == 2 * 2 * len(synthetic) and (per_split["status"] == "ok").all()
+    assert len(per_split) == 2 * 2 * len(synthetic)
+    # failed: only the samplers that take numeric features only, on the mixed-type table
+    failed = per_split[per_split["status"] != "ok"]
+    assert set(failed["table"]) <= {"mixed_abalone9_18"}
+    assert set(failed["lane"]) <= {"borderline_smote", "adasyn", "prowsyn", "polynom_fit_smote_star"}
     table = outputs["benchmark_diagnostic_table"]
     assert len(table) == 2 * len(synthetic) and sorted(table["lane"].unique()) == synthetic
-    assert (table["n_repeats"] == 2).all()
-    variant = table[table["lane"] == "prowsyn"]  # the smote-variants lane of the quick benchmark
+    numeric = table[table["table"] != "mixed_abalone9_18"]
+    assert (numeric["n_repeats"] == 2).all()
+    assert table.loc[table["n_repeats"] < 2, "lane"].isin(set(failed["lane"])).all()
+    variant = table[(table["lane"] == "prowsyn") & (table["table"] != "mixed_abalone9_18")]  # numeric tables
     assert (variant["sampler"] == "smote_variants.ProWSyn").all() and (variant["n_synthetic"] > 0).all()
     assert table.loc[table["lane"] == "random_oversampler", "near_copy_share"].eq(1.0).all()
     assert isinstance(outputs["benchmark_diagnostic_plot"], Figure)

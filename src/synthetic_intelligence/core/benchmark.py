@@ -47,6 +47,7 @@ from threadpoolctl import threadpool_limits
 from synthetic_intelligence.core import benchmark_diagnostics, experiment, learners
 from synthetic_intelligence.core.benchmark_data import describe
 from synthetic_intelligence.core.experiment import FAILED, OK, Lane
+from synthetic_intelligence.core.features import NUMERIC, feature_kinds
 from synthetic_intelligence.core.generation import GenerationParams
 from synthetic_intelligence.core.learners import LearnerConfig
 from synthetic_intelligence.core.resample import is_failed
@@ -242,13 +243,14 @@ def _json(obj) -> str:
 
 
 def _parts(table: pd.DataFrame, params: BenchmarkParams, seed: int) -> tuple[pd.DataFrame, ...]:
-    """``(train, validation, test)`` of one split: stratified, features standardised on train ∪ validation."""
+    """``(train, validation, test)`` of one split: stratified, numeric features standardised on train ∪ validation
+    (categorical and boolean columns of a mixed-type table are kept as they are; NaN stays NaN)."""
     rest, test = train_test_split(table, test_size=params.test_size, stratify=table[TARGET], random_state=seed)
     train, validation = train_test_split(rest, test_size=params.validation_size, stratify=rest[TARGET],
                                          random_state=seed)
     parts = [part.reset_index(drop=True) for part in (train, validation, test)]
-    if params.standardize:
-        features = [c for c in table.columns if c != TARGET]
+    features = [c for c, kind in feature_kinds(table.drop(columns=[TARGET])).items() if kind == NUMERIC]
+    if params.standardize and features:
         scaler = StandardScaler().fit(rest[features])
         for part in parts:
             part[features] = scaler.transform(part[features])

@@ -20,6 +20,8 @@ from synthetic_intelligence.core.schema import BASELINE
 from synthetic_intelligence.core.scorecard import t_interval
 
 FAILED_POLICIES = ("baseline", "drop")
+#: ``feature_types`` of a table whose results lack the column (a run before the mixed-type tables).
+NUMERIC_TABLE = "numeric"
 KEYS = ["table", "learner", "lane"]
 TABLE_INFO = ["n_rows", "n_features", "n_minority", "minority_share"]
 #: Bands of the "kind of table" breakdown: minority share and rows.
@@ -73,6 +75,7 @@ def per_table(scored: pd.DataFrame, references=(BASELINE, "smote"), alpha: float
         mean, low, high = _interval(g["score"].to_numpy(float), alpha)
         errors = sorted({e for e in g.loc[g["status"] != "ok", "error"].astype(str) if e})
         row = {"table": table, "learner": learner, "lane": lane, **g.iloc[0][TABLE_INFO].to_dict(),
+               "feature_types": g.iloc[0]["feature_types"] if "feature_types" in g.columns else NUMERIC_TABLE,
                "n_repeats": len(g), "n_failed": int((g["status"] != "ok").sum()),
                "error": errors[0] if errors else "", "auprc_mean": mean, "auprc_ci_low": low, "auprc_ci_high": high,
                "auprc_sd": float(g["score"].std(ddof=1)) if g["score"].notna().sum() > 1 else np.nan}
@@ -161,12 +164,15 @@ def rank_tests(scored: pd.DataFrame, alpha: float = 0.05) -> tuple[pd.DataFrame,
 
 
 def by_table_kind(table_stats: pd.DataFrame, references=(BASELINE, "smote")) -> pd.DataFrame:
-    """Wins / ties / losses and mean difference per band of minority share and of table size."""
+    """Wins / ties / losses and mean difference per band of minority share, of table size and per kind of
+    features (``feature_types``: numeric tables or mixed types, categorical / boolean / missing values)."""
     df = table_stats.copy()
     df["minority_band"] = pd.cut(df["minority_share"], MINORITY_BANDS, labels=MINORITY_LABELS, right=True)
     df["rows_band"] = pd.cut(df["n_rows"], ROW_BANDS, labels=ROW_LABELS, right=False)
+    if "feature_types" not in df:  # results of a run before the mixed-type tables: every table numeric
+        df["feature_types"] = NUMERIC_TABLE
     rows = []
-    for by in ("minority_band", "rows_band"):
+    for by in ("minority_band", "rows_band", "feature_types"):
         for (learner, lane, band), g in df.groupby(["learner", "lane", by], sort=True, observed=True):
             for ref in references:
                 if lane == ref:

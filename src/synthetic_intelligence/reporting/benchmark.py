@@ -90,7 +90,10 @@ def summary_markdown(tables: pd.DataFrame, ranks: pd.DataFrame, friedman: pd.Dat
     out.append(f"{len(tables)} public tables ({int(tables['n_rows'].min())} to {int(tables['n_rows'].max())} rows, "
                f"minority {tables['minority_share'].min():.2%} to {tables['minority_share'].max():.2%}), "
                f"{repeats} repeated stratified splits each; AUPRC on each split's test part. "
-               f"Failed cells: {'scored as the baseline (fallback)' if failed == 'baseline' else 'dropped'}.")
+               + (f"{int((tables['feature_types'] != 'numeric').sum())} of them with mixed types (categorical, "
+                  "boolean or missing values, as they are: SMOTENC / SMOTEN in the SMOTE lanes). "
+                  if "feature_types" in tables else "")
+               + f"Failed cells: {'scored as the baseline (fallback)' if failed == 'baseline' else 'dropped'}.")
     out += ["", "## Mean ranks (1 = best) and Friedman test", ""]
     pivot = ranks.pivot(index="lane", columns="learner", values="mean_rank")
     pivot = pivot.loc[pivot.mean(axis=1).sort_values().index].reset_index()
@@ -116,7 +119,8 @@ def summary_markdown(tables: pd.DataFrame, ranks: pd.DataFrame, friedman: pd.Dat
         out.append(_md_table(view))
     md = by_kind[by_kind["lane"].str.startswith(MODEL_DRIVEN_PREFIX)]
     out += ["", "## Model-driven lanes by kind of table", "",
-            "Wins / ties / losses and mean AUPRC difference per band of minority share and of table size.", ""]
+            "Wins / ties / losses and mean AUPRC difference per band of minority share, of table size and of "
+            "feature types (numeric tables or mixed types).", ""]
     if md.empty:
         out.append("No model-driven lane in this run.")
     else:
@@ -129,7 +133,7 @@ def summary_markdown(tables: pd.DataFrame, ranks: pd.DataFrame, friedman: pd.Dat
         if losses.empty:
             out.append("None.")
         else:
-            cols = ["table", "n_rows", "n_features", "minority_share", "learner", "lane", "diff_vs_baseline",
+            cols = ["table", "n_rows", "n_features", "feature_types", "minority_share", "learner", "lane", "diff_vs_baseline",
                     "verdict_vs_baseline", "diff_vs_smote", "verdict_vs_smote"]
             out.append(_md_table(losses[[c for c in cols if c in losses.columns]]))
     return "\n".join(out) + "\n"
