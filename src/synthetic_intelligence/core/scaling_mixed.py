@@ -40,6 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from synthetic_intelligence.core.scaling import _kill_tree, _tree_rss  # one way to watch and stop a child's tree
+
 __all__ = ["METHODS", "make_mixed_world", "measure", "run_method", "speedups", "to_markdown"]
 
 METHODS = ("smotenc", "numpy")
@@ -134,36 +136,6 @@ def _child(conn, spec: dict) -> None:
                   "traceback": traceback.format_exc()[-4000:]}
     conn.send(result)
     conn.close()
-
-
-def _tree_rss(root) -> int:
-    import psutil
-
-    try:
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    total = 0
-    for proc in procs:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
-def _kill_tree(root) -> None:
-    import psutil
-
-    try:
-        procs = [*root.children(recursive=True), root]
-    except psutil.Error:
-        return
-    for proc in procs:
-        try:
-            proc.kill()
-        except psutil.Error:
-            pass
 
 
 def run_method(spec: dict, *, budget_s: float) -> dict:
