@@ -63,7 +63,7 @@ def test_speedups_are_a_lower_bound_where_smotenc_went_over_budget():
     assert not ratios.loc[1000, "smotenc_over_budget"]
     assert ratios.loc[9000, "smotenc_over_budget"] and ratios.loc[9000, "speedup_sample"] == pytest.approx(20.0)
     md = sm.to_markdown(results.assign(seconds_oracle=np.nan), sm.speedups(results),
-                        {"platform": "p", "cpus": 2, "memory_gib": 8, "load_average_1_5_15": [1, 1, 1]})
+                        {"cpu_model": "p", "logical_cores": 2, "memory_gib": 8, "blas": "openblas", "load_average": [1, 1, 1]})
     assert "over budget (60 s)" in md and ">= 20.0x" in md and "load average" in md
 
 

@@ -200,16 +200,20 @@ def _cpu_model() -> str:
 
 
 # -- one measurement in a child process ---------------------------------------------------------------------------
-def run_measurement(spec: dict, *, timeout_s: float) -> dict:
-    """Run ``spec`` in a fresh child process; add ``peak_rss_bytes`` (child + descendants) and ``status``.
+def run_measurement(spec: dict, *, timeout_s: float, child=None, timeout_status: str = "timeout",
+                    timeout_error: str | None = None) -> dict:
+    """Run ``spec`` in a fresh child process; add ``peak_rss_bytes`` (child + descendants), ``status`` and
+    ``seconds_elapsed`` (as seen from here, the child's start included).
 
-    ``status``: ``ok``, ``timeout`` (killed after ``timeout_s``) or ``error`` (``error`` holds the message).
+    ``status``: ``ok``, ``timeout_status`` (killed after ``timeout_s``; ``error`` says so, or ``timeout_error``)
+    or ``error`` (``error`` holds the message). ``child(conn, spec)``, an importable function that sends one
+    result dict on ``conn``, is this module's measurement unless given.
     """
     import psutil
 
     ctx = multiprocessing.get_context("spawn")
     parent_end, child_end = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(child_end, spec), daemon=False)
+    process = ctx.Process(target=child or _child, args=(child_end, spec), daemon=False)
     process.start()
     child_end.close()
     root = psutil.Process(process.pid)
@@ -226,15 +230,15 @@ def run_measurement(spec: dict, *, timeout_s: float) -> dict:
             break
         if time.monotonic() - started > timeout_s:
             _kill_tree(root)
-            result = {"status": "timeout", "error": f"killed after {timeout_s:.0f} s"}
+            result = {"status": timeout_status, "error": timeout_error or f"killed after {timeout_s:.0f} s"}
             break
     process.join(timeout=60)
     if process.is_alive():
         _kill_tree(root)
         process.join()
     if result is None:
-        result = {"status": "error", "error": f"child exited with code {process.exitcode}"}
-    result["peak_rss_bytes"] = int(peak)
+        result = {"status": "error", "error": f"child exited with code {process.exitcode} (killed for memory?)"}
+    result.update(peak_rss_bytes=int(peak), seconds_elapsed=time.monotonic() - started)
     return result
 
 

@@ -29,9 +29,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import multiprocessing
 import os
-import platform
 import sys
 import time
 import traceback
@@ -40,12 +38,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthetic_intelligence.core.scaling import _kill_tree, _tree_rss  # one way to watch and stop a child's tree
+from synthetic_intelligence.core.scaling import (  # one way to run a child, one machine record
+    machine_info,
+    run_measurement,
+)
 
 __all__ = ["METHODS", "make_mixed_world", "measure", "run_method", "speedups", "to_markdown"]
 
 METHODS = ("smotenc", "numpy")
-_POLL_S = 0.1
 _GIB = 1024**3
 
 
@@ -144,52 +144,13 @@ def run_method(spec: dict, *, budget_s: float) -> dict:
     Adds ``status`` (``ok``, ``over budget``, ``error``), ``peak_rss_bytes`` (the child and its descendants,
     sampled every 0.1 s), ``seconds_elapsed`` (as seen from here, the child's start and load included).
     """
-    import psutil
-
     if spec.get("method") not in METHODS:
         raise ValueError(f"scaling_mixed: unknown method {spec.get('method')!r}; one of {METHODS}")
     child = importlib.import_module("synthetic_intelligence.core.scaling_mixed")._child  # importable under spawn, also from __main__
-    ctx = multiprocessing.get_context("spawn")
-    parent_end, child_end = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=child, args=(child_end, spec), daemon=False)
-    started = time.monotonic()
-    process.start()
-    child_end.close()
-    root = psutil.Process(process.pid)
-    peak, result = 0, None
-    while True:
-        peak = max(peak, _tree_rss(root))
-        if parent_end.poll(_POLL_S):
-            try:
-                result = parent_end.recv()
-            except EOFError:
-                result = None
-            break
-        if not process.is_alive():
-            break
-        if time.monotonic() - started > budget_s:
-            _kill_tree(root)
-            result = {"status": "over budget", "error": f"killed after its budget of {budget_s:.0f} s"}
-            break
-    process.join(timeout=60)
-    if process.is_alive():
-        _kill_tree(root)
-        process.join()
-    if result is None:
-        result = {"status": "error", "error": f"child exited with code {process.exitcode} (killed for memory?)"}
-    result.update(method=spec["method"], n_rows=spec["n_rows"], peak_rss_bytes=int(peak),
-                  seconds_elapsed=time.monotonic() - started, budget_s=budget_s)
+    result = run_measurement(spec, timeout_s=budget_s, child=child, timeout_status="over budget",
+                             timeout_error=f"killed after its budget of {budget_s:.0f} s")
+    result.update(method=spec["method"], n_rows=spec["n_rows"], budget_s=budget_s)
     return result
-
-
-def machine() -> dict:
-    """What the figures were measured on: CPUs, memory, load average before the run."""
-    import psutil
-
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (np.nan,) * 3
-    return {"platform": platform.platform(), "cpus": os.cpu_count(),
-            "memory_gib": round(psutil.virtual_memory().total / _GIB, 1),
-            "load_average_1_5_15": [round(v, 2) for v in load]}
 
 
 def measure(folder: str | Path, sizes: list[int], *, n_numeric: int = 30, n_categorical: int = 10,
@@ -256,9 +217,9 @@ def speedups(results: pd.DataFrame) -> pd.DataFrame:
 def to_markdown(results: pd.DataFrame, ratios: pd.DataFrame, info: dict) -> str:
     """The measurement as markdown: the machine, one row per size x method, the speed-ups."""
     lines = ["# Mixed-type scaling: model-driven numpy vs SMOTENC", "",
-             f"Machine: {info['platform']}, {info['cpus']} CPUs, {info['memory_gib']} GiB; load average "
-             f"(1, 5, 15 min) before the run {info['load_average_1_5_15']} (a shared machine: figures are "
-             "upper bounds on an idle one's).", "",
+             f"Machine: {info.get('cpu_model')}, {info.get('logical_cores')} CPUs, {info.get('memory_gib')} GiB, "
+             f"BLAS {info.get('blas')}; load average (1, 5, 15 min) before the run {info.get('load_average')} "
+             "(on a shared machine figures are upper bounds on an idle one's).", "",
              "| rows | method | status | oracle s | sample s | total s | peak GiB | synthetic rows | load before |",
              "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
     for _, r in results.iterrows():
@@ -290,13 +251,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the world, results.csv, results.json and summary.md")
     args = parser.parse_args(argv)
     out = Path(args.out)
-    info = machine()
+    info = machine_info()
     results = measure(out, args.sizes, n_numeric=args.numeric, n_categorical=args.categorical,
                       budget_s=args.budget, seed=args.seed)
     ratios = speedups(results)
     results.to_csv(out / "results.csv", index=False)
-    (out / "results.json").write_text(json.dumps({"machine": info, "load_average_after": machine()[
-        "load_average_1_5_15"], "results": results.to_dict("records"), "speedups": ratios.to_dict("records")},
+    (out / "results.json").write_text(json.dumps({"machine": info, "load_average_after": machine_info()[
+        "load_average"], "results": results.to_dict("records"), "speedups": ratios.to_dict("records")},
         indent=2, default=str))
     md = to_markdown(results, ratios, info)
     (out / "summary.md").write_text(md)
