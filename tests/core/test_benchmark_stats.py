@@ -92,6 +92,29 @@ def test_by_table_kind_bands():
     assert md[md["band_of"] == "rows_band"]["n_tables"].sum() == 6
 
 
+def test_by_table_kind_ranks_each_band_with_friedman_and_nemenyi():
+    scored = bs.effective_scores(_results())
+    kinds = bs.by_table_kind(bs.per_table(scored))
+    # every table is numeric: that band's test is the whole benchmark's (ranks 1..4, Nemenyi as in rank_tests)
+    whole = kinds[kinds["band_of"] == "feature_types"]
+    _, friedman, posthoc = bs.rank_tests(scored)
+    row = whole[(whole["lane"] == "baseline") & (whole["reference"] == "smote")].iloc[0]
+    assert (row["lane_mean_rank"], row["reference_mean_rank"], row["n_tables_ranked"]) == (4.0, 2.0, 6)
+    assert row["friedman_p"] == pytest.approx(friedman.iloc[0]["p_value"])
+    pair = posthoc[(posthoc["lane_a"] == "baseline") & (posthoc["lane_b"] == "smote")].iloc[0]
+    assert row["nemenyi_p"] == pytest.approx(pair["p_value"])
+    # rank difference 2 > Nemenyi CD 1.91 (k = 4, N = 6): baseline is significantly worse than smote ...
+    assert bool(row["significantly_worse"]) and row["nemenyi_p"] < 0.05
+    # ... model_driven_x (rank 1) never is, and a band of one table has no test
+    md = kinds[kinds["lane"] == "model_driven_x"]
+    assert not md["significantly_worse"].any()
+    single = kinds[(kinds["band_of"] == "rows_band") & (kinds["band"] == "rows < 1,000")]
+    assert single["friedman_p"].isna().all() and (single["n_tables_ranked"] == 1).all()
+    # bands keep their natural order
+    assert list(dict.fromkeys(kinds.loc[kinds["band_of"] == "rows_band", "band"])) == [
+        "rows < 1,000", "1,000-3,000", "3,000-10,000"]
+
+
 def test_bad_inputs_are_named():
     with pytest.raises(ValueError, match="benchmark.summary.failed"):
         bs.summarise(_results(), failed="ignore")

@@ -128,6 +128,7 @@ def test_sliced_run_summary_tables(outputs, quick):
     assert len(per_table) == 2 * len(lanes)
     kinds = outputs["benchmark_by_table_kind"]
     assert set(kinds.loc[kinds["band_of"] == "feature_types", "band"]) == {"numeric", "mixed types"}
+    assert {"lane_mean_rank", "reference_mean_rank", "friedman_p", "nemenyi_p", "significantly_worse"} <= set(kinds)
 
 
 def test_sliced_run_report(outputs):
@@ -135,6 +136,7 @@ def test_sliced_run_report(outputs):
     assert isinstance(outputs["benchmark_rank_plot"], Figure)
     md = outputs["benchmark_summary_md"]
     assert "Friedman chi2" in md and "Wins / ties / losses" in md and "model_driven_interpolate" in md
+    assert "Significantly worse than a reference in a band" in md
 
 
 def test_sliced_run_diagnostics(outputs, quick):

@@ -29,6 +29,8 @@ MINORITY_BANDS = (0.0, 0.02, 0.05, 0.10, 0.20, 1.0)
 MINORITY_LABELS = ("minority <= 2%", "2-5%", "5-10%", "10-20%", "> 20%")
 ROW_BANDS = (0, 1000, 3000, 10000, np.inf)
 ROW_LABELS = ("rows < 1,000", "1,000-3,000", "3,000-10,000", ">= 10,000")
+#: The breakdowns of the "kind of table" output, in order.
+KIND_BANDS = ("minority_band", "rows_band", "feature_types")
 
 
 def _check(results: pd.DataFrame, failed: str) -> None:
@@ -163,25 +165,62 @@ def rank_tests(scored: pd.DataFrame, alpha: float = 0.05) -> tuple[pd.DataFrame,
     return pd.DataFrame(rank_rows), pd.DataFrame(friedman_rows), posthoc
 
 
-def by_table_kind(table_stats: pd.DataFrame, references=(BASELINE, "smote")) -> pd.DataFrame:
-    """Wins / ties / losses and mean difference per band of minority share, of table size and per kind of
-    features (``feature_types``: numeric tables or mixed types, categorical / boolean / missing values)."""
+def _band_rank_tests(table_stats: pd.DataFrame, alpha: float) -> dict:
+    """Per learner x band: mean rank of every lane, Friedman p and Nemenyi p-values on that band's tables.
+
+    The matrix is the band's tables x lanes of mean AUPRC over repeats (tables with a missing lane
+    dropped), exactly as :func:`rank_tests` does for all tables."""
+    out = {}
+    for (learner, by, band), g in table_stats.groupby(["learner", "band_of", "band"], sort=True, observed=True):
+        matrix = g.pivot_table(index="table", columns="lane", values="auprc_mean").dropna(axis=0, how="any")
+        n_tables, n_lanes = matrix.shape
+        ranks = mean_ranks(matrix) if n_tables else pd.Series(np.nan, index=matrix.columns)
+        friedman_p, pvals = np.nan, None
+        if n_tables >= 2 and n_lanes >= 3:
+            friedman_p = float(stats.friedmanchisquare(*[matrix[c].to_numpy() for c in matrix.columns]).pvalue)
+            import scikit_posthocs  # imports matplotlib: loaded only where the post-hoc test runs
+
+            pvals = scikit_posthocs.posthoc_nemenyi_friedman(matrix.reset_index(drop=True))
+        out[(learner, by, band)] = (ranks, friedman_p, pvals, n_tables)
+    return out
+
+
+def by_table_kind(table_stats: pd.DataFrame, references=(BASELINE, "smote"), alpha: float = 0.05) -> pd.DataFrame:
+    """Per band of minority share, of table size and per kind of features (``feature_types``: numeric
+    tables or mixed types, categorical / boolean / missing values): wins / ties / losses and mean
+    difference against each reference, and the band's own rank test: the lane's and the reference's
+    mean rank among all lanes on the band's tables, the band's Friedman p-value and the Nemenyi
+    p-value of the pair (``significantly_worse``: the lane ranks below the reference and Nemenyi's
+    p < ``alpha``)."""
     df = table_stats.copy()
     df["minority_band"] = pd.cut(df["minority_share"], MINORITY_BANDS, labels=MINORITY_LABELS, right=True)
     df["rows_band"] = pd.cut(df["n_rows"], ROW_BANDS, labels=ROW_LABELS, right=False)
     if "feature_types" not in df:  # results of a run before the mixed-type tables: every table numeric
         df["feature_types"] = NUMERIC_TABLE
+    long = pd.concat([df.assign(band_of=by, band=df[by].astype(str)) for by in KIND_BANDS], ignore_index=True)
+    long = long[long["band"] != "nan"]
+    position = {label: i for i, label in enumerate((*MINORITY_LABELS, *ROW_LABELS))}
+    long = long.assign(_band=long["band"].map(position).fillna(len(position)),
+                       _of=long["band_of"].map({by: i for i, by in enumerate(KIND_BANDS)}))
+    long = long.sort_values(["_of", "_band", "band", "learner", "lane"], kind="stable")
+    tests = _band_rank_tests(long, alpha)
     rows = []
-    for by in ("minority_band", "rows_band", "feature_types"):
-        for (learner, lane, band), g in df.groupby(["learner", "lane", by], sort=True, observed=True):
-            for ref in references:
-                if lane == ref:
-                    continue
-                verdict = g[f"verdict_vs_{ref}"]
-                rows.append({"learner": learner, "lane": lane, "reference": ref, "band_of": by, "band": band,
-                             "n_tables": len(g), "wins": int((verdict == "win").sum()),
-                             "ties": int((verdict == "tie").sum()), "losses": int((verdict == "loss").sum()),
-                             "mean_diff": float(g[f"diff_vs_{ref}"].mean())})
+    for (learner, lane, by, band), g in long.groupby(["learner", "lane", "band_of", "band"], sort=False):
+        ranks, friedman_p, pvals, n_ranked = tests[(learner, by, band)]
+        for ref in references:
+            if lane == ref:
+                continue
+            verdict = g[f"verdict_vs_{ref}"]
+            lane_rank, ref_rank = float(ranks.get(lane, np.nan)), float(ranks.get(ref, np.nan))
+            nemenyi_p = (float(pvals.loc[lane, ref]) if pvals is not None and lane in pvals.index
+                         and ref in pvals.columns else np.nan)
+            rows.append({"learner": learner, "lane": lane, "reference": ref, "band_of": by, "band": band,
+                         "n_tables": len(g), "wins": int((verdict == "win").sum()),
+                         "ties": int((verdict == "tie").sum()), "losses": int((verdict == "loss").sum()),
+                         "mean_diff": float(g[f"diff_vs_{ref}"].mean()), "lane_mean_rank": lane_rank,
+                         "reference_mean_rank": ref_rank, "n_tables_ranked": n_ranked, "friedman_p": friedman_p,
+                         "nemenyi_p": nemenyi_p,
+                         "significantly_worse": bool(lane_rank > ref_rank and nemenyi_p < alpha)})
     return pd.DataFrame(rows)
 
 
@@ -197,4 +236,4 @@ def summarise(results: pd.DataFrame, *, references=(BASELINE, "smote"), alpha: f
     ranks, friedman, posthoc = rank_tests(scored, alpha)
     return {"per_table": table_stats, "wins_ties_losses": wins_ties_losses(table_stats, references),
             "ranks": ranks, "friedman": friedman, "posthoc": posthoc,
-            "by_table_kind": by_table_kind(table_stats, references)}
+            "by_table_kind": by_table_kind(table_stats, references, alpha)}

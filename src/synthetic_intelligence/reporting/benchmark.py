@@ -120,12 +120,19 @@ def summary_markdown(tables: pd.DataFrame, ranks: pd.DataFrame, friedman: pd.Dat
     md = by_kind[by_kind["lane"].str.startswith(MODEL_DRIVEN_PREFIX)]
     out += ["", "## Model-driven lanes by kind of table", "",
             "Wins / ties / losses and mean AUPRC difference per band of minority share, of table size and of "
-            "feature types (numeric tables or mixed types).", ""]
+            "feature types (numeric tables or mixed types); the band's own rank test: mean ranks of the lane and "
+            "the reference among all lanes on the band's tables and the Nemenyi p-value of the pair.", ""]
     if md.empty:
         out.append("No model-driven lane in this run.")
     else:
-        out.append(_md_table(md[["learner", "lane", "reference", "band_of", "band", "n_tables", "wins", "ties",
-                                 "losses", "mean_diff"]]))
+        cols = ["learner", "lane", "reference", "band_of", "band", "n_tables", "wins", "ties", "losses", "mean_diff",
+                "lane_mean_rank", "reference_mean_rank", "nemenyi_p"]
+        out.append(_md_table(md[[c for c in cols if c in md.columns]]))
+        worse = md[md["significantly_worse"]] if "significantly_worse" in md else md.iloc[:0]
+        out += ["", "Significantly worse than a reference in a band (Nemenyi, alpha as above): "
+                + ("none." if worse.empty else "; ".join(
+                    f"{r.lane} vs {r.reference} ({r.learner}, {r.band_of} {r.band}: ranks {r.lane_mean_rank:.2f} vs "
+                    f"{r.reference_mean_rank:.2f}, p = {r.nemenyi_p:.3g})" for r in worse.itertuples()) + ".")]
         losses = per_table[per_table["lane"].str.startswith(MODEL_DRIVEN_PREFIX)
                            & ((per_table.get("verdict_vs_baseline") == "loss")
                               | (per_table.get("verdict_vs_smote") == "loss"))]
