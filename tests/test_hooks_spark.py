@@ -4,8 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from synthetic_intelligence.core import lifecycle, spark_session
-from synthetic_intelligence.core.generation import GenerationParams
+from synthetic_intelligence.core.engines import lifecycle
+from synthetic_intelligence.core.engines import spark as spark_session
+from synthetic_intelligence.core.experiment.generation import GenerationParams
 from synthetic_intelligence.hooks import SparkHook
 
 

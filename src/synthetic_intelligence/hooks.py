@@ -13,7 +13,7 @@ Configuration comes from ``conf/<env>/h2o.yml``::
 The cluster is started only when the pipeline being run has a node tagged
 ``h2o`` (data_isolation alone never starts a JVM).  A local JVM ends with the run:
 at its end, on a node error (these hooks), on Ctrl-C, SIGTERM or SIGHUP and at
-interpreter exit (:mod:`synthetic_intelligence.core.lifecycle`).
+interpreter exit (:mod:`synthetic_intelligence.core.engines.lifecycle`).
 
 :class:`SparkHook` does the same for a Spark session (``conf/<env>/spark.yml``),
 started only before a node tagged ``spark`` that needs it.
@@ -30,8 +30,11 @@ import sys
 from kedro.framework.hooks import hook_impl
 from kedro.io import AbstractVersionedDataset, CachedDataset, Version
 
-from synthetic_intelligence.core import h2o_utils, learners, lifecycle, spark_session
+from synthetic_intelligence.core.engines import h2o as h2o_utils
+from synthetic_intelligence.core.engines import lifecycle
+from synthetic_intelligence.core.engines import spark as spark_session
 from synthetic_intelligence.core.errors import ConfigurationError, UserError
+from synthetic_intelligence.core.experiment import learners
 from synthetic_intelligence.core.params import setting
 from synthetic_intelligence.core.schema import H2O_TAG, RUN_MANIFEST, SPARK_TAG, VERSIONS
 
@@ -103,7 +106,7 @@ class SparkHook:
     kedro-datasets' Spark datasets share it), unless a ``params:*`` input of the node sets
     ``backend`` to something else (``generation.backend: numpy`` starts no JVM).  A session
     started here is stopped at the end of the run and on a node error (and, through
-    :mod:`synthetic_intelligence.core.lifecycle`, on SIGINT / SIGTERM / exit).
+    :mod:`synthetic_intelligence.core.engines.lifecycle`, on SIGINT / SIGTERM / exit).
     """
 
     def __init__(self) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthetic_intelligence.core import lifecycle
+from synthetic_intelligence.core.engines import lifecycle
 from tests.test_hooks_h2o import running
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,7 +147,7 @@ def test_kill_9_during_a_versioned_save_leaves_the_previous_version_latest(name,
 # -- engines outlive a run killed outright ---------------------------------------------------------------------------
 _OWNER = """
     import os, subprocess, sys, tempfile, time
-    from synthetic_intelligence.core import lifecycle
+    from synthetic_intelligence.core.engines import lifecycle
 
     folder = tempfile.mkdtemp(prefix="si-chaos-engine-")
     preexec = lifecycle.die_with_parent() if sys.argv[1] == "die_with_parent" else None
@@ -262,7 +262,7 @@ def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clea
 _SPARK_WRITE = """
     import json, sys, time
     from kedro.io import AbstractDataset
-    from synthetic_intelligence.core import spark_session
+    from synthetic_intelligence.core.engines import spark as spark_session
 
     config, old, new = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
     spark = spark_session.get_or_create({"spark.master": "local[2]", "spark.driver.memory": "512m",

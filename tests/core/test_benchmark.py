@@ -1,4 +1,4 @@
-"""core.benchmark and core.benchmark_data: typed parameters, one split as the project's experiment, failures
+"""core.benchmark.run and core.benchmark.tables: typed parameters, one split as the project's experiment, failures
 recorded, the provenance rule's counts."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import pytest
 from pydantic import ValidationError
 from sklearn.datasets import make_classification
 
-from synthetic_intelligence.core import benchmark as bm
-from synthetic_intelligence.core import benchmark_data as bd
-from synthetic_intelligence.core import experiment, learners, metrics, training_sets
+from synthetic_intelligence.core.benchmark import run as bm
+from synthetic_intelligence.core.benchmark import tables as bd
 from synthetic_intelligence.core.errors import ConfigurationError
-from synthetic_intelligence.core.resample import provenance
+from synthetic_intelligence.core.experiment import learners, metrics, training_sets
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment.resample import provenance
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
 
 LOGISTIC = {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression",
@@ -199,7 +200,7 @@ def test_diagnostics_can_be_switched_off_and_fit_their_own_oracle_without_model_
 
 
 def test_a_split_is_the_projects_experiment(one_split):
-    """The benchmark's cell is what the lane registry, the learner spec and core.metrics give on the same parts."""
+    """The benchmark's cell is what the lane registry, the learner spec and core.experiment.metrics give on the same parts."""
     params = _params()
     train, validation, test = bm._parts(_table(), params, seed=1)
     results = pd.DataFrame(one_split[0]).set_index("lane")
@@ -300,7 +301,7 @@ def test_a_bug_in_a_lane_is_not_swallowed(monkeypatch):
 
 def test_run_benchmark_logs_progress(caplog):
     tables = {"a": _table(seed=1), "b": _table(n=400, seed=2)}
-    with caplog.at_level("INFO", logger="synthetic_intelligence.core.benchmark"):
+    with caplog.at_level("INFO", logger="synthetic_intelligence.core.benchmark.run"):
         results, tuning, diagnostics = bm.run_benchmark(tables, _params(model_driven={**FAST["model_driven"],
                                                                          "strategies": ["interpolate"]}))
     assert len(results) == 2 * 2 * 5  # tables x repeats x lanes (one learner)

@@ -1,4 +1,4 @@
-"""core.benchmark_diagnostics: where a lane's synthetic rows sit, on rows placed by hand, and per table."""
+"""core.benchmark.diagnostics: where a lane's synthetic rows sit, on rows placed by hand, and per table."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from synthetic_intelligence.core import benchmark_diagnostics as bd
+from synthetic_intelligence.core.benchmark import diagnostics as bd
 from synthetic_intelligence.core.schema import FAILED, OK, PROVENANCE, TARGET
 
 

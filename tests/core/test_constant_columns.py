@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import h2o_utils, learners
+from synthetic_intelligence.core.engines import h2o as h2o_utils
 from synthetic_intelligence.core.errors import DataValidationError
+from synthetic_intelligence.core.experiment import learners
 from synthetic_intelligence.core.schema import TARGET
 
 

@@ -1,4 +1,4 @@
-"""The lane registry (core/experiment.py): kinds, lanes, one way to build a lane's training set, one split."""
+"""The lane registry (core/experiment/registry.py): kinds, lanes, one way to build a lane's training set, one split."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ import math
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import experiment, isolation, training_sets
 from synthetic_intelligence.core.errors import ConfigurationError
-from synthetic_intelligence.core.experiment import Lane
-from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment import training_sets
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.registry import Lane
+from synthetic_intelligence.core.isolation import split as isolation
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET, WEIGHT
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
-from synthetic_intelligence.core.synthetic import WorldSpec, make_world
+from synthetic_intelligence.core.worlds import WorldSpec, make_world
 
 HGB = LearnerConfig(engine="sklearn", estimator="sklearn.ensemble.HistGradientBoostingClassifier",
                     estimator_kwargs={"max_iter": 20, "random_state": 0})

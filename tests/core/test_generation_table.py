@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from synthetic_intelligence.core import generation, learners
+from synthetic_intelligence.core.experiment import generation, learners
 from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.core.sampling.accepted import STATS_COLUMNS, accepted_rows
 

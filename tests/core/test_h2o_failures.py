@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from synthetic_intelligence.core import h2o_utils, lifecycle
+from synthetic_intelligence.core.engines import h2o as h2o_utils
+from synthetic_intelligence.core.engines import lifecycle
 from synthetic_intelligence.core.errors import ClusterError
 
 

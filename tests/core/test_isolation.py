@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import isolation
-from synthetic_intelligence.core.isolation import DataValidationError
+from synthetic_intelligence.core.isolation import split as isolation
+from synthetic_intelligence.core.isolation.split import DataValidationError
 
 
 def table(n=200, n_pos=20, seed=0):

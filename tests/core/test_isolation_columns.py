@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from kedro_datasets.pandas import ParquetDataset
 
-from synthetic_intelligence.core import isolation, isolation_columns
-from synthetic_intelligence.core.isolation import DataValidationError
+from synthetic_intelligence.core.isolation import columns as isolation_columns
+from synthetic_intelligence.core.isolation import split as isolation
+from synthetic_intelligence.core.isolation.split import DataValidationError
 
 
 def raw(n=300, seed=0):
@@ -158,7 +159,7 @@ def test_row_hashes_see_missing_values_and_categories_by_value():
 
 def test_the_column_parameters_are_checked_before_the_run():
     from synthetic_intelligence.core.errors import ConfigurationError
-    from synthetic_intelligence.core.isolation_params import SourceParams, parse
+    from synthetic_intelligence.core.isolation.params import SourceParams, parse
 
     source = parse(SourceParams, {"kind": "table", "new_world": {"kind": "none"}, "high_cardinality": "drop",
                                   "dates": ["opened"]}, "data_isolation.source")

@@ -6,9 +6,9 @@ import inspect
 import pytest
 from pydantic import ValidationError
 
-from synthetic_intelligence.core import synthetic
+from synthetic_intelligence.core import worlds as synthetic
 from synthetic_intelligence.core.errors import ConfigurationError
-from synthetic_intelligence.core.isolation_params import (
+from synthetic_intelligence.core.isolation.params import (
     ClusterWorld,
     CutWorld,
     DriftParams,

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import h2o_utils, learners
+from synthetic_intelligence.core.engines import h2o as h2o_utils
 from synthetic_intelligence.core.errors import ConfigurationError
+from synthetic_intelligence.core.experiment import learners
 from synthetic_intelligence.sampling import OracleRejectionSampler
 
 

@@ -8,8 +8,9 @@ from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from synthetic_intelligence.core import h2o_utils, learners
-from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.engines import h2o as h2o_utils
+from synthetic_intelligence.core.experiment import learners
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
 from synthetic_intelligence.core.schema import TARGET, WEIGHT
 
 LOGREG = LearnerConfig(engine="sklearn", estimator="sklearn.linear_model.LogisticRegression", scale=True,

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from synthetic_intelligence.core import lifecycle
+from synthetic_intelligence.core.engines import lifecycle
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ def test_handlers_are_installed_while_something_is_registered_and_restored_after
 def _child(body: str) -> subprocess.CompletedProcess:
     code = textwrap.dedent("""
         import os, signal, sys, time
-        from synthetic_intelligence.core import lifecycle
+        from synthetic_intelligence.core.engines import lifecycle
         def closer(name):
             return lambda: print("closed", name, flush=True)
     """) + textwrap.dedent(body)

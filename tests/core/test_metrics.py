@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from synthetic_intelligence.core.metrics import (
+from synthetic_intelligence.core.experiment.metrics import (
     auprc,
     bootstrap_ci,
     bootstrap_indices,
@@ -160,7 +160,7 @@ def test_auprc_replicates_equal_sklearn_average_precision_on_every_replicate(tie
     """The vectorised replicates (one path without ties, one with) are sklearn's average precision per replicate."""
     from sklearn.metrics import average_precision_score
 
-    from synthetic_intelligence.core.metrics import auprc_replicates
+    from synthetic_intelligence.core.experiment.metrics import auprc_replicates
 
     y, a, _ = _signal_and_noise()
     s = np.round(a, 1) if ties else a

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import learners, mojo
-from synthetic_intelligence.core.mojo import MojoOracle
+from synthetic_intelligence.core.engines import mojo
+from synthetic_intelligence.core.engines.mojo import MojoOracle
+from synthetic_intelligence.core.experiment import learners
 from synthetic_intelligence.sampling import OracleRejectionSampler
 
 MODELS = ("gbm", "se")
@@ -208,7 +209,7 @@ def test_categorical_mojo_matches_h2o_and_gates_a_mixed_frame(h2o_cluster, tmp_p
     then takes the mixed frame with this oracle and gives its dtypes back."""
     from h2o.estimators import H2OGradientBoostingEstimator
 
-    from synthetic_intelligence.core import h2o_utils
+    from synthetic_intelligence.core.engines import h2o as h2o_utils
 
     rng = np.random.default_rng(5)
     n = 600

@@ -1,12 +1,12 @@
-"""core.new_world: which rows of a user table form holdout_new_world (cut, quantile, cluster, none)."""
+"""core.isolation.new_world: which rows of a user table form holdout_new_world (cut, quantile, cluster, none)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import isolation
 from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
-from synthetic_intelligence.core.new_world import (
+from synthetic_intelligence.core.isolation import split as isolation
+from synthetic_intelligence.core.isolation.new_world import (
     ClusterWorld,
     CutWorld,
     NoNewWorld,

@@ -9,14 +9,16 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from synthetic_intelligence.core import experiment, isolation, repeats
 from synthetic_intelligence.core.errors import ConfigurationError
-from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment import repeats
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.scorecard import BETTER, TIE, WORSE, repeats_summary, t_interval
+from synthetic_intelligence.core.isolation import split as isolation
 from synthetic_intelligence.core.schema import HOLDOUTS, TARGET
-from synthetic_intelligence.core.scorecard import BETTER, TIE, WORSE, repeats_summary, t_interval
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
-from synthetic_intelligence.core.synthetic import WorldSpec, make_world
+from synthetic_intelligence.core.worlds import WorldSpec, make_world
 
 LANES = ["baseline", "class_weighted", "smote", "model_driven"]
 KIND = {"baseline": experiment.RAW, "class_weighted": experiment.CLASS_WEIGHTED, "smote": experiment.IMBLEARN,

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from imblearn.over_sampling import RandomOverSampler
 
-from synthetic_intelligence.core.resample import balanced_weights, provenance, resample
+from synthetic_intelligence.core.experiment.resample import balanced_weights, provenance, resample
 from synthetic_intelligence.core.sampling import OracleRejectionSampler
 
 

@@ -191,7 +191,7 @@ def test_lane_generation_in_two_steps_through_parquet_on_a_mixed_train(tmp_path)
     training set equals the one-step one, in the train's dtypes."""
     import json
 
-    from synthetic_intelligence.core import generation
+    from synthetic_intelligence.core.experiment import generation
     from synthetic_intelligence.core.schema import TARGET
 
     X, y = mixed_frame()
@@ -212,7 +212,7 @@ def test_lane_generation_in_two_steps_through_parquet_on_a_mixed_train(tmp_path)
 def test_spark_lane_table_of_a_mixed_train_reads_back_to_the_train_dtypes(spark, tmp_path):
     """The lane's Spark path: the executors write the work matrix (doubles, NaN or null), the plan's codec turns
     it back into the train's dtypes, and the training set equals the one fit_resample gives on the same backend."""
-    from synthetic_intelligence.core import generation
+    from synthetic_intelligence.core.experiment import generation
     from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
     from synthetic_intelligence.core.schema import TARGET
 
@@ -232,7 +232,7 @@ def test_spark_lane_table_of_a_mixed_train_reads_back_to_the_train_dtypes(spark,
 def test_remembered_scores_remember_mixed_frames_and_tell_them_apart():
     """The validation grid's memo (generation.RememberedScores) also works on the oracle frames of a mixed table:
     the same rows are scored once, a frame that differs in one category is scored again."""
-    from synthetic_intelligence.core.generation import RememberedScores
+    from synthetic_intelligence.core.experiment.generation import RememberedScores
 
     class Counting:
         classes_ = np.array([0, 1])

@@ -1,4 +1,4 @@
-"""core.scaling_mixed: the mixed-type world, a method in a child process with its budget, the speed-up table."""
+"""core.scaling.mixed: the mixed-type world, a method in a child process with its budget, the speed-up table."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import scaling_mixed as sm
+from synthetic_intelligence.core.scaling import mixed as sm
 
 
 def test_world_has_numeric_and_categorical_columns_with_signal(tmp_path):

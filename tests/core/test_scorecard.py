@@ -1,4 +1,4 @@
-"""Tests for synthetic_intelligence.core.scorecard: the lane x learner scorecard, verdicts, failed lanes and
+"""Tests for synthetic_intelligence.core.experiment.scorecard: the lane x learner scorecard, verdicts, failed lanes and
 PR-curve points."""
 
 import math
@@ -7,7 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core.scorecard import PR_CURVE_COLUMNS, PROVENANCE_COLUMNS, build_scorecard, pr_curve_points
+from synthetic_intelligence.core.experiment.scorecard import (
+    PR_CURVE_COLUMNS,
+    PROVENANCE_COLUMNS,
+    build_scorecard,
+    pr_curve_points,
+)
 from tests.golden_numbers import assert_unchanged
 from tests.scorecard_data import HOLDOUTS, LEARNER, N_BOOT, three_lanes
 
@@ -100,7 +105,7 @@ def test_pr_curve_points(lanes):
 
 
 def test_scorecard_and_sweep_parameters_are_checked():
-    from synthetic_intelligence.core.scorecard import DriftSweepParams, ScorecardParams
+    from synthetic_intelligence.core.experiment.scorecard import DriftSweepParams, ScorecardParams
 
     assert ScorecardParams().references == ["baseline", "smote"]
     with pytest.raises(ValueError, match="severity"):

@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
-from synthetic_intelligence.core.resample import resample
-from synthetic_intelligence.core.smote import SAMPLERS, ImblearnSamplerParams, make_sampler
+from synthetic_intelligence.core.experiment.imblearn_lanes import SAMPLERS, ImblearnSamplerParams, make_sampler
+from synthetic_intelligence.core.experiment.resample import resample
 
 PURE_OVERSAMPLERS = {
     "SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ADASYN", "KMeansSMOTE", "RandomOverSampler",

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import resample, smote, training_sets
+from synthetic_intelligence.core.experiment import imblearn_lanes as smote
+from synthetic_intelligence.core.experiment import resample, training_sets
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
 
 SMOTE = {"name": "SMOTE", "kwargs": {"k_neighbors": 5}, "seed": 0}

@@ -1,4 +1,4 @@
-"""smote-variants over-samplers as lanes by name (core/smote.SmoteVariantsSampler): validated parameters, seeds,
+"""smote-variants over-samplers as lanes by name (core/experiment/imblearn_lanes.SmoteVariantsSampler): validated parameters, seeds,
 the provenance rule on the arrays they return, a mixed-type table refused, the lane registry runs them."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ import pytest
 from pydantic import ValidationError
 from sklearn.datasets import make_classification
 
-from synthetic_intelligence.core import experiment, training_sets
-from synthetic_intelligence.core.resample import resample
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment import training_sets
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams, SmoteVariantsSampler
+from synthetic_intelligence.core.experiment.resample import resample
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
-from synthetic_intelligence.core.smote import ImblearnSamplerParams, SmoteVariantsSampler
 
 pytest.importorskip("smote_variants")
 
@@ -118,8 +119,8 @@ def test_without_the_package_the_parameters_pass_and_building_the_lane_says_how_
     """An optional package: a run that does not build the lane (another pipeline) is not stopped by it."""
     import importlib
 
-    from synthetic_intelligence.core import smote
     from synthetic_intelligence.core.errors import ConfigurationError
+    from synthetic_intelligence.core.experiment import imblearn_lanes as smote
 
     real_find, real_import = importlib.util.find_spec, importlib.import_module
     monkeypatch.setattr(importlib.util, "find_spec",

@@ -155,7 +155,7 @@ def test_default_partitions_follow_parallelism_and_size(spark, data, oracle):
 
 @pytest.mark.h2o
 def test_mojo_oracle_is_scored_inside_executors(spark, tiny_h2o_models):
-    from synthetic_intelligence.core.mojo import MojoOracle
+    from synthetic_intelligence.core.engines.mojo import MojoOracle
 
     train = tiny_h2o_models["train"]
     X = train[tiny_h2o_models["features"]]

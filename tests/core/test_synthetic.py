@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from synthetic_intelligence.core import synthetic
+from synthetic_intelligence.core import worlds as synthetic
 
 
 def test_make_world_sizes_prevalence_and_reproducible():

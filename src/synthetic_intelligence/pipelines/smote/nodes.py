@@ -1,11 +1,11 @@
-"""Thin node: resample ``train`` with one imbalanced-learn sampler (:func:`~synthetic_intelligence.core.training_sets.imblearn`)."""
+"""Thin node: resample ``train`` with one imbalanced-learn sampler (:func:`~synthetic_intelligence.core.experiment.training_sets.imblearn`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from synthetic_intelligence.core import training_sets
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment import training_sets
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
 
 
 def resample(train: pd.DataFrame, sampler: ImblearnSamplerParams) -> tuple[pd.DataFrame, dict]:

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
-from synthetic_intelligence.core.isolation_columns import prepare_features
+from synthetic_intelligence.core.isolation.columns import prepare_features
 from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, TARGET, TRAIN, VALIDATION
 
 __all__ = [
@@ -48,7 +48,7 @@ def validate_table(
     """Check a user table and return it in canonical form (features + ``target`` in {0, 1}).
 
     Feature columns keep their names and take the stored kinds of
-    :mod:`~synthetic_intelligence.core.isolation_columns` (numeric with ``NaN`` for
+    :mod:`~synthetic_intelligence.core.isolation.columns` (numeric with ``NaN`` for
     missing, boolean, categorical; dates become days since 1970-01-01; string
     columns of more than ``max_levels`` distinct values are refused or, with
     ``high_cardinality="drop"``, dropped).  Raises :class:`DataValidationError`

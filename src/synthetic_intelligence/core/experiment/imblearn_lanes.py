@@ -1,4 +1,4 @@
-"""Over-samplers by name: the factory and the typed lane settings (resampling is in core.resample).
+"""Over-samplers by name: the factory and the typed lane settings (resampling is in core.experiment.resample).
 
 A lane's ``sampler.name`` is a class of imbalanced-learn (:data:`SAMPLERS`) or ``smote_variants.<class>``: any
 over-sampler of the `smote-variants <https://smote-variants.readthedocs.io>`_ package (MIT; 86 SMOTE variants,
@@ -10,7 +10,7 @@ declared dependencies pull TensorFlow, which only its DEAGO sampler uses).
 
 Mixed-type tables (categorical or boolean columns, missing values): :func:`fit_resample_mixed` runs a
 lane's ``SMOTE`` as SMOTENC (SMOTEN when every feature is categorical) and handles missing values by the
-declared rule :data:`MISSING_RULE`; :func:`~synthetic_intelligence.core.resample.resample` calls it and
+declared rule :data:`MISSING_RULE`; :func:`~synthetic_intelligence.core.experiment.resample.resample` calls it and
 writes its report (``mixed_types``: the sampler that ran, the categorical columns, the missing shares of
 real and synthetic rows) into the lane's resample report.
 """
@@ -93,7 +93,7 @@ class SmoteVariantsSampler:
 
     ``fit_resample`` returns numpy arrays, ``X`` followed by the synthetic rows, as smote-variants does (a
     variant that also removes rows, e.g. SMOTE_IPF's noise filter, returns fewer real rows):
-    :func:`~synthetic_intelligence.core.resample.resample` rebuilds the frame in ``X``'s columns and dtypes and
+    :func:`~synthetic_intelligence.core.experiment.resample.resample` rebuilds the frame in ``X``'s columns and dtypes and
     its content rule counts synthetic and removed rows. A table with categorical, boolean or missing values is
     refused (:class:`TrainingSetError`: the lane fails alone, naming the columns); smote-variants' complaint
     about the rows (a ``ValueError``, a singular matrix) fails the lane the same way.

@@ -14,7 +14,7 @@ pandas' own row hash, so missing values (``NaN``, ``pd.NA``) and categorical val
 
 On a mixed-type table (categorical or boolean columns, missing values) an
 imbalanced-learn ``SMOTE`` runs as SMOTENC or SMOTEN and missing values follow a
-declared rule (:func:`~synthetic_intelligence.core.smote.fit_resample_mixed`); the
+declared rule (:func:`~synthetic_intelligence.core.experiment.imblearn_lanes.fit_resample_mixed`); the
 report's ``sampler_used`` and ``mixed_types`` say what ran and the missing share
 of real and synthetic rows.
 
@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import InvalidParameterError
 
-from synthetic_intelligence.core import smote
 from synthetic_intelligence.core.errors import TrainingSetError, UserError
+from synthetic_intelligence.core.experiment import imblearn_lanes as smote
 from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET, WEIGHT
 

@@ -39,7 +39,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from synthetic_intelligence.core import h2o_utils
+from synthetic_intelligence.core.engines import h2o as h2o_utils
 from synthetic_intelligence.core.errors import ConfigurationError, check_same_columns
 from synthetic_intelligence.core.features import CATEGORICAL, feature_kinds, is_mixed
 from synthetic_intelligence.core.params import as_model
@@ -462,13 +462,13 @@ def as_oracle(model, feature_names: list[str]):
     """An object with scikit-learn ``predict_proba`` for :class:`OracleRejectionSampler`.
 
     An H2O model is scored through its MOJO in this process
-    (:class:`~synthetic_intelligence.core.mojo.MojoOracle`; the cluster only
+    (:class:`~synthetic_intelligence.core.engines.mojo.MojoOracle`; the cluster only
     hands over the MOJO), or through the cluster where it has no MOJO.  A
     ``MojoOracle`` (the ``oracle`` dataset loaded ``as: mojo``) or a
     scikit-learn estimator passes through.  An oracle whose features are not
     among ``feature_names`` is refused, naming the missing ones.
     """
-    from synthetic_intelligence.core.mojo import MojoOracle
+    from synthetic_intelligence.core.engines.mojo import MojoOracle
 
     if h2o_utils.is_h2o_model(model):
         if not getattr(model, "have_mojo", False):
@@ -489,7 +489,7 @@ def check_fits(model, model_name: str, data: pd.DataFrame, data_name: str, *, hi
     Where outputs of different runs meet (the oracle of an earlier run scoring a new
     table's candidates, a learner scoring the holdouts) the message names both.
     The columns compared are those the model was *given*
-    (:func:`~synthetic_intelligence.core.h2o_utils.record_features_given`).  An H2O model
+    (:func:`~synthetic_intelligence.core.engines.h2o.record_features_given`).  An H2O model
     or MOJO that does not record them (saved by an earlier version) lists only the columns
     it kept: H2O drops the ones constant or all missing in its training frame, so columns of
     ``data`` that are constant or all missing there are not held against it, and a refusal
@@ -519,6 +519,6 @@ def check_fits(model, model_name: str, data: pd.DataFrame, data_name: str, *, hi
 
 def _keeps_varying_columns(model) -> bool:
     """An H2O model (or its MOJO) lists the columns it kept, not all those it was given."""
-    from synthetic_intelligence.core.mojo import MojoOracle
+    from synthetic_intelligence.core.engines.mojo import MojoOracle
 
     return (h2o_utils.is_h2o_model(model) or isinstance(model, (MojoOracle, h2o_utils.H2OProbaAdapter)))

@@ -12,7 +12,7 @@ The settings are Spark properties, as in Kedro's PySpark starters (``spark.maste
 see the same session). Executors run this project's interpreter: ``PYSPARK_PYTHON``
 and ``PYSPARK_DRIVER_PYTHON`` default to ``sys.executable``. A session this
 process started on a local master (``local``, ``local[N]``, ``local[N,F]``) is
-registered with :mod:`synthetic_intelligence.core.lifecycle` as ``spark:<app id>``,
+registered with :mod:`synthetic_intelligence.core.engines.lifecycle` as ``spark:<app id>``,
 so it stops at the end of the run, on error, SIGINT, SIGTERM and interpreter exit;
 :func:`stop` stops it now. A session on a cluster master is stopped the same way
 (the cluster itself stays up: only this application ends).
@@ -28,7 +28,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from synthetic_intelligence.core import lifecycle
+from synthetic_intelligence.core.engines import lifecycle
 
 __all__ = ["DEFAULTS", "LOCAL_SAFE", "get_or_create", "session_settings", "stop"]
 

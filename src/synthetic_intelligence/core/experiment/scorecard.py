@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import Field, field_validator
 from sklearn.metrics import precision_recall_curve, roc_auc_score
 
-from synthetic_intelligence.core.metrics import (
+from synthetic_intelligence.core.experiment.metrics import (
     EvaluationParams,
     auprc,
     bootstrap_ci,
@@ -291,7 +291,7 @@ def drift_sweep_table(new_world_base: pd.DataFrame, predictors: Mapping, severit
     repeated in the column ``holdout_new_world_severity`` so that a figure
     can mark it from the table alone.
     """
-    from synthetic_intelligence.core.synthetic import apply_drift
+    from synthetic_intelligence.core.worlds import apply_drift
 
     rows = []
     for severity in severities:

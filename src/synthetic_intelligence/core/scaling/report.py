@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from synthetic_intelligence.core import scaling
+from synthetic_intelligence.core.scaling import measure as scaling
 
 __all__ = ["ScalingParams", "measure_all", "summarise"]
 

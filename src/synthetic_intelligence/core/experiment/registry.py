@@ -2,7 +2,7 @@
 
 A *lane* is a name and a *kind* (:class:`Lane`). A kind (:data:`KINDS`) says, once, how a lane of
 that kind builds its training set from ``train`` / ``validation`` / its parameters (and an oracle),
-with which functions of :mod:`~synthetic_intelligence.core.training_sets`, and what its report holds:
+with which functions of :mod:`~synthetic_intelligence.core.experiment.training_sets`, and what its report holds:
 
 - ``raw``: no parameters; ``train`` unchanged;
 - ``class_weighted``: no parameters; ``train`` plus balanced class weights;
@@ -18,15 +18,15 @@ Three users share it, so a lane is built the same way everywhere:
 - the lane pipelines (``pipelines/<kind's pipeline>``; which lanes exist is ``synthetic_intelligence.lanes``)
   call the same training-set functions in their nodes (the model_driven lane splits its step into
   three nodes so that Spark writes the accepted rows);
-- the repeated splits (:mod:`~synthetic_intelligence.core.repeats`) run :func:`run_split` on each re-split;
-- the benchmark (:mod:`~synthetic_intelligence.core.benchmark`) runs :func:`run_split` on each split of
+- the repeated splits (:mod:`~synthetic_intelligence.core.experiment.repeats`) run :func:`run_split` on each re-split;
+- the benchmark (:mod:`~synthetic_intelligence.core.benchmark.run`) runs :func:`run_split` on each split of
   each table.
 
 :func:`run_split` is the experiment on one split: every lane builds its training set
-(:func:`build_training_set`, through :func:`~synthetic_intelligence.core.resample.resample`: one provenance
-rule; a data failure fails the lane alone, :func:`~synthetic_intelligence.core.resample.build_or_fail`),
-every learner (:class:`~synthetic_intelligence.core.learners.LearnerConfig`) is fitted on it and scored on
-each holdout with :func:`~synthetic_intelligence.core.metrics.auprc`. Holdouts only grade.
+(:func:`build_training_set`, through :func:`~synthetic_intelligence.core.experiment.resample.resample`: one provenance
+rule; a data failure fails the lane alone, :func:`~synthetic_intelligence.core.experiment.resample.build_or_fail`),
+every learner (:class:`~synthetic_intelligence.core.experiment.learners.LearnerConfig`) is fitted on it and scored on
+each holdout with :func:`~synthetic_intelligence.core.experiment.metrics.auprc`. Holdouts only grade.
 """
 
 from __future__ import annotations
@@ -40,15 +40,15 @@ from dataclasses import dataclass
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from synthetic_intelligence.core import learners as learners_mod
-from synthetic_intelligence.core import metrics, training_sets
 from synthetic_intelligence.core.errors import ConfigurationError
-from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.core.learners import LearnerConfig
-from synthetic_intelligence.core.resample import is_failed, lane_provenance
+from synthetic_intelligence.core.experiment import learners as learners_mod
+from synthetic_intelligence.core.experiment import metrics, training_sets
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.resample import is_failed, lane_provenance
+from synthetic_intelligence.core.experiment.training_sets import TunedSamplerParams
 from synthetic_intelligence.core.schema import FAILED, OK, TARGET
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
-from synthetic_intelligence.core.training_sets import TunedSamplerParams
 
 __all__ = ["RAW", "CLASS_WEIGHTED", "IMBLEARN", "IMBLEARN_TUNED", "MODEL_DRIVEN", "KINDS", "LaneKind", "Lane", "OK", "FAILED",
            "NOT_APPLICABLE", "lane_params", "reseed", "reseed_learner", "build_training_set", "run_split"]
@@ -143,7 +143,7 @@ class LaneKind:
     reseed: Callable[[object, int], object] | None = None
 
 
-#: Every kind of lane, by name. A new kind: a training-set function in core/training_sets.py and one entry here.
+#: Every kind of lane, by name. A new kind: a training-set function in core/experiment/training_sets.py and one entry here.
 KINDS: dict[str, LaneKind] = {
     kind.name: kind for kind in (
         LaneKind(RAW, None, None, oracle=False, synthetic=False, build=_raw,

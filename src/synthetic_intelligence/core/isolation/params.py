@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from synthetic_intelligence.core import synthetic
-from synthetic_intelligence.core.new_world import (
+from synthetic_intelligence.core import worlds as synthetic
+from synthetic_intelligence.core.isolation.new_world import (
     NEW_WORLD_KINDS,
     ClusterWorld,
     CutWorld,
@@ -171,7 +171,7 @@ class SplitParams(BaseModel):
 
 
 class DriftParams(BaseModel):
-    """``data_isolation.drift``: the documented drift of a generated new world (see core/synthetic.py)."""
+    """``data_isolation.drift``: the documented drift of a generated new world (see core/worlds.py)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -9,7 +9,7 @@ The tables are read from the installed package (no network).  Two kinds:
   read *as they are*: nominal columns as pandas ``category`` (the levels the file declares, in its
   order), ``t``/``f`` columns as ``boolean``, numeric columns as ``float64``, missing values
   (``?``) kept as ``NaN`` / ``<NA>``, the file's own column names.  They go through the same
-  lanes and learners: the SMOTE lane becomes SMOTENC / SMOTEN (:func:`core.smote.fit_resample_mixed`),
+  lanes and learners: the SMOTE lane becomes SMOTENC / SMOTEN (:func:`core.experiment.imblearn_lanes.fit_resample_mixed`),
   the model-driven lanes generate through :class:`core.sampling.mixed.FrameCodec`.
 
 In both, the label ``1`` is the minority class.

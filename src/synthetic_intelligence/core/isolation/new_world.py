@@ -30,7 +30,7 @@ from sklearn.preprocessing import StandardScaler
 
 from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
 from synthetic_intelligence.core.features import CATEGORICAL, feature_kinds
-from synthetic_intelligence.core.isolation import new_world_mask
+from synthetic_intelligence.core.isolation.split import new_world_mask
 from synthetic_intelligence.core.schema import TARGET
 
 __all__ = ["CutWorld", "QuantileWorld", "ClusterWorld", "NoNewWorld", "NewWorld", "NEW_WORLD_KINDS", "select"]

@@ -1,30 +1,30 @@
 """The benchmark: the project's experiment over many tables, every lane x the same learners x repeated splits.
 
 One *split* of a table (repeat ``r``, seed ``benchmark.seed + r``) is the unit of work, and it is
-the experiment the lanes and the repeated splits run (:func:`~synthetic_intelligence.core.experiment.run_split`):
+the experiment the lanes and the repeated splits run (:func:`~synthetic_intelligence.core.experiment.registry.run_split`):
 
 1. a stratified ``test`` part is set aside; it only grades (the holdout of the split);
 2. the rest is split, stratified, into ``train`` and ``validation`` (``validation_size`` of it);
    features are standardised with a scaler fitted on ``train ∪ validation`` (never on ``test``);
 3. every lane builds its training set from ``train`` as its kind in the lane registry says:
    ``baseline`` (raw), ``class_weighted``, one ``imblearn`` lane per entry of ``samplers``
-   (:class:`~synthetic_intelligence.core.smote.ImblearnSamplerParams`: ``name``, ``kwargs``, ``seed``,
+   (:class:`~synthetic_intelligence.core.experiment.imblearn_lanes.ImblearnSamplerParams`: ``name``, ``kwargs``, ``seed``,
    as ``<lane>.sampler``), one ``imblearn_tuned`` lane per entry of ``tuned_samplers`` (a sampler whose
    keywords of ``grid`` are chosen on ``validation`` by a cheap ``learner``), and one ``model_driven_<strategy>`` lane per candidate strategy, with the
    ``generation`` parameters of the model_driven lane (:class:`GenerationParams`: its threshold and
    ratio chosen on ``validation`` by ``tuning.learner``) and an oracle (``model_driven.oracle``)
    fitted on ``train`` once per split;
-4. every learner (:class:`~synthetic_intelligence.core.learners.LearnerConfig`, the same for every lane)
-   is fitted on every lane's training set and scored on ``test`` (:func:`~synthetic_intelligence.core.metrics.auprc`).
+4. every learner (:class:`~synthetic_intelligence.core.experiment.learners.LearnerConfig`, the same for every lane)
+   is fitted on every lane's training set and scored on ``test`` (:func:`~synthetic_intelligence.core.experiment.metrics.auprc`).
 5. every lane whose training set holds synthetic rows is diagnosed
-   (:mod:`~synthetic_intelligence.core.benchmark_diagnostics`): amount, gate and acceptance, distances of its
+   (:mod:`~synthetic_intelligence.core.benchmark.diagnostics`): amount, gate and acceptance, distances of its
    synthetic rows to real minority and majority rows, near-copies, and their place in the oracle's score range.
 
 Seeds of the samplers, the generation, the oracle and the learners move by ``r`` in repeat ``r``,
 as in the repeated splits. A lane that cannot build its training set from a split
-(:data:`~synthetic_intelligence.core.resample.TRAINING_SET_ERRORS`) is recorded as failed with its
+(:data:`~synthetic_intelligence.core.experiment.resample.TRAINING_SET_ERRORS`) is recorded as failed with its
 reason; anything else is a bug and stops the run. ``n_synthetic`` is the provenance rule's count
-(:func:`~synthetic_intelligence.core.resample.resample`), right for samplers that also remove rows.
+(:func:`~synthetic_intelligence.core.experiment.resample.resample`), right for samplers that also remove rows.
 """
 
 from __future__ import annotations
@@ -44,17 +44,19 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from synthetic_intelligence.core import benchmark_diagnostics, experiment, learners
-from synthetic_intelligence.core.benchmark_data import describe
-from synthetic_intelligence.core.experiment import FAILED, OK, Lane
+from synthetic_intelligence.core.benchmark import diagnostics as benchmark_diagnostics
+from synthetic_intelligence.core.benchmark.tables import describe
+from synthetic_intelligence.core.experiment import learners
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.registry import FAILED, OK, Lane
+from synthetic_intelligence.core.experiment.resample import is_failed
+from synthetic_intelligence.core.experiment.training_sets import TunedSamplerParams
 from synthetic_intelligence.core.features import NUMERIC, feature_kinds
-from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.core.learners import LearnerConfig
-from synthetic_intelligence.core.resample import is_failed
 from synthetic_intelligence.core.sampling import CANDIDATE_STRATEGIES
 from synthetic_intelligence.core.schema import BASELINE, CLASS_WEIGHTED, MODEL_DRIVEN, SMOTE, TARGET
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
-from synthetic_intelligence.core.training_sets import TunedSamplerParams
 
 __all__ = ["BenchmarkParams", "ModelDrivenParams", "SummaryParams", "DiagnosticParams", "model_driven_lane", "run_split",
            "run_benchmark", "OK", "FAILED"]
@@ -281,7 +283,7 @@ def run_split(name: str, table: pd.DataFrame, repeat: int,
     sampler and parameters, rows and synthetic rows of its training set, seconds). ``tuning_rows``:
     the validation grid of each lane that chooses on validation (model-driven: threshold, ratio; tuned
     samplers: their grid's keywords; validation AUPRC, ...). ``diagnostics``: one row per lane whose training
-    set may hold synthetic rows (:func:`~synthetic_intelligence.core.benchmark_diagnostics.diagnose`: where its
+    set may hold synthetic rows (:func:`~synthetic_intelligence.core.benchmark.diagnostics.diagnose`: where its
     synthetic rows sit against train's real rows and in the oracle's score range); empty when
     ``diagnostics.enabled`` is false.
     """

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from synthetic_intelligence.core import learners, metrics
+from synthetic_intelligence.core.experiment import learners, metrics
+from synthetic_intelligence.core.experiment.resample import AppendRows, resample
 from synthetic_intelligence.core.progress import Progress
-from synthetic_intelligence.core.resample import AppendRows, resample
 from synthetic_intelligence.core.sampling import BACKENDS, ClassTask, GenerationError, OracleRejectionSampler, accepted
 from synthetic_intelligence.core.sampling.mixed import FrameCodec
 from synthetic_intelligence.core.sampling.scorer import native
@@ -113,7 +113,7 @@ def make_backend(backend: str = "numpy", *, spark_partitions: int | None = None)
         return "numpy"
     if backend != "spark":
         raise ValueError(f"generation.backend must be 'numpy' or 'spark'; got {backend!r}")
-    from synthetic_intelligence.core import spark_session
+    from synthetic_intelligence.core.engines import spark as spark_session
     from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
 
     return SparkExecutor(spark_session.get_or_create(), n_partitions=spark_partitions)

@@ -10,7 +10,7 @@ time budget is killed and reported ``over budget`` with the budget it had, never
 
 Methods (:data:`METHODS`), both to balance (the same number of synthetic rows):
 
-- ``smotenc``: the project's SMOTE lane on a mixed-type table, :func:`core.smote.fit_resample_mixed`
+- ``smotenc``: the project's SMOTE lane on a mixed-type table, :func:`core.experiment.imblearn_lanes.fit_resample_mixed`
   (imbalanced-learn ``SMOTENC(k_neighbors=5)``, the categorical columns as categorical features);
 - ``numpy``: :class:`OracleRejectionSampler` on the DataFrame (:class:`~.sampling.mixed.FrameCodec`:
   numeric columns interpolated, each categorical taken from a parent), numpy backend; its oracle,
@@ -19,7 +19,7 @@ Methods (:data:`METHODS`), both to balance (the same number of synthetic rows):
 
 Run it (no Kedro, no ``make``)::
 
-    python -m synthetic_intelligence.core.scaling_mixed --sizes 100000 1000000 --budget 900
+    python -m synthetic_intelligence.core.scaling.mixed --sizes 100000 1000000 --budget 900
 
 Plain library code; no pipeline framework, no plotting.
 """
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthetic_intelligence.core.scaling import (  # one way to run a child, one machine record
+from synthetic_intelligence.core.scaling.measure import (  # one way to run a child, one machine record
     machine_info,
     run_measurement,
 )
@@ -95,7 +95,7 @@ def _load(world: dict, n_rows: int) -> tuple[pd.DataFrame, pd.Series]:
 def _smotenc(X: pd.DataFrame, y: pd.Series, spec: dict) -> dict:
     from imblearn.over_sampling import SMOTE
 
-    from synthetic_intelligence.core.smote import fit_resample_mixed
+    from synthetic_intelligence.core.experiment.imblearn_lanes import fit_resample_mixed
 
     start = time.perf_counter()
     X_res, _, report = fit_resample_mixed(SMOTE(k_neighbors=spec.get("k_neighbors", 5), random_state=spec["seed"]),
@@ -146,7 +146,7 @@ def run_method(spec: dict, *, budget_s: float) -> dict:
     """
     if spec.get("method") not in METHODS:
         raise ValueError(f"scaling_mixed: unknown method {spec.get('method')!r}; one of {METHODS}")
-    child = importlib.import_module("synthetic_intelligence.core.scaling_mixed")._child  # importable under spawn, also from __main__
+    child = importlib.import_module("synthetic_intelligence.core.scaling.mixed")._child  # importable under spawn, also from __main__
     result = run_measurement(spec, timeout_s=budget_s, child=child, timeout_status="over budget",
                              timeout_error=f"killed after its budget of {budget_s:.0f} s")
     result.update(method=spec["method"], n_rows=spec["n_rows"], budget_s=budget_s)
@@ -240,7 +240,7 @@ def to_markdown(results: pd.DataFrame, ratios: pd.DataFrame, info: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m synthetic_intelligence.core.scaling_mixed",
+    parser = argparse.ArgumentParser(prog="python -m synthetic_intelligence.core.scaling.mixed",
                                      description="Model-driven numpy vs SMOTENC on a synthetic mixed-type table.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--numeric", type=int, default=30)

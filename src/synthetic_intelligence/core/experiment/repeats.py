@@ -4,9 +4,9 @@ The holdouts stay fixed (they were carved first and never feed a fit or a choice
 ``r = 0 .. k-1`` re-splits the pool ``train ∪ validation`` into ``train_r`` / ``validation_r``
 (stratified, the validation share of ``data_isolation.split``, seed ``repeats.seed + r``) and
 re-seeds the samplers, the generation and the learners (their configured seeds ``+ r``). Each
-repeat is one split of the experiment (:func:`~synthetic_intelligence.core.experiment.run_split`):
+repeat is one split of the experiment (:func:`~synthetic_intelligence.core.experiment.registry.run_split`):
 every lane builds its training set as its kind in the lane registry says, with the same functions
-as its lane node (:mod:`~synthetic_intelligence.core.training_sets`), fits each learner of
+as its lane node (:mod:`~synthetic_intelligence.core.experiment.training_sets`), fits each learner of
 ``repeats.learners`` and is scored (AUPRC) on both holdouts, which are the same rows in every repeat: differences between
 lanes can be paired within a repeat and pooled over repeats (:func:`~.scorecard.repeats_summary`).
 
@@ -27,10 +27,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sklearn.model_selection import train_test_split
 
-from synthetic_intelligence.core import experiment
 from synthetic_intelligence.core.errors import ConfigurationError, DataValidationError
-from synthetic_intelligence.core.experiment import FAILED, NOT_APPLICABLE, OK, Lane, reseed_learner
-from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.registry import FAILED, NOT_APPLICABLE, OK, Lane, reseed_learner
 from synthetic_intelligence.core.progress import Progress
 from synthetic_intelligence.core.schema import HOLDOUTS, TARGET
 
@@ -118,7 +118,7 @@ def run_repeat(repeat: int, seed: int, train: pd.DataFrame, validation: pd.DataF
                holdouts: Mapping[str, pd.DataFrame], *, lanes: Sequence[Lane], learners: Mapping[str, LearnerConfig],
                params: Mapping[str, object], oracle: LearnerConfig, backend="numpy") -> list[dict]:
     """The rows of one repeat on its split (``train``, ``validation``): every lane x learner x holdout, by the
-    experiment's one split (:func:`~synthetic_intelligence.core.experiment.run_split`, seeds moved by ``repeat``)."""
+    experiment's one split (:func:`~synthetic_intelligence.core.experiment.registry.run_split`, seeds moved by ``repeat``)."""
     holdouts = {h: holdouts[h] if holdouts.get(h) is not None else pd.DataFrame(columns=[TARGET]) for h in HOLDOUTS}
     rows, _ = experiment.run_split(train, validation, holdouts, lanes=lanes, params=params, learners=learners,
                                    oracle=oracle, offset=repeat, backend=backend,
@@ -133,7 +133,7 @@ def run_repeats(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping
     """The long table of every repeat (:data:`REPEATS_COLUMNS`), repeats in order, then lanes, learners, holdouts.
 
     ``holdouts``: ``holdout_iid`` and ``holdout_new_world`` (the latter may be empty: its rows
-    are ``n/a``). ``lanes``: the lanes (:class:`~synthetic_intelligence.core.experiment.Lane`);
+    are ``n/a``). ``lanes``: the lanes (:class:`~synthetic_intelligence.core.experiment.registry.Lane`);
     ``lane_params``: each lane's parameters by name (``<lane>.sampler`` of an imblearn lane,
     ``generation`` of model_driven). A lane that cannot build its training set in a repeat is
     ``failed`` there with its reason; the other lanes go on. Nothing here reads a holdout but to score it.

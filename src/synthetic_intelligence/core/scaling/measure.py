@@ -102,7 +102,7 @@ def train_mojo_oracle(world: dict, folder: str | Path, *, n_rows: int, seed: int
     """A StackedEnsemble (GBM + DRF + GLM, ``nfolds`` CV) trained on the connected H2O cluster; its MOJO saved.
 
     The cluster is used for training only: the MOJO is scored in-process
-    (:class:`~synthetic_intelligence.core.mojo.MojoOracle`).
+    (:class:`~synthetic_intelligence.core.engines.mojo.MojoOracle`).
     """
     import pandas as pd
     from h2o.estimators import (
@@ -112,7 +112,7 @@ def train_mojo_oracle(world: dict, folder: str | Path, *, n_rows: int, seed: int
         H2OStackedEnsembleEstimator,
     )
 
-    from synthetic_intelligence.core import h2o_utils
+    from synthetic_intelligence.core.engines import h2o as h2o_utils
 
     X, y = load_world(world, n_rows)
     names = [f"x{i}" for i in range(X.shape[1])]
@@ -137,7 +137,7 @@ def load_oracle(oracle: dict, *, n_threads: int = -1):
     """The oracle described by :func:`fit_sklearn_oracle` / :func:`train_mojo_oracle`."""
     if oracle["kind"] == "sklearn":
         return pickle.loads(Path(oracle["path"]).read_bytes())
-    from synthetic_intelligence.core.mojo import MojoOracle
+    from synthetic_intelligence.core.engines.mojo import MojoOracle
 
     return MojoOracle(oracle["path"], n_threads=n_threads)
 
@@ -352,7 +352,7 @@ def _numpy(X, y, oracle, spec):
 
 def _spark(X, y, oracle, spec):
     """The sampler's steps with the class task run by Spark executors that write the accepted rows as Parquet."""
-    from synthetic_intelligence.core import spark_session
+    from synthetic_intelligence.core.engines import spark as spark_session
     from synthetic_intelligence.core.sampling import ClassTask, ProbaScorer, class_cut, make_strategy
     from synthetic_intelligence.core.sampling.spark_executor import STATS_COLUMN, SparkExecutor, split_frame
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from synthetic_intelligence.core import lifecycle
+from synthetic_intelligence.core.engines import lifecycle
 from synthetic_intelligence.core.errors import ClusterError
 from synthetic_intelligence.core.schema import NON_FEATURES
 
@@ -150,7 +150,7 @@ def start_local(*, nthreads: int = -1, max_mem_size: str | None = "4G", name_pre
 
     Its temporary folders (ice root, ``h2ologs``, JVM output, ``java.io.tmpdir``) live
     in one per-run folder that :func:`stop` removes.  The JVM is registered with
-    :mod:`~synthetic_intelligence.core.lifecycle`, so it ends with the process
+    :mod:`~synthetic_intelligence.core.engines.lifecycle`, so it ends with the process
     however the process ends.  Every later request checks the JVM first: a dead
     JVM raises :class:`ClusterError` at once instead of h2o's retry loop.
     """
@@ -202,7 +202,7 @@ def _jvm_dies_with_this_process():
 
     h2o launches ``java`` with ``subprocess.Popen(..., preexec_fn=os.setsid)``; its module's
     ``subprocess`` is replaced for that call by one whose ``Popen`` adds
-    :func:`~synthetic_intelligence.core.lifecycle.die_with_parent`.
+    :func:`~synthetic_intelligence.core.engines.lifecycle.die_with_parent`.
     """
     from h2o.backend import server
 

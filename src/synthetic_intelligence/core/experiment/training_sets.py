@@ -8,9 +8,9 @@
 - :func:`choose_generation` then :func:`generate` (``model_driven``): the gate setting chosen on
   validation (never a holdout) with an already trained oracle, then train plus accepted candidates.
 
-Each returns ``(train_set, report)`` through :func:`~synthetic_intelligence.core.resample.resample` (one
+Each returns ``(train_set, report)`` through :func:`~synthetic_intelligence.core.experiment.resample.resample` (one
 provenance rule); a step that cannot build its set from this data returns the failed-lane sentinel
-(:func:`~synthetic_intelligence.core.resample.build_or_fail`), so a lane fails alone.
+(:func:`~synthetic_intelligence.core.experiment.resample.build_or_fail`), so a lane fails alone.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from synthetic_intelligence.core import generation, learners, metrics
-from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.core.learners import LearnerConfig
-from synthetic_intelligence.core.resample import (
+from synthetic_intelligence.core.experiment import generation, learners, metrics
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.resample import (
     TRAINING_SET_ERRORS,
     build_or_fail,
     failed_training_set,
@@ -33,7 +34,6 @@ from synthetic_intelligence.core.resample import (
     resample,
 )
 from synthetic_intelligence.core.schema import TARGET
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
 
 __all__ = ["raw", "class_weighted", "imblearn", "TunedSamplerParams", "imblearn_tuned", "choose_generation",
            "generate"]
@@ -169,7 +169,7 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
     """Train plus accepted candidates (``is_synthetic``) and the generation report; a failed choice, or a
     generation that cannot reach its target, gives the failed-lane sentinel (empty set, ``failed`` report).
 
-    ``backend``: ``"numpy"`` or an executor (:func:`~synthetic_intelligence.core.generation.make_backend`).
+    ``backend``: ``"numpy"`` or an executor (:func:`~synthetic_intelligence.core.experiment.generation.make_backend`).
     """
     params = GenerationParams.model_validate(params)
     context = {"sampler": "OracleRejectionSampler", "seed": params.seed}

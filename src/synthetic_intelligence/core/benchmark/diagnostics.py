@@ -2,7 +2,7 @@
 
 For every lane whose training set holds synthetic rows (the ``imblearn``, ``imblearn_tuned`` and
 ``model_driven`` kinds) on one split, :func:`diagnose` describes its synthetic rows against the split's
-real ``train`` rows (the benchmark calls it from :func:`~synthetic_intelligence.core.benchmark.run_split`;
+real ``train`` rows (the benchmark calls it from :func:`~synthetic_intelligence.core.benchmark.run.run_split`;
 the rows are ``benchmark_diagnostics``, :func:`per_table` averages them over repeats into
 ``benchmark_diagnostic_table``):
 
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
-from synthetic_intelligence.core import learners
+from synthetic_intelligence.core.experiment import learners
 from synthetic_intelligence.core.features import NUMERIC, feature_kinds
 from synthetic_intelligence.core.schema import OK, PROVENANCE, TARGET, WEIGHT
 

@@ -1,6 +1,6 @@
 """Benchmark statistics: per-table intervals over repeats, wins / ties / losses, ranks, Friedman, Nemenyi.
 
-Input is the long result table of :func:`synthetic_intelligence.core.benchmark.run_benchmark`
+Input is the long result table of :func:`synthetic_intelligence.core.benchmark.run.run_benchmark`
 (one row per table x repeat x lane x learner). A failed cell (the lane could not build its
 training set) is handled by ``failed``:
 
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from synthetic_intelligence.core.experiment.scorecard import t_interval
 from synthetic_intelligence.core.schema import BASELINE
-from synthetic_intelligence.core.scorecard import t_interval
 
 FAILED_POLICIES = ("baseline", "drop")
 #: ``feature_types`` of a table whose results lack the column (a run before the mixed-type tables).
