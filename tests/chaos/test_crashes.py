@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from synthetic_intelligence.core.engines import lifecycle
-from tests.test_hooks_h2o import running
+from tests.hooks.test_h2o import running
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD, NEW = "2026-01-01T00.00.00.000Z", "2026-01-02T00.00.00.000Z"
@@ -216,7 +216,7 @@ def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clea
     import tempfile
 
     from tests.test_cli import copy_project, kedro, kedro_env
-    from tests.test_hooks_h2o import Run, children
+    from tests.hooks.test_h2o import Run, children
 
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")

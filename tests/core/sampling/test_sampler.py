@@ -27,7 +27,7 @@ from synthetic_intelligence.sampling import (
 from synthetic_intelligence.sampling import (
     OracleRejectionSampler as ReexportedSampler,
 )
-from tests.core.sampling_cases import ConstantOracle, make_toy, single_thread  # noqa: F401
+from tests.core.sampling.cases import ConstantOracle, make_toy, single_thread  # noqa: F401
 
 THRESHOLD = 0.75
 GAP_BAND = 1.5  # |x0| < GAP_BAND is the majority gap between the two clusters

@@ -10,7 +10,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from synthetic_intelligence.core.sampling import OracleRejectionSampler
 from synthetic_intelligence.core.sampling.mixed import FrameCodec, needs_codec
 from synthetic_intelligence.core.sampling.strategies import STRATEGIES, make_strategy
-from tests.core.sampling_cases import ConstantOracle, single_thread  # noqa: F401
+from tests.core.sampling.cases import ConstantOracle, single_thread  # noqa: F401
 
 STRATEGY_NAMES = tuple(STRATEGIES)
 

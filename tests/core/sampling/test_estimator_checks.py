@@ -13,7 +13,7 @@ from imblearn.utils.estimator_checks import check_param_validation, parametrize_
 from sklearn.linear_model import LogisticRegression
 
 from synthetic_intelligence.core.sampling import OracleRejectionSampler
-from tests.core.sampling_cases import single_thread  # noqa: F401
+from tests.core.sampling.cases import single_thread  # noqa: F401
 
 #: {check name: reason} for checks that cannot apply.
 EXPECTED_FAILED: dict[str, str] = {

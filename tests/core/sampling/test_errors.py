@@ -10,7 +10,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from synthetic_intelligence.core.sampling import GenerationError, OracleRejectionSampler
-from tests.core.sampling_cases import ConstantOracle, HalfOracle, make_toy, single_thread  # noqa: F401
+from tests.core.sampling.cases import ConstantOracle, HalfOracle, make_toy, single_thread  # noqa: F401
 
 THRESHOLD = 0.75
 

@@ -2,7 +2,7 @@
 
 The fingerprints were recorded with the single-module sampler (before the
 package reshape, commit e63c140) and must stay byte-identical with
-``gate="probability"`` and the same threshold: see ``test_sampling_fingerprints.py``.
+``gate="probability"`` and the same threshold: see ``test_fingerprints.py``.
 """
 
 from __future__ import annotations

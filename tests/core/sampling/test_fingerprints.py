@@ -1,7 +1,7 @@
 """The reshaped sampler gives byte-identical output to the single-module one (gate="probability").
 
-``sampling_fingerprints.json`` was recorded from commit e63c140 (before the reshape)
-with the configurations of ``sampling_cases.CASES``: sha256 of the output bytes,
+``fingerprints.json`` was recorded from commit e63c140 (before the reshape)
+with the configurations of ``cases.CASES``: sha256 of the output bytes,
 ``acceptance_rate_`` and ``n_rounds_``.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from synthetic_intelligence.core.sampling import OracleRejectionSampler
-from tests.core.sampling_cases import CASES, case_data, fingerprint, single_thread  # noqa: F401
+from tests.core.sampling.cases import CASES, case_data, fingerprint, single_thread  # noqa: F401
 
-RECORDED = json.loads((Path(__file__).with_name("sampling_fingerprints.json")).read_text())
+RECORDED = json.loads((Path(__file__).with_name("fingerprints.json")).read_text())
 
 
 def test_every_case_was_recorded():

@@ -9,7 +9,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from synthetic_intelligence.core.sampling import GenerationError, OracleRejectionSampler
-from tests.core.sampling_cases import single_thread  # noqa: F401
+from tests.core.sampling.cases import single_thread  # noqa: F401
 
 
 def _rare_table(weight: float, *, seed: int, flip_y: float = 0.01, n: int = 12_000):

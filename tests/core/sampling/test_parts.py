@@ -27,7 +27,7 @@ from synthetic_intelligence.core.sampling import (
     generate_and_gate,
     make_strategy,
 )
-from tests.core.sampling_cases import ConstantOracle, LogisticOnFirstFeature, make_toy, single_thread  # noqa: F401
+from tests.core.sampling.cases import ConstantOracle, LogisticOnFirstFeature, make_toy, single_thread  # noqa: F401
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from synthetic_intelligence.core.errors import DataValidationError
 from synthetic_intelligence.core.features import BOOLEAN, CATEGORICAL, NUMERIC, feature_kinds
 from synthetic_intelligence.core.schema import TARGET
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HGB = {"engine": "sklearn", "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
        "estimator_kwargs": {"max_iter": 20, "early_stopping": False, "random_state": 0}}
 GENERATION = {"sampler": {"batch_size": 2048, "max_rounds": 5},
