@@ -215,8 +215,8 @@ def test_the_next_run_reaps_an_engine_and_folder_left_by_a_run_killed_outright(t
 def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clean(tmp_path, chaos):
     import tempfile
 
-    from tests.test_cli import copy_project, kedro, kedro_env
     from tests.hooks.test_h2o import Run, children
+    from tests.test_cli import copy_project, kedro, kedro_env
 
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
