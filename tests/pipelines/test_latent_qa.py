@@ -23,6 +23,7 @@ from kedro.runner import SequentialRunner
 from kedro.validation.parameter_validator import ParameterValidator
 
 from synthetic_intelligence import lanes, settings
+from synthetic_intelligence.core.errors import ConfigurationError
 from synthetic_intelligence.core.isolation import split as isolation
 from synthetic_intelligence.core.latent import (
     GROUP_MAJORITY,
@@ -193,7 +194,7 @@ def test_fidelity_needs_provenance(splits, trained):
 
 
 def test_unknown_parameter_key_is_refused(splits, trained, fake_lanes):
-    with pytest.raises(TypeError, match="max_synthetc"):
+    with pytest.raises(ConfigurationError, match=r"qa\.fidelity\.max_synthetc: Extra inputs are not permitted"):
         ln.fidelity_table(trained[0], splits["train"], splits["validation"], {"max_synthetc": 10}, **fake_lanes)
 
 
