@@ -143,7 +143,7 @@ class SummaryParams(BaseModel):
 
 
 class DiagnosticParams(BaseModel):
-    """``benchmark.diagnostics``: where each lane's synthetic rows sit (:mod:`.benchmark_diagnostics`): at most
+    """``benchmark.diagnostics``: where each lane's synthetic rows sit (:mod:`.diagnostics`): at most
     ``max_rows`` synthetic rows measured per lane and split; a *near-copy* is nearer to a real row than
     ``near_copy`` times the median distance between real minority rows and their nearest other minority row."""
 

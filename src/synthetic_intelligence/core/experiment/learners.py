@@ -11,7 +11,7 @@ set's.  Engines:
   support for HistGradientBoosting; one-hot, imputation with missing indicators and
   scaling in a ``ColumnTransformer`` for any other, e.g. logistic regression);
 - ``h2o``: one H2O estimator, ``algo`` (``gbm``, ``glm``, ``drf``, ``xgboost``, ...) with ``params``;
-  categorical columns reach H2O as enum columns, missing values as NA (:func:`~.h2o_utils.to_h2o`);
+  categorical columns reach H2O as enum columns, missing values as NA (:func:`~.h2o.to_h2o`);
 - ``h2o_leader``: H2O AutoML run ONCE (:func:`resolve`, on ``train`` against ``validation``);
   its leader's algorithm and parameters become an ``h2o`` learner that every lane refits.
   StackedEnsembles are excluded from that selection: an ensemble's refit would need its

@@ -143,7 +143,7 @@ def resample(train: pd.DataFrame, sampler=None, *, weights: bool = False) -> tup
 
 
 def _fit_resample(sampler, X: pd.DataFrame, y: pd.Series, *, mixed: bool = False):
-    """``sampler.fit_resample`` (with ``mixed``: :func:`~.smote.fit_resample_mixed`, SMOTENC / SMOTEN on a
+    """``sampler.fit_resample`` (with ``mixed``: :func:`~.imblearn_lanes.fit_resample_mixed`, SMOTENC / SMOTEN on a
     mixed-type table); an imbalanced-learn sampler's complaint about this data becomes a
     :class:`TrainingSetError` (its parameters were checked before the run; a parameter error stays one)."""
     try:

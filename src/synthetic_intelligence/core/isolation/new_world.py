@@ -15,7 +15,7 @@ model, so Kedro checks the parameters before the run):
 
 :func:`select` applies a rule and returns the new-world mask with a description
 (the facts ``isolation_report["new_world"]`` records).  The per-split minimum of
-minority rows is checked afterwards for every rule (:func:`~.isolation.check_min_minority_rows`).
+minority rows is checked afterwards for every rule (:func:`~.split.check_min_minority_rows`).
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ class SourceParams(BaseModel):
 
 
 class SyntheticGeneratorParams(BaseModel):
-    """``generators.synthetic``: the fields of :class:`~.synthetic.WorldSpec` (make_classification)."""
+    """``generators.synthetic``: the fields of :class:`~.worlds.WorldSpec` (make_classification)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -130,7 +130,7 @@ class SyntheticGeneratorParams(BaseModel):
 
 
 class TwoClustersGeneratorParams(BaseModel):
-    """``generators.two_clusters``: the keyword arguments of :func:`~.synthetic.make_two_clusters`."""
+    """``generators.two_clusters``: the keyword arguments of :func:`~.worlds.make_two_clusters`."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -59,7 +59,7 @@ def validate_table(
     ``min_minority_rows`` in the whole table (the per-split minimum is checked by
     :func:`check_min_minority_rows`).  Columns listed in ``exclude`` (for example
     the new-world cut column) are dropped.  ``with_facts=True`` also returns what
-    :func:`~.isolation_columns.prepare_features` decided (kinds, dropped columns).
+    :func:`~.columns.prepare_features` decided (kinds, dropped columns).
     """
     if df is None or len(df) == 0 or df.shape[1] == 0:
         raise DataValidationError("the input table is empty (no rows or no columns)")

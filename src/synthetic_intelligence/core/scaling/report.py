@@ -1,9 +1,9 @@
-"""The scaling benchmark's plan, time budget, table and summary (measurements: :mod:`.scaling`).
+"""The scaling benchmark's plan, time budget, table and summary (measurements: :mod:`.measure`).
 
 For each size (ascending) it measures SMOTE once and model-driven oversampling with
 each oracle and backend, every measurement in its own child process. Before a
 measurement, its time at this size is predicted from the two largest sizes it was
-measured at (:func:`~.scaling.predicted_seconds`); a measurement predicted above
+measured at (:func:`~.measure.predicted_seconds`); a measurement predicted above
 ``time_budget_s``, or killed at ``time_budget_s``, is not measured: its row holds
 the prediction, marked ``extrapolated``. Progress lines go to the log.
 """
