@@ -136,3 +136,12 @@ def test_every_relative_link_of_the_readme_and_the_docs_resolves():
             if not (page.parent / target.split("#", 1)[0]).exists():
                 broken.append(f"{page.relative_to(ROOT)} -> {target}")
     assert broken == []
+
+
+def test_the_tests_mirror_the_packages_of_src():
+    """Each package of ``core/`` has its tests in ``tests/core/<package>/``, the hooks' in ``tests/hooks/``."""
+    packages = [f"core/{p.parent.name}" for p in sorted((PACKAGE / "core").glob("*/__init__.py"))]
+    missing = [name for name in [*packages, "hooks"]
+               if not (ROOT / "tests" / name / "__init__.py").is_file()
+               or not any((ROOT / "tests" / name).glob("test_*.py"))]
+    assert missing == []
