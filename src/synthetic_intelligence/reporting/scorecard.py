@@ -224,7 +224,7 @@ def verdict_sentences(df: pd.DataFrame) -> list[str]:
 
 
 def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
-    """Render a scorecard DataFrame (from :func:`~.core.scorecard.build_scorecard`) as Markdown."""
+    """Render a scorecard DataFrame (from :func:`~.core.experiment.scorecard.build_scorecard`) as Markdown."""
     holdouts = [h for h in HOLDOUTS if f"{h}_auprc" in df.columns]
     refs_by_h = {h: _refs_in(df, h) for h in holdouts}
     learners = _learners(df)

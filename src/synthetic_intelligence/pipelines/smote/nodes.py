@@ -13,6 +13,6 @@ def resample(train: pd.DataFrame, sampler: ImblearnSamplerParams) -> tuple[pd.Da
 
     When the sampler cannot resample this data (too few minority rows for ``k_neighbors``,
     an imbalanced-learn complaint about the rows) the lane fails alone: an empty training
-    set and a report ``{"failed": True, "reason": ...}`` (see :func:`~.core.resample.build_or_fail`).
+    set and a report ``{"failed": True, "reason": ...}`` (see :func:`~.core.experiment.resample.build_or_fail`).
     """
     return training_sets.imblearn(train, sampler)

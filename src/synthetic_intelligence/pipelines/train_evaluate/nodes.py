@@ -1,4 +1,4 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.experiment.learners` and :mod:`~.core.metrics`.
+"""Thin nodes over :mod:`synthetic_intelligence.core.experiment.learners` and :mod:`~.core.experiment.metrics`.
 
 Per learner (namespace ``<lane>.<learner>``): :func:`fit_learner` -> :func:`score_sets`
 -> :func:`evaluate`; per lane: :func:`collect` gathers the learners' scores and metrics
