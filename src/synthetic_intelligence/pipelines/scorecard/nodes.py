@@ -83,7 +83,7 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: di
     """AUPRC (bootstrap CI) of every lane x learner's trained model on the new world at each drift severity.
 
     ``lane_models``: ``model__<lane>__<learner>``.  The undrifted new-world rows go
-    through :func:`~.core.synthetic.apply_drift` at each ``sweep["severities"]`` value with
+    through :func:`~.core.worlds.apply_drift` at each ``sweep["severities"]`` value with
     the other drift settings of ``data_isolation.drift`` (same seed, so severity
     ``drift["severity"]`` reproduces ``holdout_new_world``; that severity is repeated in
     the column ``holdout_new_world_severity``).  Nothing is refitted; a failed lane (no
