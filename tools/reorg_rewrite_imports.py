@@ -43,7 +43,7 @@ NAMES = "|".join(sorted(MAP, key=len, reverse=True))
 FROM_CORE = re.compile(r"^(?P<indent>[ \t]*)from synthetic_intelligence\.core import (?P<names>\([^)]*\)|[^\n#]+?)(?P<comment>[ \t]*#[^\n]*)?$", re.M)
 NEW_SUBS = "split|columns|params|new_world|registry|training_sets|resample|imblearn_lanes|generation|learners|repeats|scorecard|metrics|run|tables|diagnostics|stats|measure|mixed|report"
 # idempotent: an old name that is now a package is left alone when one of its new modules follows
-DOTTED = re.compile(rf"(?<![\w.])((?:synthetic_intelligence\.)?core)\.(?:(?!(?:isolation|experiment|benchmark|scaling)(?:\.(?:{NEW_SUBS})\b| import \(?\s*(?:{NEW_SUBS})\b)))({NAMES})\b")
+DOTTED = re.compile(rf"(?<![\w])(?<![\w]\.)((?:synthetic_intelligence\.)?core)\.(?:(?!(?:isolation|experiment|benchmark|scaling)(?:\.(?:{NEW_SUBS})\b| import \(?\s*(?:{NEW_SUBS})\b)))({NAMES})\b")
 PATH = re.compile(rf"(?<![\w/])(core)/({NAMES})(?=\.py\b|\.[a-zA-Z_])")
 PATH_BARE = re.compile(r"(?<![\w/])(core)/(isolation_columns|isolation_params|new_world|synthetic|training_sets|resample|smote|generation|learners|repeats|scorecard|metrics|benchmark_data|benchmark_diagnostics|benchmark_stats|scaling_mixed|scaling_report|h2o_utils|mojo|spark_session|lifecycle)\b(?![\w*/])")
 

@@ -1,4 +1,4 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.worlds` and :mod:`~.core.isolation`."""
+"""Thin nodes over :mod:`synthetic_intelligence.core.worlds` and :mod:`~.core.isolation.split`."""
 
 from __future__ import annotations
 
