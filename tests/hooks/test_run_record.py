@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 
@@ -25,7 +24,7 @@ def test_the_run_and_every_parameter_are_saved_under_the_runs_version(tmp_path):
                                           copy_mode="assign")
     RunRecordHook().before_pipeline_run(RUN, None, catalog)
     saved = json.loads((tmp_path / "rp.json" / "2026-01-01T00.00.00.000Z" / "rp.json").read_text())
-    assert saved["parameters"] == {"qa": {"neighbours": dataclasses.asdict(typed)},
+    assert saved["parameters"] == {"qa": {"neighbours": {"n_rows": 3, "seed": 5}},
                                    "learner": {"seed": 1, "exclude": ["DL"]}}
     assert saved["run"]["env"] == "quick" and saved["run"]["pipeline_names"] == ["scorecard"]
     assert saved["run"]["runtime_params"] == {"generation": {"seed": 3}}
