@@ -13,7 +13,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 @pytest.fixture(scope="session")
 def h2o_cluster():
     """One local H2O cluster shared by every H2O test (bound to localhost, unique name, free port)."""
-    from synthetic_intelligence.core import h2o_utils
+    from synthetic_intelligence.core.engines import h2o as h2o_utils
 
     handle = h2o_utils.start_local(nthreads=2, max_mem_size="2G", name_prefix="si-test")
     yield handle
@@ -23,7 +23,8 @@ def h2o_cluster():
 @pytest.fixture(scope="session")
 def tiny_world():
     """Tiny canonical splits drawn with the project's own generator and splitter."""
-    from synthetic_intelligence.core import isolation, synthetic
+    from synthetic_intelligence.core import worlds as synthetic
+    from synthetic_intelligence.core.isolation import split as isolation
 
     world, new_base = synthetic.make_world(synthetic.WorldSpec(n_samples=3000, n_new_world=800, seed=3))
     train, validation, holdout = isolation.split_training_world(
@@ -52,7 +53,7 @@ def tiny_h2o_models(h2o_cluster, tmp_path_factory):
     )
     from sklearn.datasets import make_classification
 
-    from synthetic_intelligence.core import h2o_utils
+    from synthetic_intelligence.core.engines import h2o as h2o_utils
 
     X, y = make_classification(n_samples=700, n_features=5, n_informative=3, n_redundant=1,
                                weights=[0.85], random_state=4)
@@ -88,7 +89,8 @@ def spark():
     run's engines never stops it) and stopped at the end of the test session.
     """
     pytest.importorskip("pyspark")
-    from synthetic_intelligence.core import lifecycle, spark_session
+    from synthetic_intelligence.core.engines import lifecycle
+    from synthetic_intelligence.core.engines import spark as spark_session
 
     session = spark_session.get_or_create({"spark.master": "local[2,2]", "spark.driver.memory": "1g",
                                            "spark.sql.shuffle.partitions": "2"})

@@ -1,4 +1,4 @@
-"""Numbers the QA tests produced before core.latent / core.scorecard were split (tests/data).
+"""Numbers the QA tests produced before core.latent / core.experiment.scorecard were split (tests/data).
 
 ``assert_unchanged(table, name)`` checks that a table's recorded columns still hold the
 recorded values. Numbers that go through the autoencoder depend on torch's kernels, so

@@ -19,7 +19,7 @@ EVALUATION = {"n_boot": 50, "alpha": 0.05, "seed": 0}
 
 def spec(config: dict) -> dict:
     """``learners.<learner>.spec`` as the learners pipeline writes it for a configured learner."""
-    from synthetic_intelligence.core.learners import LearnerConfig
+    from synthetic_intelligence.core.experiment.learners import LearnerConfig
 
     dumped = LearnerConfig.model_validate(config).model_dump(mode="json")
     return {"config": dumped, "configured": dumped, "selection": None}

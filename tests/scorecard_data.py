@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthetic_intelligence.core.metrics import choose_threshold, evaluate_scores
+from synthetic_intelligence.core.experiment.metrics import choose_threshold, evaluate_scores
 
 HOLDOUTS = ("holdout_iid", "holdout_new_world")
 N_BOOT = 100

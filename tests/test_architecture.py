@@ -96,8 +96,8 @@ def _is_module(name: str) -> bool:
 
 
 def test_datasets_tracking_hooks_and_cli_import_no_pipeline():
-    paths = [*_modules("datasets"), *_modules("tracking"), *(PACKAGE / n for n in ("hooks.py", "cli.py",
-                                                                                   "settings.py"))]
+    paths = [*_modules("datasets"), *_modules("tracking"), *_modules("hooks"),
+             *(PACKAGE / n for n in ("cli.py", "settings.py"))]
     assert _violations(paths, (f"{PKG}.pipelines",)) == {}
 
 
@@ -136,3 +136,12 @@ def test_every_relative_link_of_the_readme_and_the_docs_resolves():
             if not (page.parent / target.split("#", 1)[0]).exists():
                 broken.append(f"{page.relative_to(ROOT)} -> {target}")
     assert broken == []
+
+
+def test_the_tests_mirror_the_packages_of_src():
+    """Each package of ``core/`` has its tests in ``tests/core/<package>/``, the hooks' in ``tests/hooks/``."""
+    packages = [f"core/{p.parent.name}" for p in sorted((PACKAGE / "core").glob("*/__init__.py"))]
+    missing = [name for name in [*packages, "hooks"]
+               if not (ROOT / "tests" / name / "__init__.py").is_file()
+               or not any((ROOT / "tests" / name).glob("test_*.py"))]
+    assert missing == []

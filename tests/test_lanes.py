@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import experiment
+from synthetic_intelligence.core.experiment import registry as experiment
 from synthetic_intelligence.pipelines.baseline import create_pipeline as baseline
 from synthetic_intelligence.pipelines.model_driven import create_pipeline as model_driven
 from synthetic_intelligence.pipelines.repeats.pipeline import repeats_inputs

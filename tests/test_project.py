@@ -66,7 +66,7 @@ def test_base_defaults_match_the_documented_world():
 
 
 def test_learner_parameters_are_valid_in_every_environment():
-    from synthetic_intelligence.core.learners import LearnerConfig
+    from synthetic_intelligence.core.experiment.learners import LearnerConfig
 
     for env in ("base", "quick"):
         loader = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env=env,

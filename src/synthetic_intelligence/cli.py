@@ -15,7 +15,7 @@ adds three things:
   ``--params`` splits on every comma (:func:`split_params`);
 - Ctrl-C ends with one line and status 130;
 - however the run ends, local engines (the H2O JVM, a local Spark session) are stopped
-  (:func:`synthetic_intelligence.core.lifecycle.close_all`).
+  (:func:`synthetic_intelligence.core.engines.lifecycle.close_all`).
 
 Any other exception is a bug and keeps Kedro's full traceback.
 """
@@ -35,7 +35,7 @@ import click
 from kedro.framework.cli.project import run as kedro_run
 from omegaconf import OmegaConf
 
-from synthetic_intelligence.core import lifecycle
+from synthetic_intelligence.core.engines import lifecycle
 from synthetic_intelligence.core.errors import ConfigurationError, UserError, find_user_error
 
 #: Set to 1 to print the full traceback of a user error instead of one line.

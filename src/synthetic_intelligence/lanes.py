@@ -1,7 +1,7 @@
 """Which swimlanes and learners exist: static structure, decided in code (Kedro's dynamic-pipelines pattern).
 
-Every swimlane is a :class:`~synthetic_intelligence.core.experiment.Lane` (a name and a kind of the lane
-registry, :data:`synthetic_intelligence.core.experiment.KINDS`, which says how the lane builds its
+Every swimlane is a :class:`~synthetic_intelligence.core.experiment.registry.Lane` (a name and a kind of the lane
+registry, :data:`synthetic_intelligence.core.experiment.registry.KINDS`, which says how the lane builds its
 training set) and one namespaced pipeline (its training-set step, then the shared ``train_evaluate``
 template); its own parameters live under its namespace in ``conf/base/parameters_<pipeline>.yml``
 (e.g. ``smote.sampler``).  The lane pipelines, the repeated splits and the scorecard all read
@@ -22,8 +22,8 @@ A node that gathers one input per lane or learner (a fan-in) names its keyword a
 
 from __future__ import annotations
 
-from synthetic_intelligence.core import experiment
-from synthetic_intelligence.core.experiment import Lane
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment.registry import Lane
 from synthetic_intelligence.core.schema import BASELINE, CLASS_WEIGHTED, MODEL_DRIVEN, SMOTE
 
 __all__ = ["BASELINE", "CLASS_WEIGHTED", "SMOTE", "MODEL_DRIVEN", "SMOTE_LANES", "REAL_LANES", "LANES", "LEARNERS",

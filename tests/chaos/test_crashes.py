@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthetic_intelligence.core import lifecycle
-from tests.test_hooks_h2o import running
+from synthetic_intelligence.core.engines import lifecycle
+from tests.hooks.test_h2o import running
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD, NEW = "2026-01-01T00.00.00.000Z", "2026-01-02T00.00.00.000Z"
@@ -147,7 +147,7 @@ def test_kill_9_during_a_versioned_save_leaves_the_previous_version_latest(name,
 # -- engines outlive a run killed outright ---------------------------------------------------------------------------
 _OWNER = """
     import os, subprocess, sys, tempfile, time
-    from synthetic_intelligence.core import lifecycle
+    from synthetic_intelligence.core.engines import lifecycle
 
     folder = tempfile.mkdtemp(prefix="si-chaos-engine-")
     preexec = lifecycle.die_with_parent() if sys.argv[1] == "die_with_parent" else None
@@ -215,8 +215,8 @@ def test_the_next_run_reaps_an_engine_and_folder_left_by_a_run_killed_outright(t
 def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clean(tmp_path, chaos):
     import tempfile
 
+    from tests.hooks.test_h2o import Run, children
     from tests.test_cli import copy_project, kedro, kedro_env
-    from tests.test_hooks_h2o import Run, children
 
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
@@ -262,7 +262,7 @@ def test_kill_9_during_the_automl_fit_leaves_no_jvm_and_the_next_run_starts_clea
 _SPARK_WRITE = """
     import json, sys, time
     from kedro.io import AbstractDataset
-    from synthetic_intelligence.core import spark_session
+    from synthetic_intelligence.core.engines import spark as spark_session
 
     config, old, new = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
     spark = spark_session.get_or_create({"spark.master": "local[2]", "spark.driver.memory": "512m",

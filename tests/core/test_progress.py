@@ -76,11 +76,11 @@ def test_generation_rounds_report_accepted_of_target_and_candidates(caplog):
 
 @pytest.mark.h2o
 def test_automl_reports_models_done_of_max_models(h2o_cluster, tiny_world, caplog):
-    from synthetic_intelligence.core import learners
+    from synthetic_intelligence.core.experiment import learners
 
     config = learners.LearnerConfig(engine="h2o_automl", max_models=2, seed=1,
                                     exclude_algos=["DeepLearning", "StackedEnsemble"])
-    with caplog.at_level(logging.INFO, logger="synthetic_intelligence.core.h2o_utils"):
+    with caplog.at_level(logging.INFO, logger="synthetic_intelligence.core.engines.h2o"):
         learners.fit_learner(tiny_world["train"], tiny_world["validation"], config)
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("H2O AutoML: ")]
     assert lines, [r.getMessage() for r in caplog.records]

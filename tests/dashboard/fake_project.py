@@ -16,10 +16,15 @@ import numpy as np
 import pandas as pd
 from kedro.io import Version
 
+from synthetic_intelligence.core.experiment.repeats import REPEATS_COLUMNS
+from synthetic_intelligence.core.experiment.scorecard import (
+    SWEEP_COLUMNS,
+    build_scorecard,
+    pr_curve_points,
+    repeats_summary,
+)
 from synthetic_intelligence.core.latent import nearest_real_rows
-from synthetic_intelligence.core.repeats import REPEATS_COLUMNS
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
-from synthetic_intelligence.core.scorecard import SWEEP_COLUMNS, build_scorecard, pr_curve_points, repeats_summary
 from synthetic_intelligence.dashboard.outputs import ProjectOutputs
 from synthetic_intelligence.pipelines.latent_qa.nodes import FIDELITY_COLUMNS
 from tests.scorecard_data import three_lanes

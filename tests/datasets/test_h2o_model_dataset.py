@@ -6,7 +6,7 @@ import pytest
 from kedro.io import DatasetError, Version
 from sklearn.linear_model import LogisticRegression
 
-from synthetic_intelligence.core import learners
+from synthetic_intelligence.core.experiment import learners
 from synthetic_intelligence.datasets import H2OModelDataset
 
 
@@ -14,7 +14,7 @@ def test_h2o_model_round_trip_mojo_and_binary(h2o_cluster, tiny_world, tmp_path)
     import h2o
     from h2o.estimators import H2OGradientBoostingEstimator
 
-    from synthetic_intelligence.core.h2o_utils import to_h2o
+    from synthetic_intelligence.core.engines.h2o import to_h2o
 
     train = tiny_world["train"]
     frame = to_h2o(train, target="target")
@@ -59,7 +59,7 @@ def test_sklearn_model_round_trip_and_versions_never_overwrite(tiny_world, tmp_p
 @pytest.mark.h2o
 @pytest.mark.parametrize("name", ["gbm", "se"])
 def test_saved_h2o_model_carries_its_genmodel_jar_and_loads_as_a_mojo_oracle(tiny_h2o_models, tmp_path, name):
-    from synthetic_intelligence.core.mojo import MojoOracle
+    from synthetic_intelligence.core.engines.mojo import MojoOracle
 
     case = tiny_h2o_models[name]
     version = Version(None, "2026-01-01T00.00.00.000Z")
@@ -97,7 +97,7 @@ def test_catalog_oracle_entry_loads_a_mojo_oracle(tiny_h2o_models, tmp_path):
     import yaml
     from kedro.io import DataCatalog
 
-    from synthetic_intelligence.core.mojo import MojoOracle
+    from synthetic_intelligence.core.engines.mojo import MojoOracle
 
     conf = Path(__file__).resolve().parents[2] / "conf" / "base"
     entries = {}

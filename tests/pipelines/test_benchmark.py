@@ -12,7 +12,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
-from synthetic_intelligence.core import benchmark as bm
+from synthetic_intelligence.core.benchmark import run as bm
 from synthetic_intelligence.pipeline_registry import register_pipelines
 from synthetic_intelligence.pipelines.benchmark import create_pipeline, nodes
 

@@ -4,8 +4,8 @@ import pytest
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from synthetic_intelligence.core import isolation
-from synthetic_intelligence.core.isolation import DataValidationError, IsolationError
+from synthetic_intelligence.core.isolation import split as isolation
+from synthetic_intelligence.core.isolation.split import DataValidationError, IsolationError
 from synthetic_intelligence.pipelines.data_isolation import create_pipeline, nodes
 
 GENERATORS = {

@@ -14,7 +14,7 @@ from kedro.validation.parameter_validator import ParameterValidator
 
 from synthetic_intelligence import cli, settings
 from synthetic_intelligence.core.errors import DataValidationError
-from synthetic_intelligence.core.isolation_params import DriftParams, GeneratorsParams, SourceParams, SplitParams
+from synthetic_intelligence.core.isolation.params import DriftParams, GeneratorsParams, SourceParams, SplitParams
 from synthetic_intelligence.core.schema import HOLDOUT_NEW_WORLD, TARGET
 from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.data_isolation import create_pipeline, nodes

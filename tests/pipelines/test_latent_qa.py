@@ -23,7 +23,8 @@ from kedro.runner import SequentialRunner
 from kedro.validation.parameter_validator import ParameterValidator
 
 from synthetic_intelligence import lanes, settings
-from synthetic_intelligence.core import isolation
+from synthetic_intelligence.core.errors import ConfigurationError
+from synthetic_intelligence.core.isolation import split as isolation
 from synthetic_intelligence.core.latent import (
     GROUP_MAJORITY,
     GROUP_MINORITY,
@@ -32,7 +33,7 @@ from synthetic_intelligence.core.latent import (
     TrainedAutoencoder,
 )
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
-from synthetic_intelligence.core.synthetic import make_two_clusters
+from synthetic_intelligence.core.worlds import make_two_clusters
 from synthetic_intelligence.datasets import TorchPayloadDataset
 from synthetic_intelligence.pipelines.latent_qa import nodes as ln
 from synthetic_intelligence.pipelines.latent_qa.pipeline import create_pipeline, synthetic_lanes
@@ -193,7 +194,7 @@ def test_fidelity_needs_provenance(splits, trained):
 
 
 def test_unknown_parameter_key_is_refused(splits, trained, fake_lanes):
-    with pytest.raises(TypeError, match="max_synthetc"):
+    with pytest.raises(ConfigurationError, match=r"qa\.fidelity\.max_synthetc: Extra inputs are not permitted"):
         ln.fidelity_table(trained[0], splits["train"], splits["validation"], {"max_synthetc": 10}, **fake_lanes)
 
 
@@ -337,7 +338,7 @@ def test_sliced_pipeline_runs_with_the_real_catalog_entries(splits, fake_lanes, 
 
 def test_a_failed_lane_empty_set_is_listed_with_no_numbers(splits, trained, fake_lanes):
     """A lane that could not build its training set (the empty sentinel) does not stop the latent QA."""
-    from synthetic_intelligence.core.resample import failed_training_set
+    from synthetic_intelligence.core.experiment.resample import failed_training_set
 
     autoencoder, _ = trained
     failed, _ = failed_training_set(splits["train"], "no candidate accepted")

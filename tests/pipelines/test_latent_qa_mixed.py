@@ -7,7 +7,7 @@ import pandas as pd
 
 from synthetic_intelligence.core.latent import AutoencoderConfig
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
-from tests.core.test_latent_mixed import frame
+from tests.core.latent.test_mixed import frame
 
 
 def test_fidelity_table_and_latent_picture_on_a_mixed_table():

@@ -12,7 +12,7 @@ from kedro.validation.parameter_validator import ParameterValidator
 
 from synthetic_intelligence import settings
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
-from synthetic_intelligence.core.synthetic import make_credit_table
+from synthetic_intelligence.core.worlds import make_credit_table
 from synthetic_intelligence.pipelines import baseline, smote
 from synthetic_intelligence.pipelines.data_isolation import create_pipeline, nodes
 from synthetic_intelligence.pipelines.smote import nodes as smote_nodes

@@ -5,8 +5,8 @@ from kedro.runner import SequentialRunner
 from kedro_datasets.pandas import ParquetDataset
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from synthetic_intelligence.core import learners
-from synthetic_intelligence.core.generation import GenerationParams
+from synthetic_intelligence.core.experiment import learners
+from synthetic_intelligence.core.experiment.generation import GenerationParams
 from synthetic_intelligence.core.sampling import GenerationError
 from synthetic_intelligence.pipelines.model_driven import create_pipeline as model_driven_pipeline
 from synthetic_intelligence.pipelines.model_driven import nodes as gen_nodes

@@ -12,7 +12,7 @@ from kedro.runner import SequentialRunner
 
 from synthetic_intelligence import lanes
 from synthetic_intelligence.core.errors import ConfigurationError
-from synthetic_intelligence.core.repeats import REPEATS_COLUMNS, RepeatsParams
+from synthetic_intelligence.core.experiment.repeats import REPEATS_COLUMNS, RepeatsParams
 from synthetic_intelligence.core.schema import HOLDOUTS, SPARK_TAG
 from synthetic_intelligence.pipelines.repeats import create_pipeline, nodes
 from synthetic_intelligence.pipelines.scorecard.pipeline import create_pipeline as scorecard_pipeline

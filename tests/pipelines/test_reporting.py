@@ -15,10 +15,15 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
+from synthetic_intelligence.core.experiment.repeats import REPEATS_COLUMNS
+from synthetic_intelligence.core.experiment.scorecard import (
+    SWEEP_COLUMNS,
+    build_scorecard,
+    pr_curve_points,
+    repeats_summary,
+)
 from synthetic_intelligence.core.latent import REAL_LANE, shared_tsne
-from synthetic_intelligence.core.repeats import REPEATS_COLUMNS
 from synthetic_intelligence.core.schema import H2O_TAG
-from synthetic_intelligence.core.scorecard import SWEEP_COLUMNS, build_scorecard, pr_curve_points, repeats_summary
 from synthetic_intelligence.pipelines.reporting import nodes
 from synthetic_intelligence.pipelines.reporting.pipeline import create_pipeline
 from synthetic_intelligence.reporting.scorecard import repeats_markdown, scorecard_report
@@ -105,7 +110,7 @@ def test_runs_on_an_in_memory_catalog(tables):
 def test_nodes_read_typed_parameter_objects(tables):
     from types import SimpleNamespace
 
-    from synthetic_intelligence.core.repeats import RepeatsParams
+    from synthetic_intelligence.core.experiment.repeats import RepeatsParams
 
     md = nodes.scorecard_markdown(tables["scorecard"], SimpleNamespace(**SCORECARD_PARAMS), tables["repeats_summary"],
                                   RepeatsParams.model_validate(REPEATS_PARAMS))

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core import scaling
-from synthetic_intelligence.core.scaling_report import (
+from synthetic_intelligence.core.scaling import measure as scaling
+from synthetic_intelligence.core.scaling.report import (
     ScalingParams,
     measure_all,
     plan,

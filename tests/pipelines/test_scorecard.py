@@ -13,11 +13,12 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import isolation, learners, metrics
-from synthetic_intelligence.core.resample import resample as resample_train
+from synthetic_intelligence.core.experiment import learners, metrics
+from synthetic_intelligence.core.experiment.resample import resample as resample_train
+from synthetic_intelligence.core.experiment.scorecard import PR_CURVE_COLUMNS
+from synthetic_intelligence.core.isolation import split as isolation
 from synthetic_intelligence.core.schema import H2O_TAG, TARGET
-from synthetic_intelligence.core.scorecard import PR_CURVE_COLUMNS
-from synthetic_intelligence.core.synthetic import WorldSpec, apply_drift, make_world
+from synthetic_intelligence.core.worlds import WorldSpec, apply_drift, make_world
 from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.scorecard import nodes as sc
 from synthetic_intelligence.pipelines.scorecard.pipeline import create_pipeline, drift_sweep_inputs, scorecard_inputs
@@ -311,7 +312,7 @@ def test_sliced_scorecard_pipeline_runs_on_memory_catalog(world, with_failed_lan
 
 def _repeats_metrics(lane_names: list[str]) -> pd.DataFrame:
     """A tiny repeats_metrics table (the repeats pipeline's output): 2 repeats, the IID holdout only."""
-    from synthetic_intelligence.core.repeats import REPEATS_COLUMNS
+    from synthetic_intelligence.core.experiment.repeats import REPEATS_COLUMNS
 
     rows = [{"repeat": r, "seed": r, "lane": lane, "learner": learner, "holdout": "holdout_iid",
              "auprc": 0.5 + 0.01 * i + 0.02 * r, "n_train": 100, "n_synthetic": 0, "status": "ok", "reason": None}

@@ -11,9 +11,9 @@ from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import isolation
+from synthetic_intelligence.core.isolation import split as isolation
 from synthetic_intelligence.core.schema import PROVENANCE
-from synthetic_intelligence.core.synthetic import TARGET, WorldSpec, make_world
+from synthetic_intelligence.core.worlds import TARGET, WorldSpec, make_world
 from synthetic_intelligence.pipelines.smote import create_pipeline
 from synthetic_intelligence.pipelines.smote.nodes import resample
 from synthetic_intelligence.pipelines.smote.pipeline import lane_pipeline

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from kedro.runner import SequentialRunner
 
-from synthetic_intelligence.core.learners import NoModel
-from synthetic_intelligence.core.resample import failed_training_set, resample
+from synthetic_intelligence.core.experiment.learners import NoModel
+from synthetic_intelligence.core.experiment.resample import failed_training_set, resample
 from synthetic_intelligence.lanes import input_key
 from synthetic_intelligence.pipelines.baseline import create_pipeline as baseline_pipeline
 from synthetic_intelligence.pipelines.learners import create_pipeline as learners_pipeline

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core.scorecard import build_scorecard
+from synthetic_intelligence.core.experiment.scorecard import build_scorecard
 from synthetic_intelligence.reporting import generation as gen
 from synthetic_intelligence.reporting import runs as rr
 from synthetic_intelligence.reporting import verdict as vd

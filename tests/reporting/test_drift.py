@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from synthetic_intelligence.core.scorecard import SWEEP_COLUMNS
+from synthetic_intelligence.core.experiment.scorecard import SWEEP_COLUMNS
 from synthetic_intelligence.reporting.drift import drift_sweep_figure
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from synthetic_intelligence.core.scorecard import build_scorecard, pr_curve_points
+from synthetic_intelligence.core.experiment.scorecard import build_scorecard, pr_curve_points
 from synthetic_intelligence.reporting.scorecard import (
     pr_curve_figure,
     scorecard_markdown,

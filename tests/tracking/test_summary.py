@@ -4,7 +4,7 @@ import io
 from pathlib import Path
 from types import SimpleNamespace
 
-from synthetic_intelligence.core.scorecard import build_scorecard
+from synthetic_intelligence.core.experiment.scorecard import build_scorecard
 from synthetic_intelligence.tracking.summary import RunSummaryHook, summary_lines
 from tests.scorecard_data import N_BOOT, three_lanes
 

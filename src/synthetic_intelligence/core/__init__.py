@@ -1,0 +1,1 @@
+"""Plain library code (no Kedro, no plotting), grouped by domain: isolation, experiment, benchmark, scaling, engines, sampling, latent; the shared contract (errors, params, progress, schema, features) at the top."""

@@ -30,7 +30,7 @@ class TrainingSetError(DataValidationError):
     neighbours, nothing its gate accepts, ...).
 
     The lane is reported as failed with this message and the other lanes go on
-    (:func:`synthetic_intelligence.core.resample.build_or_fail`); outside a lane it is a
+    (:func:`synthetic_intelligence.core.experiment.resample.build_or_fail`); outside a lane it is a
     data error like any other.
     """
 

@@ -7,7 +7,7 @@ scikit-learn model (the learner or oracle switched by parameter) is saved with
 joblib (``model.joblib``).  ``meta.json`` says which, and for an H2O model the
 feature columns it was given (``features_given``: H2O keeps only those that vary in
 its training frame; the compatibility checks compare the given ones, see
-:func:`~synthetic_intelligence.core.h2o_utils.record_features_given`).  A save is
+:func:`~synthetic_intelligence.core.engines.h2o.record_features_given`).  A save is
 atomic: the version folder appears complete, or not at all.
 
 Loading (``load_args``):
@@ -15,7 +15,7 @@ Loading (``load_args``):
 - ``as: model`` (default): the H2O model in the running cluster (the project
   hook starts one; the binary is preferred, the MOJO is the fallback), or the
   scikit-learn model.
-- ``as: mojo``: a :class:`~synthetic_intelligence.core.mojo.MojoOracle` over the
+- ``as: mojo``: a :class:`~synthetic_intelligence.core.engines.mojo.MojoOracle` over the
   saved MOJO: ``predict_proba`` in this process, no cluster.  Other
   ``load_args`` (``n_threads``, ``loop``) go to ``MojoOracle``.  A
   scikit-learn model loads as itself.
@@ -43,7 +43,7 @@ from typing import Any
 import joblib
 from kedro.io import AbstractVersionedDataset, DatasetError, Version
 
-from synthetic_intelligence.core.h2o_utils import features_given, is_h2o_model, record_features_given
+from synthetic_intelligence.core.engines.h2o import features_given, is_h2o_model, record_features_given
 from synthetic_intelligence.datasets._atomic import atomic_save
 
 _META = "meta.json"
@@ -109,7 +109,7 @@ class H2OModelDataset(AbstractVersionedDataset[Any, Any]):
         if self._load_as == "mojo":
             if "mojo" not in files:
                 raise DatasetError(f"{source} holds no MOJO (saved with save_mojo=false); cannot load 'as: mojo'")
-            from synthetic_intelligence.core.mojo import MojoOracle
+            from synthetic_intelligence.core.engines.mojo import MojoOracle
 
             jar = source / files["genmodel_jar"] if "genmodel_jar" in files else None
             return _given(MojoOracle(source / files["mojo"], genmodel_jar=jar, **self._mojo_args), meta)

@@ -19,8 +19,8 @@ import math
 import pandas as pd
 from matplotlib.figure import Figure
 
+from synthetic_intelligence.core.experiment.scorecard import BETTER, FAILED, THRESHOLD_METRICS, TIE, WORSE
 from synthetic_intelligence.core.schema import HOLDOUTS
-from synthetic_intelligence.core.scorecard import BETTER, FAILED, THRESHOLD_METRICS, TIE, WORSE
 from synthetic_intelligence.reporting.common import message_figure
 
 __all__ = ["HOLDOUT_LABELS", "verdict_sentences", "scorecard_markdown", "scorecard_notes", "scorecard_report",
@@ -224,7 +224,7 @@ def verdict_sentences(df: pd.DataFrame) -> list[str]:
 
 
 def scorecard_markdown(df: pd.DataFrame, title: str = "Scorecard") -> str:
-    """Render a scorecard DataFrame (from :func:`~.core.scorecard.build_scorecard`) as Markdown."""
+    """Render a scorecard DataFrame (from :func:`~.core.experiment.scorecard.build_scorecard`) as Markdown."""
     holdouts = [h for h in HOLDOUTS if f"{h}_auprc" in df.columns]
     refs_by_h = {h: _refs_in(df, h) for h in holdouts}
     learners = _learners(df)
@@ -293,7 +293,7 @@ def _repeat_diff_cell(row: pd.Series, ref: str) -> str:
 def repeats_markdown(summary: pd.DataFrame | None, *, alpha: float, learners: list[str] | None = None,
                      oracle: str | None = None) -> str:
     """The "Repeated splits (k = ...)" section from the ``repeats_summary`` table
-    (:func:`synthetic_intelligence.core.scorecard.repeats_summary`); ``learners`` and ``oracle``
+    (:func:`synthetic_intelligence.core.experiment.scorecard.repeats_summary`); ``learners`` and ``oracle``
     (``repeats.learners``, ``repeats.oracle``'s estimator) are quoted in its notes."""
     if summary is None or summary.empty:
         return "\n".join(["## Repeated splits", "", "Not run (`repeats.k: 0`): the verdicts above rest on one split.",
@@ -349,7 +349,7 @@ def scorecard_report(df: pd.DataFrame, *, n_boot: int, alpha: float, title: str 
 def pr_curve_figure(points: pd.DataFrame) -> Figure:
     """Precision-recall curves: one subplot per learner (row) and holdout (column), one line per lane
     (plus a dashed prevalence line), from the ``pr_curve_points`` table (see
-    :func:`synthetic_intelligence.core.scorecard.pr_curve_points`); a table without a
+    :func:`synthetic_intelligence.core.experiment.scorecard.pr_curve_points`); a table without a
     ``learner`` column is one row of subplots."""
     if points.empty:
         return message_figure("No precision-recall curves: no lane was scored on a holdout.")

@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from synthetic_intelligence.core.experiment.scorecard import BETTER, TIE, WORSE
 from synthetic_intelligence.core.schema import HOLDOUTS
-from synthetic_intelligence.core.scorecard import BETTER, TIE, WORSE
 from synthetic_intelligence.reporting.scorecard import (
     HOLDOUT_LABELS,
     _interval,

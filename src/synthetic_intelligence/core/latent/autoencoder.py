@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
+from pydantic import BaseModel, ConfigDict
 from torch import nn
 
 from synthetic_intelligence.core.latent.mixed import InputLayout, needs_layout
@@ -29,16 +30,17 @@ log = logging.getLogger(__name__)
 _PAYLOAD_FORMAT = "synthetic_intelligence.latent.autoencoder/v1"
 
 
-@dataclass
-class AutoencoderConfig:
-    """Hyper-parameters of :func:`train_autoencoder`."""
+class AutoencoderConfig(BaseModel):
+    """Hyper-parameters of :func:`train_autoencoder` (``qa.autoencoder``)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     hidden: tuple[int, ...] = (256, 128, 64)  # encoder hidden sizes; decoder mirrors
     latent_dim: int = 8
     epochs: int = 30
     batch_size: int = 512
     lr: float = 1e-3
-    patience: int = 5  # early stopping on validation loss
+    patience: int | None = 5  # early stopping on validation loss (None: never)
     seed: int = 0
     device: str = "auto"  # "auto" -> cuda if available else cpu
 

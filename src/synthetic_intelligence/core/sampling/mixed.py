@@ -239,7 +239,7 @@ class FrameOracle:
 
     ``predict_proba(rows)`` = ``oracle.predict_proba(codec.oracle_frame(rows))``; ``classes_`` is
     the oracle's. It has no ``feature_names_in_``, so :class:`~.scorer.ProbaScorer` passes it the
-    array itself. Picklable when the oracle is (a :class:`~synthetic_intelligence.core.mojo.MojoOracle`
+    array itself. Picklable when the oracle is (a :class:`~synthetic_intelligence.core.engines.mojo.MojoOracle`
     carries its MOJO's bytes), so it travels to Spark executors as the plain oracle does.
     """
 

@@ -9,7 +9,7 @@
 - the class's fitted strategy (its rows) and scorer (the oracle) travel as one
   broadcast (``cloudpickle``), unpickled once per Python worker and reused by its
   later tasks: a scikit-learn oracle is a broadcast object, a
-  :class:`~synthetic_intelligence.core.mojo.MojoOracle` carries its MOJO's bytes and
+  :class:`~synthetic_intelligence.core.engines.mojo.MojoOracle` carries its MOJO's bytes and
   starts its in-process JVM once per Python worker (no H2O cluster is called);
 - ``mapInPandas`` runs the same round loop as the numpy backend
   (:class:`~.executor.NumpyExecutor`, built on the pure step
@@ -155,7 +155,7 @@ def _single_threaded(scorer, threads: int | None):
     oracle = getattr(scorer, "oracle", None)
     if threads is None or oracle is None or not hasattr(oracle, "n_threads") or oracle.n_threads == threads:
         return scorer
-    from synthetic_intelligence.core.mojo import MojoOracle
+    from synthetic_intelligence.core.engines.mojo import MojoOracle
 
     if not isinstance(oracle, MojoOracle):
         return scorer

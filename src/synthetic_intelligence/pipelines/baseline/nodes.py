@@ -1,11 +1,11 @@
 """The lanes on real rows only: ``train`` unchanged, and ``train`` with balanced class weights
-(thin wrappers over :mod:`synthetic_intelligence.core.training_sets`)."""
+(thin wrappers over :mod:`synthetic_intelligence.core.experiment.training_sets`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from synthetic_intelligence.core import training_sets
+from synthetic_intelligence.core.experiment import training_sets
 
 
 def raw_train_set(train: pd.DataFrame) -> tuple[pd.DataFrame, dict]:

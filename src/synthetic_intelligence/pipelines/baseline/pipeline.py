@@ -4,11 +4,11 @@
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import experiment
+from synthetic_intelligence.core.experiment import registry as experiment
 from synthetic_intelligence.pipelines.baseline.nodes import raw_train_set, weighted_train_set
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 
-#: The node of each kind this pipeline builds (the kind's training-set function, core/training_sets.py).
+#: The node of each kind this pipeline builds (the kind's training-set function, core/experiment/training_sets.py).
 STEPS = {experiment.RAW: raw_train_set, experiment.CLASS_WEIGHTED: weighted_train_set}
 
 

@@ -1,4 +1,4 @@
-"""Thin nodes of the benchmark pipeline over core.benchmark*, and the reporting figures.
+"""Thin nodes of the benchmark pipeline over core.benchmark.run*, and the reporting figures.
 
 Every node reads ``params:benchmark`` whole, typed :class:`BenchmarkParams`: Kedro validates it once,
 before the first node (a typed sub-key such as ``params:benchmark.summary`` beside it is refused by Kedro).
@@ -9,8 +9,11 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from synthetic_intelligence.core import benchmark, benchmark_data, benchmark_diagnostics, benchmark_stats
-from synthetic_intelligence.core.benchmark import BenchmarkParams
+from synthetic_intelligence.core.benchmark import diagnostics as benchmark_diagnostics
+from synthetic_intelligence.core.benchmark import run as benchmark
+from synthetic_intelligence.core.benchmark import stats as benchmark_stats
+from synthetic_intelligence.core.benchmark import tables as benchmark_data
+from synthetic_intelligence.core.benchmark.run import BenchmarkParams
 from synthetic_intelligence.reporting import benchmark as report
 
 

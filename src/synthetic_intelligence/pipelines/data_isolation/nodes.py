@@ -1,4 +1,4 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.synthetic` and :mod:`~.core.isolation`."""
+"""Thin nodes over :mod:`synthetic_intelligence.core.worlds` and :mod:`~.core.isolation.split`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import logging
 
 import pandas as pd
 
-from synthetic_intelligence.core import isolation, isolation_columns, new_world, synthetic
-from synthetic_intelligence.core.isolation_params import DriftParams, GeneratorsParams, SourceParams, SplitParams, parse
+from synthetic_intelligence.core import worlds as synthetic
+from synthetic_intelligence.core.isolation import columns as isolation_columns
+from synthetic_intelligence.core.isolation import new_world
+from synthetic_intelligence.core.isolation import split as isolation
+from synthetic_intelligence.core.isolation.params import DriftParams, GeneratorsParams, SourceParams, SplitParams, parse
 from synthetic_intelligence.core.schema import HOLDOUT_IID, HOLDOUT_NEW_WORLD, TARGET, TRAIN, VALIDATION
 
 logger = logging.getLogger(__name__)

@@ -25,19 +25,18 @@ model_driven=...``), in lane order; only their ``is_synthetic`` rows are used.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
 from synthetic_intelligence.core import latent
 from synthetic_intelligence.core.latent import REAL_LANE, AutoencoderConfig, TrainedAutoencoder
 from synthetic_intelligence.core.latent import mixed as mixed_checks
 from synthetic_intelligence.core.latent.neighbours import NEIGHBOUR_COLUMNS
+from synthetic_intelligence.core.params import as_model
 from synthetic_intelligence.core.schema import PROVENANCE, TARGET
 
 logger = logging.getLogger(__name__)
@@ -57,9 +56,10 @@ FIDELITY_COLUMNS = [
 ]
 
 
-@dataclass
-class ProjectionParams:
+class ProjectionParams(BaseModel):
     """``qa.projection``: the t-SNE picture."""
+
+    model_config = ConfigDict(extra="forbid")
 
     size: int = 6000  # points in the single t-SNE fit (real + all lanes' synthetic)
     real_share: float = 0.5  # share of ``size`` for the real points; the rest is split evenly over lanes
@@ -67,9 +67,10 @@ class ProjectionParams:
     seed: int = 0
 
 
-@dataclass
-class FidelityParams:
+class FidelityParams(BaseModel):
     """``qa.fidelity``: the latent-space fidelity numbers."""
+
+    model_config = ConfigDict(extra="forbid")
 
     k: int = 10  # neighbours for the no-man's-land rate
     n_clusters: int = 8  # real-minority KMeans clusters for the coverage
@@ -80,24 +81,13 @@ class FidelityParams:
     seed: int = 0
 
 
-@dataclass
-class NeighbourParams:
+class NeighbourParams(BaseModel):
     """``qa.neighbours``: synthetic rows shown next to their nearest real rows."""
+
+    model_config = ConfigDict(extra="forbid")
 
     n_rows: int = 8  # synthetic rows sampled per lane
     seed: int = 0
-
-
-def _as(cls, value: Any):
-    """``value`` as dataclass ``cls``: Kedro hands over an instance (typed params) or, outside a
-    session (in-memory catalogs, direct calls), a plain dict; unknown keys raise ``TypeError``."""
-    if isinstance(value, cls):
-        return value
-    if value is None:
-        return cls()
-    if dataclasses.is_dataclass(value):
-        value = dataclasses.asdict(value)
-    return cls(**dict(value))
 
 
 def _features(df: pd.DataFrame) -> list[str]:
@@ -130,7 +120,7 @@ def train_autoencoder(
     (plain dict, see :meth:`TrainedAutoencoder.to_payload`) and the per-epoch history
     (``epoch, train_loss, val_loss, best``).
     """
-    config = _as(AutoencoderConfig, params)
+    config = as_model(AutoencoderConfig, params, "qa.autoencoder")
     features = _features(train)
     start = time.perf_counter()
     logger.info(
@@ -160,7 +150,7 @@ def latent_projection(
     have lane ``(real)``; ``lane`` is categorical in lane order); the figures are drawn by
     :func:`synthetic_intelligence.reporting.latent.latent_figures`.
     """
-    p = _as(ProjectionParams, params)
+    p = as_model(ProjectionParams, params, "qa.projection")
     model = _model(autoencoder)
     start = time.perf_counter()
     embedding = latent.shared_tsne(
@@ -215,7 +205,7 @@ def fidelity_table(
     input space with Gower's distance (``gower_dcr_*``, on at most ``gower_max_synthetic`` seeded rows per
     lane and of the held-out minority; NaN on numeric tables, whose latent numbers are unchanged).
     """
-    p = _as(FidelityParams, params)
+    p = as_model(FidelityParams, params, "qa.fidelity")
     model = _model(autoencoder)
     y = train[TARGET].astype(int).to_numpy()
     Z_real = model.encode(train)
@@ -300,7 +290,7 @@ def synthetic_neighbours(params: NeighbourParams, **lane_sets: pd.DataFrame) -> 
     :func:`~synthetic_intelligence.core.latent.nearest_real_rows` (``pair``, ``row``,
     ``distance``, ``train_index``, ``target``, the features). Lanes in lane order.
     """
-    p = _as(NeighbourParams, params)
+    p = as_model(NeighbourParams, params, "qa.neighbours")
     parts = [latent.nearest_real_rows(train_set, n_rows=int(p.n_rows), seed=int(p.seed), salt=salt).assign(lane=lane)
              for salt, (lane, train_set) in enumerate(lane_sets.items(), start=1)]
     if not parts:

@@ -1,4 +1,4 @@
-"""Thin node over :func:`synthetic_intelligence.core.learners.resolve`."""
+"""Thin node over :func:`synthetic_intelligence.core.experiment.learners.resolve`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import logging
 
 import pandas as pd
 
-from synthetic_intelligence.core import learners
-from synthetic_intelligence.core.learners import LearnerConfig
+from synthetic_intelligence.core.experiment import learners
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
 
 logger = logging.getLogger(__name__)
 

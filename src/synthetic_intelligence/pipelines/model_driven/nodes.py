@@ -6,9 +6,14 @@ import logging
 
 import pandas as pd
 
-from synthetic_intelligence.core import generation, learners, training_sets
-from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.core.resample import TRAINING_SET_ERRORS, build_or_fail, failed_training_set, is_failed
+from synthetic_intelligence.core.experiment import generation, learners, training_sets
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.resample import (
+    TRAINING_SET_ERRORS,
+    build_or_fail,
+    failed_training_set,
+    is_failed,
+)
 from synthetic_intelligence.core.sampling import accepted
 from synthetic_intelligence.core.schema import TARGET
 
@@ -59,7 +64,7 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
 def _empty_table(train: pd.DataFrame, params: GenerationParams):
     X, y = learners.split_xy(train)
     if params.backend == "spark":
-        from synthetic_intelligence.core import spark_session
+        from synthetic_intelligence.core.engines import spark as spark_session
 
         return accepted.spark_table(spark_session.get_or_create(), [], list(X.columns), TARGET, y.dtype)
     return accepted.empty_table(list(X.columns), TARGET, y.dtype)

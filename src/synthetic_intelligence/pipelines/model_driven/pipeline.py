@@ -6,7 +6,7 @@ artifact of the ``oracle`` pipeline; ``generation`` parameters stay global."""
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import experiment
+from synthetic_intelligence.core.experiment import registry as experiment
 from synthetic_intelligence.core.schema import H2O_TAG, SPARK_TAG
 from synthetic_intelligence.pipelines.model_driven import nodes
 from synthetic_intelligence.pipelines.train_evaluate import swimlane

@@ -6,9 +6,9 @@ import logging
 
 import pandas as pd
 
-from synthetic_intelligence.core import learners, metrics
-from synthetic_intelligence.core.learners import LearnerConfig
-from synthetic_intelligence.core.metrics import EvaluationParams
+from synthetic_intelligence.core.experiment import learners, metrics
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.metrics import EvaluationParams
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Thin node over :func:`synthetic_intelligence.core.repeats.run_repeats`."""
+"""Thin node over :func:`synthetic_intelligence.core.experiment.repeats.run_repeats`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import experiment
-from synthetic_intelligence.core import generation as generation_mod
-from synthetic_intelligence.core import repeats as core
-from synthetic_intelligence.core.generation import GenerationParams
-from synthetic_intelligence.core.isolation_params import SplitParams
-from synthetic_intelligence.core.repeats import RepeatsParams
+from synthetic_intelligence.core.experiment import generation as generation_mod
+from synthetic_intelligence.core.experiment import registry as experiment
+from synthetic_intelligence.core.experiment import repeats as core
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.repeats import RepeatsParams
+from synthetic_intelligence.core.isolation.params import SplitParams
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """repeats: the lanes on k re-splits of the training world (``repeats_metrics``), before the scorecard.
 
-One node over :mod:`synthetic_intelligence.core.repeats`: the lanes of
+One node over :mod:`synthetic_intelligence.core.experiment.repeats`: the lanes of
 :data:`synthetic_intelligence.lanes.LANES`, each with its own parameters where its kind takes some
 (``<lane>.sampler``, ``generation``), the sklearn learners of ``repeats.learners`` and a fixed
 sklearn oracle (``repeats.oracle``) for model_driven. The scorecard pipeline summarises the table

@@ -1,4 +1,4 @@
-"""Thin wrappers over :mod:`synthetic_intelligence.core.scaling` and :mod:`~synthetic_intelligence.core.scaling_report`."""
+"""Thin wrappers over :mod:`synthetic_intelligence.core.scaling.measure` and :mod:`~synthetic_intelligence.core.scaling.report`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from synthetic_intelligence.core import scaling
-from synthetic_intelligence.core.scaling_report import ScalingParams, measure_all, summarise
+from synthetic_intelligence.core.scaling import measure as scaling
+from synthetic_intelligence.core.scaling.report import ScalingParams, measure_all, summarise
 from synthetic_intelligence.reporting.scaling import scaling_figure as _figure
 
 logger = logging.getLogger(__name__)

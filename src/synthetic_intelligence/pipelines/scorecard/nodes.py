@@ -1,4 +1,4 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.scorecard`: the lane x learner scorecard, the drift sweep
+"""Thin nodes over :mod:`synthetic_intelligence.core.experiment.scorecard`: the lane x learner scorecard, the drift sweep
 and the summary of the repeated splits.
 
 They emit tables only (``scorecard``, ``pr_curve_points``, ``drift_sweep``, ``repeats_summary``); the
@@ -17,10 +17,10 @@ import logging
 import pandas as pd
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import learners, scorecard
-from synthetic_intelligence.core.learners import NoModel
+from synthetic_intelligence.core.experiment import learners, scorecard
+from synthetic_intelligence.core.experiment.learners import NoModel
+from synthetic_intelligence.core.experiment.scorecard import DriftSweepParams, ScorecardParams
 from synthetic_intelligence.core.params import setting
-from synthetic_intelligence.core.scorecard import DriftSweepParams, ScorecardParams
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def drift_sweep(new_world_base: pd.DataFrame, sweep: DriftSweepParams, drift: di
     """AUPRC (bootstrap CI) of every lane x learner's trained model on the new world at each drift severity.
 
     ``lane_models``: ``model__<lane>__<learner>``.  The undrifted new-world rows go
-    through :func:`~.core.synthetic.apply_drift` at each ``sweep["severities"]`` value with
+    through :func:`~.core.worlds.apply_drift` at each ``sweep["severities"]`` value with
     the other drift settings of ``data_isolation.drift`` (same seed, so severity
     ``drift["severity"]`` reproduces ``holdout_new_world``; that severity is repeated in
     the column ``holdout_new_world_severity``).  Nothing is refitted; a failed lane (no

@@ -1,11 +1,11 @@
-"""Thin node: resample ``train`` with one imbalanced-learn sampler (:func:`~synthetic_intelligence.core.training_sets.imblearn`)."""
+"""Thin node: resample ``train`` with one imbalanced-learn sampler (:func:`~synthetic_intelligence.core.experiment.training_sets.imblearn`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from synthetic_intelligence.core import training_sets
-from synthetic_intelligence.core.smote import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment import training_sets
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
 
 
 def resample(train: pd.DataFrame, sampler: ImblearnSamplerParams) -> tuple[pd.DataFrame, dict]:
@@ -13,6 +13,6 @@ def resample(train: pd.DataFrame, sampler: ImblearnSamplerParams) -> tuple[pd.Da
 
     When the sampler cannot resample this data (too few minority rows for ``k_neighbors``,
     an imbalanced-learn complaint about the rows) the lane fails alone: an empty training
-    set and a report ``{"failed": True, "reason": ...}`` (see :func:`~.core.resample.build_or_fail`).
+    set and a report ``{"failed": True, "reason": ...}`` (see :func:`~.core.experiment.resample.build_or_fail`).
     """
     return training_sets.imblearn(train, sampler)

@@ -3,7 +3,7 @@
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import experiment
+from synthetic_intelligence.core.experiment import registry as experiment
 from synthetic_intelligence.pipelines.smote.nodes import resample
 from synthetic_intelligence.pipelines.train_evaluate import swimlane
 

@@ -1,4 +1,4 @@
-"""Thin nodes over :mod:`synthetic_intelligence.core.learners` and :mod:`~.core.metrics`.
+"""Thin nodes over :mod:`synthetic_intelligence.core.experiment.learners` and :mod:`~.core.experiment.metrics`.
 
 Per learner (namespace ``<lane>.<learner>``): :func:`fit_learner` -> :func:`score_sets`
 -> :func:`evaluate`; per lane: :func:`collect` gathers the learners' scores and metrics
@@ -6,8 +6,8 @@ into ``<lane>.scores`` (with a ``learner`` column) and ``<lane>.metrics`` (per l
 with the lane's status and provenance).
 
 A failed lane (its training-set step returned the empty sentinel, see
-:func:`synthetic_intelligence.core.resample.build_or_fail`) passes through: no model
-(:class:`~synthetic_intelligence.core.learners.NoModel`), no scores, metrics marked failed.
+:func:`synthetic_intelligence.core.experiment.resample.build_or_fail`) passes through: no model
+(:class:`~synthetic_intelligence.core.experiment.learners.NoModel`), no scores, metrics marked failed.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import logging
 import pandas as pd
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core import learners, metrics
-from synthetic_intelligence.core.learners import LearnerConfig, NoModel
-from synthetic_intelligence.core.metrics import EvaluationParams
-from synthetic_intelligence.core.resample import is_failed, lane_provenance
+from synthetic_intelligence.core.experiment import learners, metrics
+from synthetic_intelligence.core.experiment.learners import LearnerConfig, NoModel
+from synthetic_intelligence.core.experiment.metrics import EvaluationParams
+from synthetic_intelligence.core.experiment.resample import is_failed, lane_provenance
 from synthetic_intelligence.core.schema import HOLDOUTS, PROVENANCE, SCORED_SETS, TARGET
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,355 @@
+"""Model-driven training sets: choose threshold and ratio on validation, then generate.
+
+Both steps use :class:`~synthetic_intelligence.core.sampling.OracleRejectionSampler`
+with an already trained oracle; nothing here sees a holdout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import time
+import warnings
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from synthetic_intelligence.core.experiment import learners, metrics
+from synthetic_intelligence.core.experiment.resample import AppendRows, resample
+from synthetic_intelligence.core.progress import Progress
+from synthetic_intelligence.core.sampling import BACKENDS, ClassTask, GenerationError, OracleRejectionSampler, accepted
+from synthetic_intelligence.core.sampling.mixed import FrameCodec
+from synthetic_intelligence.core.sampling.scorer import native
+from synthetic_intelligence.core.schema import TARGET
+
+logger = logging.getLogger(__name__)
+
+_UNIT_OPEN = {"gt": 0.0, "lt": 1.0}
+
+
+class TuningParams(BaseModel):
+    """The validation grid: every threshold x ratio, scored by a cheap learner's validation AUPRC."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    thresholds: list[float] = Field(min_length=1)
+    ratios: list[float] = Field(min_length=1)
+    learner: learners.LearnerConfig
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds_in_unit_interval(cls, values: list[float]) -> list[float]:
+        bad = [v for v in values if not 0.0 < v < 1.0]
+        if bad:
+            raise ValueError(f"every threshold must lie in (0, 1); got {bad}")
+        return values
+
+    @field_validator("ratios")
+    @classmethod
+    def _ratios_in_unit_interval(cls, values: list[float]) -> list[float]:
+        bad = [v for v in values if not 0.0 < v <= 1.0]
+        if bad:
+            raise ValueError(f"every ratio (minority/majority after resampling) must lie in (0, 1]; got {bad}")
+        return values
+
+
+class GenerationParams(BaseModel):
+    """``generation`` parameters, validated by Kedro before the first node runs.
+
+    ``threshold``/``ratio`` are the fixed setting, used only with ``tuning.enabled: false``;
+    set while tuning is on they are reported as unused.  ``sampler`` holds
+    :class:`OracleRejectionSampler` keyword arguments, checked by the sampler's own constraints.
+    ``backend`` runs generate-and-gate in this process (``numpy``) or in Spark executors
+    (``spark``: same semantics and parameters; ``spark_partitions`` partitions per class,
+    default from the session's parallelism; fix it to reproduce rows across clusters).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = 0
+    backend: Literal["numpy", "spark"] = "numpy"
+    spark_partitions: int | None = Field(None, ge=1)
+    threshold: float | None = Field(None, **_UNIT_OPEN)
+    ratio: float | None = Field(None, gt=0.0, le=1.0)
+    sampler: dict = Field(default_factory=dict)
+    tuning: TuningParams
+
+    @field_validator("sampler")
+    @classmethod
+    def _sampler_kwargs(cls, value: dict) -> dict:
+        for key in ("oracle", "threshold", "sampling_strategy", "random_state", "backend"):
+            if key in value:
+                raise ValueError(f"sampler.{key} is set by the pipeline, not here; remove it")
+        try:
+            OracleRejectionSampler(**value)._validate_params()  # names the bad keyword or value
+        except TypeError as exc:  # an unknown keyword: a ValueError, so that pydantic reports it in one line
+            raise ValueError(str(exc).replace("OracleRejectionSampler.__init__()", "OracleRejectionSampler")) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _fixed_setting(self):
+        if self.tuning.enabled:
+            unused = [k for k in ("threshold", "ratio") if getattr(self, k) is not None]
+            if unused:
+                warnings.warn(f"generation.{' and generation.'.join(unused)} unused: generation.tuning.enabled is "
+                              "true, so the validation grid chooses them (set tuning.enabled=false to fix them)",
+                              UserWarning, stacklevel=2)
+        if self.backend != "spark" and self.spark_partitions is not None:
+            warnings.warn("generation.spark_partitions unused: generation.backend is not spark", UserWarning,
+                          stacklevel=2)
+        if not self.tuning.enabled and (self.threshold is None or self.ratio is None):
+            raise ValueError("generation.tuning.enabled is false, so generation.threshold and generation.ratio "
+                             "must both be set")
+        return self
+
+
+def make_backend(backend: str = "numpy", *, spark_partitions: int | None = None):
+    """The sampler's ``backend``: ``"numpy"``, or a :class:`SparkExecutor` on the active (or a new) Spark session."""
+    if backend == "numpy":
+        return "numpy"
+    if backend != "spark":
+        raise ValueError(f"generation.backend must be 'numpy' or 'spark'; got {backend!r}")
+    from synthetic_intelligence.core.engines import spark as spark_session
+    from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
+
+    return SparkExecutor(spark_session.get_or_create(), n_partitions=spark_partitions)
+
+
+def _sampler(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
+             **sampler_kwargs) -> tuple[OracleRejectionSampler, pd.DataFrame, pd.Series]:
+    X, y = learners.split_xy(train)
+    sampler = OracleRejectionSampler(
+        oracle=learners.as_oracle(oracle, list(X.columns)),
+        threshold=threshold,
+        sampling_strategy=ratio,
+        random_state=random_state,
+        backend=backend,
+        **sampler_kwargs,
+    )
+    return sampler, X, y
+
+
+def _setting(sampler: OracleRejectionSampler, *, threshold: float, ratio, backend) -> dict:
+    """The report's keys that describe the setting (known before any row is generated)."""
+    return {
+        "threshold": float(threshold),
+        "ratio": ratio,
+        "candidates": sampler.candidates,
+        "gate": sampler.gate,
+        "backend": backend if isinstance(backend, str) else type(backend).__name__,
+        "sampler_params": {k: v for k, v in sampler.get_params(deep=False).items()
+                           if v is None or isinstance(v, (bool, int, float, str))},
+    }
+
+
+def _counts(sampler: OracleRejectionSampler) -> dict:
+    """The report's keys that the sampler's fitted counts give."""
+    return {
+        "cuts": {str(k): float(v) for k, v in sampler.thresholds_.items()},
+        "n_candidates": int(sampler.n_candidates_),
+        "n_accepted": int(sampler.n_accepted_),
+        "acceptance_rate": float(sampler.acceptance_rate_),
+        "n_rounds": int(sampler.n_rounds_),
+        "rounds": [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in sampler.rounds_],
+        "seconds_generate": float(sampler.seconds_generate_),
+        "seconds_score": float(sampler.seconds_score_),
+    }
+
+
+def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
+               **sampler_kwargs):
+    """``train`` plus accepted candidates, with ``is_synthetic``; returns ``(train_set, report)``.
+
+    ``backend``: ``"numpy"`` or an executor (see :func:`make_backend`); the accepted rows
+    come back to this process (the validation grid fits a learner on each setting's set).
+    """
+    sampler, _, _ = _sampler(train, oracle, threshold=threshold, ratio=ratio, random_state=random_state,
+                             backend=backend, **sampler_kwargs)
+    out, info = resample(train, sampler)
+    setting = _setting(sampler, threshold=threshold, ratio=ratio, backend=backend)
+    counts = _counts(sampler)
+    report = {**info, **{k: setting[k] for k in ("threshold", "ratio", "candidates", "gate", "backend")},
+              "cuts": counts.pop("cuts"), "sampler_params": setting["sampler_params"], **counts}
+    return out, report
+
+
+def generate_table(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
+                   **sampler_kwargs) -> tuple[object, dict]:
+    """The accepted rows as a table (:mod:`~synthetic_intelligence.core.sampling.accepted`) and the plan that
+    :func:`build_from_table` needs to turn it into the training set: ``(table, plan)``.
+
+    A mixed-type ``train`` (categorical, boolean or missing values) gives a table of the sampler's
+    work matrix (category codes, 0/1, ``NaN``; float64) and the plan's ``codec`` that
+    :func:`build_from_table` decodes it with, so both backends write plain numbers.
+
+    ``backend="numpy"``: the rounds run here and the table is a pandas DataFrame. A
+    :class:`SparkExecutor`: the table is a *lazy* Spark DataFrame (nothing runs until it is
+    written, from the executors; no row comes to the driver). The same seed (and
+    partitioning) gives the same rows as :func:`oversample`.
+    """
+    start = time.perf_counter()
+    sampler, X, y = _sampler(train, oracle, threshold=threshold, ratio=ratio, random_state=random_state,
+                             backend=backend, **sampler_kwargs)
+    tasks, rng = sampler.prepare(X, y)
+    features, dtype = list(X.columns), tasks[0].strategy.out_dtype_ if tasks else np.dtype(np.float64)
+    if isinstance(backend, str):
+        executor = BACKENDS[backend]()
+        prepared, started = time.perf_counter() - start, time.time()
+        results = [(task.label, executor.run(task, rng)) for task in tasks]
+        table = accepted.numpy_table(results, features, TARGET, y.dtype, started, time.time())
+    else:
+        prepared = time.perf_counter() - start
+        table = accepted.spark_table(backend.spark, [(task.label, backend.frame(task, rng)) for task in tasks],
+                                     features, TARGET, y.dtype, dtype)
+    plan = {
+        **_setting(sampler, threshold=threshold, ratio=ratio, backend=backend),
+        "sampler_kwargs": {k: v for k, v in sampler.get_params(deep=False).items()
+                           if k not in ("oracle", "backend", "sampling_strategy", "random_state")},
+        "classes": [{"label": native(t.label), "n_needed": int(t.n_needed), "cut": float(t.cut)} for t in tasks],
+        "features": features,
+        "dtype": np.dtype(dtype).name,
+        "seconds_prepare": float(prepared),
+    }
+    if sampler.feature_codec_ is not None:  # mixed types: the table holds the work matrix (codes, NaN)
+        plan["codec"] = sampler.feature_codec_.to_dict()
+    return table, plan
+
+
+def build_from_table(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tuple[pd.DataFrame, dict]:
+    """``train`` plus the table's accepted rows, with ``is_synthetic`` (:func:`resample`), and the report
+    :func:`oversample` gives; a class that fell short raises :class:`GenerationError` as the sampler does."""
+    sampler = OracleRejectionSampler(**plan["sampler_kwargs"])
+    tasks = [ClassTask(label=c["label"], n_needed=c["n_needed"], strategy=None, scorer=None, cut=c["cut"],
+                       batch_size=sampler.batch_size, max_rounds=sampler.max_rounds) for c in plan["classes"]]
+    results = accepted.read_table(table, [t.label for t in tasks], plan["features"], TARGET, np.dtype(plan["dtype"]))
+    sampler.record(tasks, results)
+    matrix = (np.concatenate([r.accepted for r in results]) if results else
+              np.empty((0, len(plan["features"])), dtype=plan["dtype"]))
+    if plan.get("codec"):  # mixed types: codes back to the train's dtypes (categories, booleans, NaN)
+        rows = FrameCodec.from_dict(plan["codec"]).decode(matrix).set_axis(plan["features"], axis=1)
+    else:
+        rows = pd.DataFrame(matrix, columns=plan["features"])
+    labels = np.concatenate([np.full(r.accepted.shape[0], t.label, dtype=train[TARGET].dtype)
+                             for t, r in zip(tasks, results, strict=True)]) if results else []
+    out, info = resample(train, AppendRows(rows, pd.Series(labels, dtype=train[TARGET].dtype, name=TARGET)))
+    info["sampler"] = "OracleRejectionSampler"
+    info["seconds"] = float(plan["seconds_prepare"] + accepted.wall_seconds(table))
+    counts = _counts(sampler)
+    report = {**info, **{k: plan[k] for k in ("threshold", "ratio", "candidates", "gate", "backend")},
+              "cuts": counts.pop("cuts"), "sampler_params": plan["sampler_params"], **counts}
+    return out, report
+
+
+class RememberedScores:
+    """An oracle that scores each distinct input once: ``predict_proba`` of rows it has already scored (the
+    same values, dtype, shape and columns) is the remembered result, the oracle is not called again.
+
+    The validation grid runs the sampler once per (threshold, ratio) with the same seed: every setting
+    scores the same real minority rows and, for the same ratio, the same first batch of candidates.
+    Scoring is the costly part with a StackedEnsemble oracle; remembering it changes no number.
+    Other attributes (``classes_``, ``feature_names_in_``) are the oracle's.
+    """
+
+    def __init__(self, oracle):
+        self.oracle = oracle
+        self._seen: dict = {}
+
+    def __getattr__(self, name: str):
+        if name in ("oracle", "_seen"):
+            raise AttributeError(name)
+        return getattr(self.oracle, name)
+
+    def predict_proba(self, X):
+        values = np.ascontiguousarray(X.to_numpy() if isinstance(X, pd.DataFrame) else np.asarray(X))
+        if values.dtype.kind not in "biuf":
+            if not isinstance(X, pd.DataFrame):  # not plain numbers: nothing to compare by bytes
+                return np.asarray(self.oracle.predict_proba(X))
+            # a mixed-type frame (categories, nullable dtypes): compare by pandas' row hashes and the dtypes
+            values = np.ascontiguousarray(pd.util.hash_pandas_object(X, index=False).to_numpy())[:, None]
+            values = values.view(np.uint8).reshape(len(X), -1)
+            columns = (*map(str, X.columns), *map(str, X.dtypes))
+        else:
+            columns = tuple(map(str, X.columns)) if isinstance(X, pd.DataFrame) else None
+        key = (values.shape, values.dtype.str, columns, hashlib.blake2b(values.view(np.uint8), digest_size=20).digest())
+        if key not in self._seen:
+            self._seen[key] = np.asarray(self.oracle.predict_proba(X))
+        return self._seen[key].copy()
+
+
+def tune(
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    oracle,
+    *,
+    thresholds,
+    ratios,
+    learner: learners.LearnerConfig,
+    random_state: int = 0,
+    backend="numpy",
+    **sampler_kwargs,
+) -> tuple[pd.DataFrame, dict]:
+    """Score every (threshold, ratio) by the validation AUPRC of a cheap learner.
+
+    The grid also carries a ``no oversampling`` row for reference; the choice is
+    the best grid point that generated its full target (ties: the smaller ratio,
+    then the higher threshold).
+    """
+    rows = []
+    Xv, yv = learners.split_xy(validation)
+    ref_model, _ = learners.fit_learner(train, validation, learner)
+    ref = metrics.auprc(yv, learners.predict_minority(ref_model, Xv))
+    rows.append({"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, "acceptance_rate": np.nan,
+                 "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True})
+    settings = list(itertools.product(thresholds, ratios))
+    if isinstance(backend, str):  # numpy: the grid's settings re-score the same rows (Spark scores in executors)
+        oracle = RememberedScores(learners.as_oracle(oracle, list(learners.split_xy(train)[0].columns)))
+    progress = Progress("generation grid", len(settings), unit="settings", logger=logger)
+    for i, (threshold, ratio) in enumerate(settings, start=1):
+        try:
+            train_set, report = oversample(train, oracle, threshold=threshold, ratio=ratio,
+                                           random_state=random_state, backend=backend, **sampler_kwargs)
+        except (GenerationError, ValueError) as exc:
+            rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": np.nan, "acceptance_rate": np.nan,
+                         "n_synthetic": 0, "seconds": np.nan, "error": str(exc)[:300], "reference": False})
+            progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: not reached ({type(exc).__name__})")
+            continue
+        model, _ = learners.fit_learner(train_set, validation, learner)
+        score = metrics.auprc(yv, learners.predict_minority(model, Xv))
+        rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": score,
+                     "acceptance_rate": report["acceptance_rate"], "n_synthetic": report["n_synthetic"],
+                     "seconds": report["seconds"], "error": "", "reference": False})
+        progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: validation AUPRC {score:.4f} "
+                           f"(no oversampling {ref:.4f})")
+    grid = pd.DataFrame(rows)
+    ok = grid[~grid["reference"] & grid["validation_auprc"].notna()]
+    if ok.empty:
+        raise GenerationError(
+            "no (threshold, ratio) of the grid reached its target; errors: " + "; ".join(grid["error"].iloc[1:3])
+        )
+    best = ok.sort_values(["validation_auprc", "ratio", "threshold"], ascending=[False, True, False]).iloc[0]
+    choice = {
+        "threshold": float(best["threshold"]),
+        "ratio": float(best["ratio"]),
+        "validation_auprc": float(best["validation_auprc"]),
+        "validation_auprc_no_oversampling": float(ref),
+        # the lane still oversamples with the best grid point; this says when validation preferred none
+        "no_oversampling_better_on_validation": bool(ref > float(best["validation_auprc"])),
+        "chosen_on": "validation",
+        "tuned": True,
+    }
+    return grid, choice
+
+
+def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams) -> tuple[pd.DataFrame, dict]:
+    """The grid on validation when tuning is on, else the fixed setting as a one-row grid."""
+    if not params.tuning.enabled:
+        choice = {"threshold": float(params.threshold), "ratio": float(params.ratio), "chosen_on": "fixed",
+                  "tuned": False}
+        return pd.DataFrame([choice]), choice
+    return tune(train, validation, oracle, thresholds=params.tuning.thresholds, ratios=params.tuning.ratios,
+                learner=params.tuning.learner, random_state=params.seed,
+                backend=make_backend(params.backend, spark_partitions=params.spark_partitions), **params.sampler)

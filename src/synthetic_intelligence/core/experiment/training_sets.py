@@ -1,0 +1,188 @@
+"""Every lane's training-set step as one plain function: the lane nodes and the repeated splits call these.
+
+- :func:`raw` (``baseline``): ``train`` unchanged;
+- :func:`class_weighted`: ``train`` plus balanced class weights;
+- :func:`imblearn` (the SMOTE-family lanes): ``train`` resampled by one imbalanced-learn sampler;
+- :func:`imblearn_tuned`: the same with some of the sampler's keywords chosen on validation
+  (:class:`TunedSamplerParams`: a grid and a cheap learner, as the model_driven lane chooses its setting);
+- :func:`choose_generation` then :func:`generate` (``model_driven``): the gate setting chosen on
+  validation (never a holdout) with an already trained oracle, then train plus accepted candidates.
+
+Each returns ``(train_set, report)`` through :func:`~synthetic_intelligence.core.experiment.resample.resample` (one
+provenance rule); a step that cannot build its set from this data returns the failed-lane sentinel
+(:func:`~synthetic_intelligence.core.experiment.resample.build_or_fail`), so a lane fails alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from synthetic_intelligence.core.experiment import generation, learners, metrics
+from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.imblearn_lanes import ImblearnSamplerParams
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
+from synthetic_intelligence.core.experiment.resample import (
+    TRAINING_SET_ERRORS,
+    build_or_fail,
+    failed_training_set,
+    is_failed,
+    resample,
+)
+from synthetic_intelligence.core.schema import TARGET
+
+__all__ = ["raw", "class_weighted", "imblearn", "TunedSamplerParams", "imblearn_tuned", "choose_generation",
+           "generate"]
+
+logger = logging.getLogger(__name__)
+
+
+def raw(train: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``train`` unchanged (every row real) and its report."""
+    return resample(train)
+
+
+def class_weighted(train: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``train`` unchanged plus balanced class weights (``sample_weight``) that the learner uses."""
+    return resample(train, weights=True)
+
+
+def _jsonable(value) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def imblearn(train: pd.DataFrame, sampler: ImblearnSamplerParams | dict) -> tuple[pd.DataFrame, dict]:
+    """``train`` resampled by ``sampler`` (``<lane>.sampler``), with ``is_synthetic`` provenance, and its report.
+
+    When the sampler cannot resample this data (too few minority rows for ``k_neighbors``,
+    an imbalanced-learn complaint about the rows) the lane fails alone: an empty training
+    set and a report ``{"failed": True, "reason": ...}``.
+    """
+    if not isinstance(sampler, ImblearnSamplerParams):
+        sampler = ImblearnSamplerParams.model_validate(sampler)
+    context = {"sampler": sampler.name, "kwargs": sampler.kwargs, "seed": sampler.seed}
+
+    def build() -> tuple[pd.DataFrame, dict]:
+        sampler.check_fits(int((train[TARGET] == 1).sum()), "<lane>.sampler")
+        estimator = sampler.build()
+        out, report = resample(train, estimator)
+        report.update(context, params={k: v for k, v in estimator.get_params(deep=False).items() if _jsonable(v)})
+        logger.info("%s: %d -> %d rows (%d synthetic, %d removed) in %.2f s; minority share %.3f -> %.3f",
+                    sampler.name, report["rows_in"], report["rows_out"], report["n_synthetic"], report["n_removed"],
+                    report["seconds"], report["minority_share_in"], report["minority_share_out"])
+        return out, report
+
+    return build_or_fail(build, train, what=sampler.name, **context)
+
+
+class TunedSamplerParams(BaseModel):
+    """An imbalanced-learn lane whose sampler keywords are chosen on validation: ``sampler`` (as
+    ``<lane>.sampler``), ``grid`` (keyword -> values; every combination is tried, each overriding
+    ``sampler.kwargs``) and ``learner``, the cheap learner whose validation AUPRC picks the point
+    (as ``generation.tuning.learner``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sampler: ImblearnSamplerParams
+    grid: dict[str, list] = Field(min_length=1)
+    learner: LearnerConfig
+
+    @model_validator(mode="after")
+    def _points_are_samplers(self):
+        empty = [k for k, values in self.grid.items() if not values]
+        if empty:
+            raise ValueError(f"grid.{empty[0]} is empty")
+        for point in self.points():  # names the bad keyword or value
+            ImblearnSamplerParams(name=self.sampler.name, kwargs={**self.sampler.kwargs, **point},
+                                  seed=self.sampler.seed)
+        return self
+
+    def points(self) -> list[dict]:
+        """Every combination of the grid's values, in order."""
+        return [dict(zip(self.grid, values, strict=True)) for values in itertools.product(*self.grid.values())]
+
+    def at(self, point: dict) -> ImblearnSamplerParams:
+        """The sampler of one grid point."""
+        return self.sampler.model_copy(update={"kwargs": {**self.sampler.kwargs, **point}})
+
+
+def imblearn_tuned(train: pd.DataFrame, validation: pd.DataFrame,
+                   params: TunedSamplerParams | dict) -> tuple[pd.DataFrame, dict]:
+    """``train`` resampled (:func:`imblearn`) at every grid point, each scored by ``params.learner``'s AUPRC
+    on ``validation`` (never a holdout); the best point's training set and report, with ``choice`` and
+    ``validation_grid``. When no point can build its set the lane fails alone (the failed-lane sentinel)."""
+    params = TunedSamplerParams.model_validate(params)
+    grid, best = [], None
+    yv = validation[TARGET].to_numpy()
+    for point in params.points():
+        train_set, report = imblearn(train, params.at(point))
+        row = {**point, "validation_auprc": np.nan, "n_synthetic": report.get("n_synthetic", 0), "error": ""}
+        if is_failed(report):
+            row["error"] = str(report.get("reason"))[:300]
+        else:
+            model, _ = learners.fit_learner(train_set, validation, params.learner)
+            row["validation_auprc"] = metrics.auprc(yv, learners.predict_minority(model, validation))
+            if best is None or row["validation_auprc"] > best[2]["validation_auprc"]:
+                best = (train_set, report, row)
+        grid.append(row)
+    if best is None:
+        reasons = "; ".join(sorted({r["error"] for r in grid}))[:400]
+        return failed_training_set(train, f"no grid point of {params.sampler.name} could resample train: {reasons}",
+                                   sampler=params.sampler.name, seed=params.sampler.seed)
+    train_set, report, row = best
+    report = {**report, "choice": {k: row[k] for k in params.grid} | {"validation_auprc": row["validation_auprc"]},
+              "validation_grid": grid}
+    return train_set, report
+
+
+def choose_generation(train: pd.DataFrame, validation: pd.DataFrame, oracle,
+                      params: GenerationParams | dict) -> tuple[pd.DataFrame, dict]:
+    """The (threshold, ratio) grid scored on validation (never a holdout), or the fixed setting.
+
+    When no grid point reaches its target on this data the choice is the failed-lane
+    sentinel ``{"failed": True, "reason": ...}`` and :func:`generate` passes it on.
+    """
+    params = GenerationParams.model_validate(params)
+    try:
+        grid, choice = generation.choose(train, validation, oracle, params)
+    except TRAINING_SET_ERRORS as exc:
+        logger.warning("No generation setting works on this data (%s: %s); the lane is reported as failed and "
+                       "the other lanes go on", type(exc).__name__, exc)
+        return pd.DataFrame({"error": [str(exc)]}), {"failed": True, "reason": str(exc), "error": type(exc).__name__}
+    if choice.get("no_oversampling_better_on_validation"):
+        logger.warning("On validation no oversampling (AUPRC %.4f) beat every grid point (best %.4f): the "
+                       "model_driven lane uses the best grid point; expect it to tie or lose to baseline",
+                       choice["validation_auprc_no_oversampling"], choice["validation_auprc"])
+    if choice["tuned"]:
+        logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
+                    choice["threshold"], choice["ratio"], choice["validation_auprc"],
+                    choice["validation_auprc_no_oversampling"])
+    return grid, choice
+
+
+def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams | dict,
+             backend="numpy") -> tuple[pd.DataFrame, dict]:
+    """Train plus accepted candidates (``is_synthetic``) and the generation report; a failed choice, or a
+    generation that cannot reach its target, gives the failed-lane sentinel (empty set, ``failed`` report).
+
+    ``backend``: ``"numpy"`` or an executor (:func:`~synthetic_intelligence.core.experiment.generation.make_backend`).
+    """
+    params = GenerationParams.model_validate(params)
+    context = {"sampler": "OracleRejectionSampler", "seed": params.seed}
+    if is_failed(choice):
+        return failed_training_set(train, choice.get("reason") or "no generation setting was chosen",
+                                   **context, error=choice.get("error", "failed"))
+
+    def build() -> tuple[pd.DataFrame, dict]:
+        train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
+                                                  random_state=params.seed, backend=backend, **params.sampler)
+        logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s (backend %s)",
+                    report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"],
+                    params.backend)
+        return train_set, {**report, "seed": params.seed}
+
+    return build_or_fail(build, train, what="the oracle rejection sampler", **context)

@@ -1,0 +1,1 @@
+"""Scaling measurements of the sampler: timing runs, the mixed-type comparison and the report."""
