@@ -18,6 +18,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from synthetic_intelligence.core import benchmark_data, method_selection
@@ -48,6 +49,8 @@ def main(argv=None) -> int:
     ap.add_argument("--candidates", default="", help="comma-separated subset of CANDIDATES")
     ap.add_argument("--n-jobs", type=int, default=2)
     ap.add_argument("--out", default="data/08_reporting/method_selection")
+    ap.add_argument("--from-results", default="", help="comma-separated selection_results.csv files of earlier "
+                    "runs (other seeds) to rank together instead of running")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     warnings.filterwarnings("ignore")
@@ -60,10 +63,15 @@ def main(argv=None) -> int:
     if unknown:
         ap.error(f"--tables {unknown} are not benchmark tables")
     candidates = {k: CANDIDATES[k] for k in (args.candidates.split(",") if args.candidates else CANDIDATES)}
-    tables, _ = benchmark_data.load_tables(names, min_minority=params.min_minority_rows)
-    results = method_selection.run_selection(
-        tables, params, candidates, seeds=[int(s) for s in args.seeds.split(",")], n_jobs=args.n_jobs,
-        keep_strategies=False, extra_samplers=REFERENCES)
+    if args.from_results:  # each file's seeds get their own repeat index (pairs stay within a seed)
+        parts = [pd.read_csv(f) for f in args.from_results.split(",")]
+        results = pd.concat(parts, ignore_index=True)
+        results["repeat"] = results["seed"].rank(method="dense").astype(int) - 1
+    else:
+        tables, _ = benchmark_data.load_tables(names, min_minority=params.min_minority_rows)
+        results = method_selection.run_selection(
+            tables, params, candidates, seeds=[int(s) for s in args.seeds.split(",")], n_jobs=args.n_jobs,
+            keep_strategies=False, extra_samplers=REFERENCES)
     ranks, wtl = method_selection.rank_table(results)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
