@@ -163,3 +163,26 @@ def test_selection_grades_on_the_benchmarks_validation_and_never_sees_its_test_p
     assert set(wtl["lane"]) == set(results["lane"]) - {"baseline"}
     with pytest.raises(ValueError, match="benchmark seeds"):
         method_selection.run_selection({"t": table}, params, _variants(), seeds=[1])
+
+
+@pytest.mark.spark
+def test_interpolation_gap_numpy_and_spark_backends_accept_statistically_the_same_set(spark):
+    """The spark executor pickles the fitted strategy, gap included: the same accepted set, statistically."""
+    from sklearn.datasets import make_classification
+
+    from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
+
+    X, y = make_classification(n_samples=3000, n_features=6, n_informative=4, weights=[0.9], random_state=0)
+    oracle = LogisticRegression().fit(X, y)
+    kw = {"oracle": oracle, "gate": "probability", "threshold": 0.6, "batch_size": 4096, "random_state": 5,
+          "interpolation_gap": 0.3}
+    numpy_sampler = OracleRejectionSampler(backend="numpy", **kw)
+    spark_sampler = OracleRejectionSampler(backend=SparkExecutor(spark, n_partitions=3), **kw)
+    syn_n = numpy_sampler.fit_resample(X, y)[0][len(X):]
+    syn_s = spark_sampler.fit_resample(X, y)[0][len(X):]
+    assert len(syn_n) == len(syn_s) and oracle.predict_proba(syn_s)[:, 1].min() >= 0.6
+    p_n, p_s = numpy_sampler.acceptance_rate_, spark_sampler.acceptance_rate_
+    se = np.sqrt(p_n * (1 - p_n) / numpy_sampler.n_candidates_ + p_s * (1 - p_s) / spark_sampler.n_candidates_)
+    assert abs(p_n - p_s) < 4 * se, (p_n, p_s)
+    sd = np.sqrt(syn_n.var(axis=0) / len(syn_n) + syn_s.var(axis=0) / len(syn_s))
+    assert np.all(np.abs(syn_n.mean(axis=0) - syn_s.mean(axis=0)) < 4 * sd)
