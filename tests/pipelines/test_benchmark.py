@@ -68,8 +68,19 @@ def test_base_parameters_meet_the_benchmark_spec():
     assert {"logistic", "hist_gb"} <= set(config.learners)
     assert {"smote", "borderline_smote", "adasyn", "random_oversampler"} <= set(config.samplers)
     assert set(config.tuned_samplers) == {"smote_tuned"}
-    assert set(config.model_driven.strategies) == {"interpolate", "cluster_interpolate", "gaussian"}
+    assert set(config.model_driven.strategies) == {"interpolate"}
+    assert set(config.model_driven.variants) == {"default"}
     assert config.class_weighted and config.n_jobs == 2
+
+
+def test_the_benchmarks_default_lane_is_the_model_driven_default_configuration():
+    """model_driven_default runs what parameters_model_driven.yml sets (strategy, near-copy guard, zero amount)."""
+    project = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="base",
+                                merge_strategy={"parameters": "soft"})["parameters"]["generation"]
+    lane = bm.BenchmarkParams.model_validate(_params("base")).lane_params()["model_driven_default"]
+    assert lane.sampler["candidates"] == project["sampler"]["candidates"]
+    assert lane.sampler.get("interpolation_gap", 0.0) == project["sampler"].get("interpolation_gap", 0.0)
+    assert lane.tuning.allow_none == project["tuning"].get("allow_none", False)
 
 
 def test_the_benchmark_speaks_the_projects_parameter_vocabulary():

@@ -94,6 +94,20 @@ class ModelDrivenParams(BaseModel):
     strategies: list[str] = Field(default_factory=lambda: list(CANDIDATE_STRATEGIES))
     oracle: LearnerConfig = Field(default_factory=_hgb)
     generation: GenerationParams
+    #: further lanes ``model_driven_<name>``: ``generation`` with these overrides (``sampler``: keywords added to
+    #: ``generation.sampler``, ``candidates`` among them; ``tuning``: keys of ``generation.tuning`` replaced)
+    variants: dict[str, dict] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _variants(self):
+        for name in self.variants:
+            if name in self.strategies:
+                raise ValueError(f"variant {name!r} has the name of a strategy lane; rename it")
+            unknown = sorted(set(self.variants[name]) - {"sampler", "tuning"})
+            if unknown:
+                raise ValueError(f"variants.{name}: unknown keys {unknown}; use sampler and tuning")
+            self.lane_generation(name)  # names a bad keyword or value
+        return self
 
     @field_validator("strategies")
     @classmethod
@@ -120,8 +134,19 @@ class ModelDrivenParams(BaseModel):
         return generation
 
     def lane_generation(self, strategy: str) -> GenerationParams:
-        """The generation parameters of lane ``model_driven_<strategy>``."""
+        """The generation parameters of lane ``model_driven_<strategy>`` (a strategy or a variant's name)."""
+        if strategy in self.variants:
+            over = self.variants[strategy]
+            base = self.generation.model_dump()
+            return GenerationParams.model_validate({
+                **base, "sampler": {**base["sampler"], **over.get("sampler", {})},
+                "tuning": {**base["tuning"], **over.get("tuning", {})}})
         return self.generation.model_copy(update={"sampler": {**self.generation.sampler, "candidates": strategy}})
+
+    @property
+    def lane_names(self) -> list[str]:
+        """The strategies' and the variants' names, in that order (lane ``model_driven_<name>`` each)."""
+        return [*self.strategies, *self.variants]
 
 
 class SummaryParams(BaseModel):
@@ -232,12 +257,12 @@ class BenchmarkParams(BaseModel):
                 *([Lane(CLASS_WEIGHTED, experiment.CLASS_WEIGHTED)] if self.class_weighted else []),
                 *(Lane(name, experiment.IMBLEARN) for name in self.samplers),
                 *(Lane(name, experiment.IMBLEARN_TUNED) for name in self.tuned_samplers),
-                *(Lane(model_driven_lane(s), experiment.MODEL_DRIVEN) for s in self.model_driven.strategies)]
+                *(Lane(model_driven_lane(s), experiment.MODEL_DRIVEN) for s in self.model_driven.lane_names)]
 
     def lane_params(self) -> dict[str, object]:
         """Each lane's own parameters by name (the registry's ``params`` of :func:`experiment.run_split`)."""
         return {**self.samplers, **self.tuned_samplers,
-                **{model_driven_lane(s): self.model_driven.lane_generation(s) for s in self.model_driven.strategies}}
+                **{model_driven_lane(s): self.model_driven.lane_generation(s) for s in self.model_driven.lane_names}}
 
 
 def _json(obj) -> str:

@@ -36,6 +36,9 @@ class TuningParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = True
+    #: the grid may choose "no synthetic rows": when no (threshold, ratio) beats the unresampled training set
+    #: on validation with the tuning learner, the lane trains on train as is and its report says so
+    allow_none: bool = False
     thresholds: list[float] = Field(min_length=1)
     ratios: list[float] = Field(min_length=1)
     learner: learners.LearnerConfig
@@ -290,13 +293,15 @@ def tune(
     learner: learners.LearnerConfig,
     random_state: int = 0,
     backend="numpy",
+    allow_none: bool = False,
     **sampler_kwargs,
 ) -> tuple[pd.DataFrame, dict]:
     """Score every (threshold, ratio) by the validation AUPRC of a cheap learner.
 
     The grid also carries a ``no oversampling`` row for reference; the choice is
     the best grid point that generated its full target (ties: the smaller ratio,
-    then the higher threshold).
+    then the higher threshold). With ``allow_none`` the choice is *no synthetic rows*
+    (:func:`is_none`) when no grid point beats that reference (a tie chooses none).
     """
     rows = []
     Xv, yv = learners.split_xy(validation)
@@ -331,17 +336,33 @@ def tune(
             "no (threshold, ratio) of the grid reached its target; errors: " + "; ".join(grid["error"].iloc[1:3])
         )
     best = ok.sort_values(["validation_auprc", "ratio", "threshold"], ascending=[False, True, False]).iloc[0]
+    if allow_none and ref >= float(best["validation_auprc"]):
+        return grid, {
+            "threshold": None, "ratio": None, "oversample": False,
+            "validation_auprc": float(ref), "validation_auprc_no_oversampling": float(ref),
+            "validation_auprc_best_grid_point": float(best["validation_auprc"]),
+            "no_oversampling_better_on_validation": True,
+            "reason": f"no (threshold, ratio) beat the unresampled training set on validation (AUPRC {ref:.4f} >= "
+                      f"best grid point {float(best['validation_auprc']):.4f}): no synthetic rows",
+            "chosen_on": "validation", "tuned": True,
+        }
     choice = {
         "threshold": float(best["threshold"]),
         "ratio": float(best["ratio"]),
         "validation_auprc": float(best["validation_auprc"]),
         "validation_auprc_no_oversampling": float(ref),
-        # the lane still oversamples with the best grid point; this says when validation preferred none
+        # without allow_none the lane still oversamples with the best grid point; this says when validation
+        # preferred none
         "no_oversampling_better_on_validation": bool(ref > float(best["validation_auprc"])),
         "chosen_on": "validation",
         "tuned": True,
     }
     return grid, choice
+
+
+def is_none(choice: dict) -> bool:
+    """True when the choice is *no synthetic rows* (``tuning.allow_none`` and nothing beat the raw train)."""
+    return choice.get("oversample") is False
 
 
 def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams) -> tuple[pd.DataFrame, dict]:
@@ -351,5 +372,5 @@ def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: Genera
                   "tuned": False}
         return pd.DataFrame([choice]), choice
     return tune(train, validation, oracle, thresholds=params.tuning.thresholds, ratios=params.tuning.ratios,
-                learner=params.tuning.learner, random_state=params.seed,
+                learner=params.tuning.learner, random_state=params.seed, allow_none=params.tuning.allow_none,
                 backend=make_backend(params.backend, spark_partitions=params.spark_partitions), **params.sampler)

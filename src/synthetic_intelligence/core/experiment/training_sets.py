@@ -46,6 +46,12 @@ def raw(train: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return resample(train)
 
 
+def no_synthetic_rows(train: pd.DataFrame, reason: str, **context) -> tuple[pd.DataFrame, dict]:
+    """``train`` unchanged, reported as the model-driven lane's choice of no synthetic rows (``reason``)."""
+    train_set, report = resample(train)
+    return train_set, {**report, **context, "n_synthetic": 0, "no_synthetic_rows": True, "reason": reason}
+
+
 def class_weighted(train: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """``train`` unchanged plus balanced class weights (``sample_weight``) that the learner uses."""
     return resample(train, weights=True)
@@ -153,11 +159,13 @@ def choose_generation(train: pd.DataFrame, validation: pd.DataFrame, oracle,
         logger.warning("No generation setting works on this data (%s: %s); the lane is reported as failed and "
                        "the other lanes go on", type(exc).__name__, exc)
         return pd.DataFrame({"error": [str(exc)]}), {"failed": True, "reason": str(exc), "error": type(exc).__name__}
-    if choice.get("no_oversampling_better_on_validation"):
+    if generation.is_none(choice):
+        logger.info("Chose no synthetic rows on validation: %s", choice["reason"])
+    elif choice.get("no_oversampling_better_on_validation"):
         logger.warning("On validation no oversampling (AUPRC %.4f) beat every grid point (best %.4f): the "
                        "model_driven lane uses the best grid point; expect it to tie or lose to baseline",
                        choice["validation_auprc_no_oversampling"], choice["validation_auprc"])
-    if choice["tuned"]:
+    if choice["tuned"] and not generation.is_none(choice):
         logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
                     choice["threshold"], choice["ratio"], choice["validation_auprc"],
                     choice["validation_auprc_no_oversampling"])
@@ -176,6 +184,8 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
     if is_failed(choice):
         return failed_training_set(train, choice.get("reason") or "no generation setting was chosen",
                                    **context, error=choice.get("error", "failed"))
+    if generation.is_none(choice):
+        return no_synthetic_rows(train, choice["reason"], **context)
 
     def build() -> tuple[pd.DataFrame, dict]:
         train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],

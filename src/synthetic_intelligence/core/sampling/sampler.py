@@ -144,6 +144,13 @@ class OracleRejectionSampler(BaseOverSampler):
         Maximum number of ``KMeans`` clusters of ``"cluster_interpolate"`` and
         ``"gaussian"``.
 
+    interpolation_gap : float in [0, 0.5), default=0.0
+        Near-copy guard of the interpolating strategies (``"interpolate"``,
+        ``"cluster_interpolate"``): the weight ``u`` is drawn in
+        ``[interpolation_gap, 1 - interpolation_gap]``, so no candidate lies within that
+        share of its segment from either parent row. 0 draws ``U(0, 1)`` (unchanged).
+        Ignored by ``"gaussian"`` and by a :class:`CandidateStrategy` instance.
+
     on_shortfall : {"raise", "warn"}, default="raise"
         What to do when the target cannot be reached (``max_rounds`` used, or even
         the optimistic acceptance rate ``(accepted + 3) / candidates`` cannot deliver
@@ -245,6 +252,7 @@ class OracleRejectionSampler(BaseOverSampler):
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_rounds": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+        "interpolation_gap": [Interval(numbers.Real, 0, 0.5, closed="left")],
         "on_shortfall": [StrOptions({"raise", "warn"})],
         "backend": [StrOptions(set(BACKENDS)), HasMethods(["run"])],
     }
@@ -264,6 +272,7 @@ class OracleRejectionSampler(BaseOverSampler):
         on_shortfall="raise",
         backend="numpy",
         random_state=None,
+        interpolation_gap=0.0,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.oracle = oracle
@@ -277,6 +286,7 @@ class OracleRejectionSampler(BaseOverSampler):
         self.on_shortfall = on_shortfall
         self.backend = backend
         self.random_state = random_state
+        self.interpolation_gap = interpolation_gap
 
     def fit_resample(self, X, y, **params):
         """Resample ``X, y`` (see the class docstring); a mixed-type DataFrame gives the same dtypes back."""
@@ -404,7 +414,8 @@ class OracleRejectionSampler(BaseOverSampler):
         cuts = self._cuts(X, y, scorers, classes, seed_oracle)
         tasks = []
         for label, n_needed in targets.items():
-            strategy = make_strategy(self.candidates, n_clusters=self.n_clusters).fit(
+            strategy = make_strategy(self.candidates, n_clusters=self.n_clusters,
+                                     gap=self.interpolation_gap).fit(
                 X[y == label].astype(work_dtype, copy=False), seed=seed_cluster, rounded=rounded, out_dtype=X.dtype,
                 parents=parents,
             )

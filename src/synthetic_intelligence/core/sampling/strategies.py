@@ -75,10 +75,22 @@ class CandidateStrategy:
 
     name: ClassVar[str] = ""
 
+    #: Interpolation weight kept in ``[gap, 1 - gap]`` (interpolating strategies only; 0: ``U(0, 1)``).
+    gap: float = 0.0
+
     @classmethod
-    def from_params(cls, *, n_clusters: int) -> CandidateStrategy:
-        """Instance configured from the sampler's parameters (``n_clusters`` where it applies)."""
+    def from_params(cls, *, n_clusters: int, gap: float = 0.0) -> CandidateStrategy:
+        """Instance configured from the sampler's parameters (``n_clusters``, ``gap`` where they apply)."""
         return cls()
+
+    def _weights(self, rng, m):
+        """``u ~ U(gap, 1 - gap)`` in the rows' dtype: with ``gap > 0`` no candidate sits on (or next to) a
+        parent row, a near-copy guard that needs no neighbour search. ``gap == 0`` draws exactly ``U(0, 1)``."""
+        u = rng.random(m, dtype=self.rows_.dtype)
+        if self.gap:
+            u *= 1.0 - 2.0 * self.gap
+            u += self.gap
+        return u
 
     def fit(self, X_c, *, seed: int = 0, rounded=None, out_dtype=None, parents=None) -> CandidateStrategy:
         """Learn what the strategy needs from ``X_c`` (the class rows, in the working dtype).
@@ -138,16 +150,23 @@ class CandidateStrategy:
 
 
 class Interpolate(CandidateStrategy):
-    """``x_i + u (x_j - x_i)``: a random pair ``i != j`` of class rows, ``u ~ U(0, 1)``."""
+    """``x_i + u (x_j - x_i)``: a random pair ``i != j`` of class rows, ``u ~ U(gap, 1 - gap)``."""
 
     name = "interpolate"
+
+    def __init__(self, gap: float = 0.0):
+        self.gap = _check_gap(gap)
+
+    @classmethod
+    def from_params(cls, *, n_clusters, gap=0.0):
+        return cls(gap=gap)
 
     def _draw(self, rng, m):
         n_c = self.rows_.shape[0]
         i = rng.integers(0, n_c, size=m)
         # distinct partner: shift by 1..n_c-1 (cyclic)
         j = (i + rng.integers(1, n_c, size=m)) % n_c
-        return self._between(self.rows_, i, j, rng.random(m, dtype=self.rows_.dtype))
+        return self._between(self.rows_, i, j, self._weights(rng, m))
 
 
 class _Clustered(CandidateStrategy):
@@ -157,7 +176,7 @@ class _Clustered(CandidateStrategy):
         self.n_clusters = n_clusters
 
     @classmethod
-    def from_params(cls, *, n_clusters):
+    def from_params(cls, *, n_clusters, gap=0.0):
         return cls(n_clusters=n_clusters)
 
     def _cluster_labels(self) -> np.ndarray:
@@ -199,6 +218,14 @@ class ClusterInterpolate(_Clustered):
 
     name = "cluster_interpolate"
 
+    def __init__(self, n_clusters: int = 8, gap: float = 0.0):
+        super().__init__(n_clusters=n_clusters)
+        self.gap = _check_gap(gap)
+
+    @classmethod
+    def from_params(cls, *, n_clusters, gap=0.0):
+        return cls(n_clusters=n_clusters, gap=gap)
+
     def _fit(self):
         labels = self._cluster_labels()
         k = int(labels.max()) + 1
@@ -218,7 +245,7 @@ class ClusterInterpolate(_Clustered):
         shift[sizes == 1] = 0
         pos_j = (pos_i + shift) % sizes
         starts = self.starts_[c]
-        u = rng.random(m, dtype=self.rows_.dtype)
+        u = self._weights(rng, m)
         return self._between(self.sorted_rows_, starts + pos_i, starts + pos_j, u)
 
 
@@ -259,6 +286,13 @@ class Gaussian(_Clustered):
         return noise
 
 
+def _check_gap(gap) -> float:
+    gap = float(gap)
+    if not 0.0 <= gap < 0.5:
+        raise ValueError(f"gap (interpolation weight kept in [gap, 1 - gap]) must lie in [0, 0.5); got {gap}")
+    return gap
+
+
 def _nanstd(rows):
     """Per-column std ignoring NaN (NaN for a column with no value), without the all-NaN warning."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -289,7 +323,7 @@ STRATEGIES: dict[str, type[CandidateStrategy]] = {
 CANDIDATE_STRATEGIES = tuple(STRATEGIES)
 
 
-def make_strategy(candidates, *, n_clusters: int) -> CandidateStrategy:
+def make_strategy(candidates, *, n_clusters: int, gap: float = 0.0) -> CandidateStrategy:
     """A fresh, unfitted strategy from a registered name or a :class:`CandidateStrategy` instance.
 
     An instance is deep-copied, so the caller's object is never fitted in place.
@@ -303,4 +337,4 @@ def make_strategy(candidates, *, n_clusters: int) -> CandidateStrategy:
             f"Unknown candidates strategy {candidates!r}; valid strategies are "
             f"{', '.join(map(repr, STRATEGIES))} or a CandidateStrategy instance."
         ) from None
-    return cls.from_params(n_clusters=n_clusters)
+    return cls.from_params(n_clusters=n_clusters, gap=gap)

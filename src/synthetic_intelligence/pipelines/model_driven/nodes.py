@@ -48,6 +48,8 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
         failed = {"failed": True, "reason": choice.get("reason") or "no generation setting was chosen",
                   "error": choice.get("error", "failed"), "context": context}
         return _empty_table(train, params), failed
+    if generation.is_none(choice):  # chosen on validation: the lane trains on train as is
+        return _empty_table(train, params), {"none": True, "reason": choice["reason"], "context": context}
     backend = generation.make_backend(params.backend, spark_partitions=params.spark_partitions)
     try:
         table, plan = generation.generate_table(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
@@ -77,6 +79,8 @@ def build_train_set(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tup
     context = plan.get("context") or {}
     if is_failed(plan):
         return failed_training_set(train, plan["reason"], **context, error=plan.get("error", "failed"))
+    if plan.get("none"):
+        return training_sets.no_synthetic_rows(train, plan["reason"], **context)
 
     def build() -> tuple[pd.DataFrame, dict]:
         train_set, report = generation.build_from_table(train, table, plan)

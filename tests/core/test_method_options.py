@@ -1,0 +1,188 @@
+"""Issue 21 part 3: the model-driven method's options (near-copy guard, zero amount chosen on validation), the
+variant lanes of the benchmark and the selection protocol (validation only, the test part discarded)."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from synthetic_intelligence.core import benchmark as bm
+from synthetic_intelligence.core import generation, method_selection, training_sets
+from synthetic_intelligence.core.sampling import OracleRejectionSampler
+from synthetic_intelligence.core.sampling.strategies import ClusterInterpolate, Interpolate, make_strategy
+from synthetic_intelligence.core.schema import TARGET
+from synthetic_intelligence.pipelines.model_driven import nodes as md_nodes
+
+from .test_benchmark import FAST, HGB, _table
+
+# --------------------------------------------------------------------------- near-copy guard: interpolation gap
+
+
+def _segment_weights(strategy, rows, n=4000, seed=0):
+    """The interpolation weight of every candidate on the 1-D segment [0, 1] (two rows, 0 and 1)."""
+    strategy.fit(rows, seed=0)
+    cand = strategy.generate(np.random.default_rng(seed), n)
+    return cand[:, 0]
+
+
+@pytest.mark.parametrize("cls", [Interpolate, ClusterInterpolate])
+def test_interpolation_gap_keeps_every_candidate_away_from_both_parents(cls):
+    rows = np.array([[0.0, 5.0], [1.0, 5.0]])
+    u = _segment_weights(cls(gap=0.2), rows)
+    assert u.min() >= 0.2 - 1e-12 and u.max() <= 0.8 + 1e-12
+    assert u.min() < 0.22 and u.max() > 0.78  # the whole band is used
+    plain = _segment_weights(cls(), rows)
+    assert plain.min() < 0.05 and plain.max() > 0.95
+
+
+def test_interpolation_gap_zero_draws_exactly_the_old_rows():
+    rows = np.random.default_rng(1).normal(size=(30, 4))
+    a = Interpolate().fit(rows).generate(np.random.default_rng(5), 500)
+    b = make_strategy("interpolate", n_clusters=8, gap=0.0).fit(rows).generate(np.random.default_rng(5), 500)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_interpolation_gap_is_reproducible_picklable_and_checked():
+    rows = np.random.default_rng(1).normal(size=(30, 4))
+    strategy = make_strategy("cluster_interpolate", n_clusters=4, gap=0.1).fit(rows, seed=3)
+    shipped = pickle.loads(pickle.dumps(strategy))  # the spark executor pickles the fitted strategy
+    np.testing.assert_array_equal(strategy.generate(np.random.default_rng(9), 300),
+                                  shipped.generate(np.random.default_rng(9), 300))
+    with pytest.raises(ValueError, match="gap"):
+        Interpolate(gap=0.5)
+
+
+def test_sampler_interpolation_gap_reaches_the_strategy_and_keeps_the_gate():
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (200, 3)), rng.normal(2, 1, (40, 3))])
+    y = np.r_[np.zeros(200, int), np.ones(40, int)]
+    oracle = LogisticRegression().fit(X, y)
+    kw = {"oracle": oracle, "threshold": 0.5, "sampling_strategy": 0.5, "random_state": 4, "batch_size": 512}
+    s1 = OracleRejectionSampler(interpolation_gap=0.25, **kw)
+    Xa, ya = s1.fit_resample(X, y)
+    Xb, _ = OracleRejectionSampler(interpolation_gap=0.25, **kw).fit_resample(X, y)
+    np.testing.assert_array_equal(Xa, Xb)  # reproducible for a seed
+    synthetic = Xa[len(X):]
+    assert (oracle.predict_proba(synthetic)[:, 1] >= s1.thresholds_[1] - 1e-12).all()  # at/above the cut
+    X0, _ = OracleRejectionSampler(**kw).fit_resample(X, y)
+    assert not np.array_equal(X0, Xa)
+    with pytest.raises(ValueError, match="interpolation_gap"):
+        OracleRejectionSampler(interpolation_gap=0.6, **kw).fit_resample(X, y)
+
+
+# --------------------------------------------------------------------------- zero amount chosen on validation
+
+
+def _separable(n=400, seed=0) -> pd.DataFrame:
+    """A table no synthetic row can help: the classes are perfectly separated by one feature."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.1).astype(int)
+    frame = pd.DataFrame({"f0": y * 10.0 + rng.normal(0, 0.1, n), "f1": rng.normal(size=n)})
+    frame[TARGET] = y
+    return frame
+
+
+def _generation(allow_none: bool) -> dict:
+    return {"seed": 0, "sampler": {"batch_size": 1024, "max_rounds": 5},
+            "tuning": {"allow_none": allow_none, "thresholds": [0.5], "ratios": [0.5], "learner": HGB}}
+
+
+@pytest.fixture(scope="module")
+def separable():
+    table = _separable()
+    train, validation = train_test_split(table, test_size=0.3, stratify=table[TARGET], random_state=0)
+    train, validation = train.reset_index(drop=True), validation.reset_index(drop=True)
+    oracle = LogisticRegression().fit(train[["f0", "f1"]], train[TARGET])
+    return train, validation, oracle
+
+
+def test_allow_none_chooses_no_synthetic_rows_when_nothing_beats_the_raw_train(separable):
+    train, validation, oracle = separable
+    grid, choice = training_sets.choose_generation(train, validation, oracle, _generation(True))
+    assert generation.is_none(choice) and choice["threshold"] is None
+    assert "no synthetic rows" in choice["reason"]
+    train_set, report = training_sets.generate(train, oracle, choice, _generation(True))
+    assert report["n_synthetic"] == 0 and report["no_synthetic_rows"] is True
+    assert not train_set["is_synthetic"].any()
+    pd.testing.assert_frame_equal(train_set.drop(columns="is_synthetic"), train)
+    # the same through the Kedro nodes (the model_driven pipeline's two steps)
+    table, plan = md_nodes.generate(train, oracle, choice, _generation(True))
+    node_set, node_report = md_nodes.build_train_set(train, table, plan)
+    pd.testing.assert_frame_equal(node_set, train_set)
+    assert node_report["no_synthetic_rows"] is True
+
+
+def test_without_allow_none_the_lane_still_oversamples(separable):
+    train, validation, oracle = separable
+    _, choice = training_sets.choose_generation(train, validation, oracle, _generation(False))
+    assert not generation.is_none(choice) and choice["threshold"] == 0.5
+    _, report = training_sets.generate(train, oracle, choice, _generation(False))
+    assert report["n_synthetic"] > 0
+
+
+# --------------------------------------------------------------------------- variant lanes and the selection
+
+
+def _variants() -> dict:
+    return {"gapnone": {"sampler": {"candidates": "interpolate", "interpolation_gap": 0.15},
+                        "tuning": {"allow_none": True}}}
+
+
+def test_variant_lanes_carry_their_overrides_and_bad_ones_are_named():
+    params = bm.BenchmarkParams.model_validate({**FAST, "model_driven": {**FAST["model_driven"],
+                                                                          "variants": _variants()}})
+    assert [lane.name for lane in params.lanes()][-1] == "model_driven_gapnone"
+    gen = params.lane_params()["model_driven_gapnone"]
+    assert gen.sampler["interpolation_gap"] == 0.15 and gen.tuning.allow_none
+    assert gen.sampler["batch_size"] == 2048  # the shared keywords stay
+    with pytest.raises(ValidationError, match="variants.bad"):
+        bm.BenchmarkParams.model_validate({**FAST, "model_driven": {**FAST["model_driven"],
+                                                                     "variants": {"bad": {"samplr": {}}}}})
+
+
+def test_selection_grades_on_the_benchmarks_validation_and_never_sees_its_test_part():
+    table = _table(n=500, weight=0.9)
+    params = bm.BenchmarkParams.model_validate({**FAST, "model_driven": {**FAST["model_driven"], "strategies": []}})
+    seed = 1000
+    rest = method_selection.without_test(table, params, seed)
+    train, validation, test = bm._parts(table, params.model_copy(update={"standardize": False}), seed)
+    assert len(rest) == len(train) + len(validation)
+    assert not set(map(tuple, test.to_numpy())) & set(map(tuple, rest.to_numpy()))
+    results = method_selection.run_selection({"t": table}, params, _variants(), seeds=[seed])
+    assert set(results["lane"]) >= {"baseline", "smote", "model_driven_gapnone"}
+    assert (results["n_test"] == len(validation)).all()  # graded on the benchmark's validation part
+    assert (results["n_train"] + results["n_validation"] == len(train)).all()  # tuned inside its train
+    ranks, wtl = method_selection.rank_table(results)
+    assert list(ranks.columns) == ["logistic", "both"] and ranks["both"].between(1, len(ranks)).all()
+    assert set(wtl["lane"]) == set(results["lane"]) - {"baseline"}
+    with pytest.raises(ValueError, match="benchmark seeds"):
+        method_selection.run_selection({"t": table}, params, _variants(), seeds=[1])
+
+
+@pytest.mark.spark
+def test_interpolation_gap_numpy_and_spark_backends_accept_statistically_the_same_set(spark):
+    """The spark executor pickles the fitted strategy, gap included: the same accepted set, statistically."""
+    from sklearn.datasets import make_classification
+
+    from synthetic_intelligence.core.sampling.spark_executor import SparkExecutor
+
+    X, y = make_classification(n_samples=3000, n_features=6, n_informative=4, weights=[0.9], random_state=0)
+    oracle = LogisticRegression().fit(X, y)
+    kw = {"oracle": oracle, "gate": "probability", "threshold": 0.6, "batch_size": 4096, "random_state": 5,
+          "interpolation_gap": 0.3}
+    numpy_sampler = OracleRejectionSampler(backend="numpy", **kw)
+    spark_sampler = OracleRejectionSampler(backend=SparkExecutor(spark, n_partitions=3), **kw)
+    syn_n = numpy_sampler.fit_resample(X, y)[0][len(X):]
+    syn_s = spark_sampler.fit_resample(X, y)[0][len(X):]
+    assert len(syn_n) == len(syn_s) and oracle.predict_proba(syn_s)[:, 1].min() >= 0.6
+    p_n, p_s = numpy_sampler.acceptance_rate_, spark_sampler.acceptance_rate_
+    se = np.sqrt(p_n * (1 - p_n) / numpy_sampler.n_candidates_ + p_s * (1 - p_s) / spark_sampler.n_candidates_)
+    assert abs(p_n - p_s) < 4 * se, (p_n, p_s)
+    sd = np.sqrt(syn_n.var(axis=0) / len(syn_n) + syn_s.var(axis=0) / len(syn_s))
+    assert np.all(np.abs(syn_n.mean(axis=0) - syn_s.mean(axis=0)) < 4 * sd)
