@@ -1,4 +1,4 @@
-"""Choose the model-driven default on validation only (issue 21 part 3; core/method_selection.py).
+"""Choose the model-driven default on validation only (issue 21 part 3; core/benchmark/selection.py).
 
     PYTHONPATH=src python tools/select_method.py [--tables a,b] [--seeds 1000,1001] [--n-jobs 2] [--out DIR]
 
@@ -21,8 +21,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from synthetic_intelligence.core import benchmark_data, method_selection
-from synthetic_intelligence.core.benchmark import BenchmarkParams
+from synthetic_intelligence.core.benchmark import selection as method_selection
+from synthetic_intelligence.core.benchmark import tables as benchmark_data
+from synthetic_intelligence.core.benchmark.run import BenchmarkParams
 
 #: name -> overrides of benchmark.model_driven.generation (lane model_driven_<name>); simplest first
 CANDIDATES: dict[str, dict] = {

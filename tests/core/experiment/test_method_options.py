@@ -12,14 +12,14 @@ from pydantic import ValidationError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from synthetic_intelligence.core import benchmark as bm
-from synthetic_intelligence.core import generation, method_selection, training_sets
+from synthetic_intelligence.core.benchmark import run as bm
+from synthetic_intelligence.core.benchmark import selection as method_selection
+from synthetic_intelligence.core.experiment import generation, training_sets
 from synthetic_intelligence.core.sampling import OracleRejectionSampler
 from synthetic_intelligence.core.sampling.strategies import ClusterInterpolate, Interpolate, make_strategy
 from synthetic_intelligence.core.schema import TARGET
 from synthetic_intelligence.pipelines.model_driven import nodes as md_nodes
-
-from .test_benchmark import FAST, HGB, _table
+from tests.core.benchmark.test_run import FAST, HGB, _table
 
 # --------------------------------------------------------------------------- near-copy guard: interpolation gap
 

@@ -2,13 +2,13 @@
 its code, with every test part discarded.
 
 For each table and *selection* seed (disjoint from the benchmark's seeds): the benchmark's stratified split
-(:func:`~synthetic_intelligence.core.benchmark.run_split` at that seed) is made and its test part dropped; the
+(:func:`~synthetic_intelligence.core.benchmark.run.run_split` at that seed) is made and its test part dropped; the
 rest (the benchmark's train ∪ validation) is handed to :func:`benchmark.run_split` as the table, with
 ``test_size = validation_size`` and the same seed, so that its first split reproduces the benchmark's
 train / validation split exactly: the lanes tune on an inner validation carved out of the benchmark's
 train, and every lane (candidates and references) is graded on the benchmark's validation part (the
 "test" column of the rows is that outer validation). The summary is
-:func:`~synthetic_intelligence.core.benchmark_stats.summarise` (mean ranks, wins / ties / losses).
+:func:`~synthetic_intelligence.core.benchmark.stats.summarise` (mean ranks, wins / ties / losses).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.model_selection import train_test_split
 
-from synthetic_intelligence.core import benchmark, benchmark_stats
-from synthetic_intelligence.core.benchmark import BenchmarkParams
+from synthetic_intelligence.core.benchmark import run as benchmark
+from synthetic_intelligence.core.benchmark import stats as benchmark_stats
+from synthetic_intelligence.core.benchmark.run import BenchmarkParams
 from synthetic_intelligence.core.schema import TARGET
 
 logger = logging.getLogger(__name__)
