@@ -120,6 +120,30 @@ def test_same_seed_and_partitioning_reproduce_the_rows(spark, data, oracle):
     assert first[len(X):].tobytes() != run(7, 2)[len(X):].tobytes()  # the rows depend on the partitioning
 
 
+def test_adaptive_proposals_on_spark_reproduce_pass_the_gate_and_report_rounds(spark):
+    import tests.core.test_sampling_proposals as toy
+    from tests.core.test_sampling_proposals import NearGoodCentre, two_clusters
+
+    cloudpickle.register_pickle_by_value(toy)  # the toy oracle travels by value to the Python workers
+    X, y = two_clusters(seed=7)
+
+    def run(seed, proposals="adaptive"):
+        sampler = OracleRejectionSampler(oracle=NearGoodCentre(), gate="probability", batch_size=256,
+                                         proposals=proposals, random_state=seed,
+                                         backend=SparkExecutor(spark, n_partitions=2))
+        return sampler, sampler.fit_resample(X, y)[0]
+
+    adaptive, rows = run(3)
+    assert rows.tobytes() == run(3)[1].tobytes()
+    assert rows.tobytes() != run(4)[1].tobytes()
+    synthetic = rows[len(X):]
+    assert synthetic.shape[0] == np.count_nonzero(y == 0) - np.count_nonzero(y == 1)
+    assert NearGoodCentre().predict_proba(synthetic)[:, 1].min() >= 0.5
+    uniform, _ = run(3, "uniform")
+    assert adaptive.acceptance_rate_ > uniform.acceptance_rate_ + 0.1  # each partition learns its own weights
+    assert len(adaptive.rounds_) >= 2 and adaptive.rounds_[-1]["acceptance_rate"] > adaptive.rounds_[0]["acceptance_rate"]
+
+
 def test_a_task_that_raises_once_is_retried_and_the_output_is_identical(spark, data, oracle, tmp_path):
     marker = tmp_path / "failed"
     executor = SparkExecutor(spark, n_partitions=2)

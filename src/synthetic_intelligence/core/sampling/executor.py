@@ -53,6 +53,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from synthetic_intelligence.core.progress import Progress
+from synthetic_intelligence.core.sampling.proposals import AdaptiveProposals, check_proposals
 
 logger = logging.getLogger(__name__)
 
@@ -92,14 +93,21 @@ def accept_mask(scores: np.ndarray, cut: float) -> np.ndarray:
     return scores >= cut if cut > 0 else scores > 0
 
 
-def generate_and_gate(strategy, scorer, cut: float, m: int, rng: np.random.Generator) -> StepResult:
-    """Generate ``m`` candidates, score them, keep those that pass the cut (see the module docstring)."""
+def generate_and_gate(strategy, scorer, cut: float, m: int, rng: np.random.Generator,
+                      proposals: AdaptiveProposals | None = None) -> StepResult:
+    """Generate ``m`` candidates, score them, keep those that pass the cut (see the module docstring).
+
+    With ``proposals`` (an :class:`~.proposals.AdaptiveProposals` of ``strategy``) the candidates are
+    drawn from its parent weights, which are then updated with which candidates passed.
+    """
     t0 = time.perf_counter()
-    candidates = strategy.generate(rng, m)
+    candidates = strategy.generate(rng, m) if proposals is None else proposals.generate(rng, m)
     t1 = time.perf_counter()
     scores = scorer(candidates)
     t2 = time.perf_counter()
     mask = accept_mask(scores, cut)
+    if proposals is not None:
+        proposals.update(mask)
     n_accepted = int(np.count_nonzero(mask))
     accepted = candidates[mask] if n_accepted else candidates[:0]
     return StepResult(accepted, m, n_accepted, t1 - t0, t2 - t1)
@@ -112,7 +120,8 @@ class ClassTask:
     ``label``: the class; ``n_needed``: synthetic rows wanted; ``strategy``: fitted
     (``strategy.n_features_`` and ``strategy.out_dtype_`` give the rows' shape and
     dtype); ``scorer``: ``scorer(rows) -> scores``; ``cut``: the gate's cut (see
-    :func:`accept_mask`); ``batch_size`` / ``max_rounds``: the sampler's parameters.
+    :func:`accept_mask`); ``batch_size`` / ``max_rounds`` / ``proposals``: the sampler's parameters
+    (``proposals``: ``"uniform"`` or ``"adaptive"``, see :mod:`.proposals`).
     Every field pickles when the oracle does (for broadcasting to executors).
     """
 
@@ -123,6 +132,7 @@ class ClassTask:
     cut: float
     batch_size: int
     max_rounds: int
+    proposals: str = "uniform"
 
 
 @dataclass
@@ -148,20 +158,23 @@ class NumpyExecutor:
     and the round stops as soon as the target is met; the surplus of the last chunk
     is dropped (the first accepted rows are kept). The class stops early when even
     the optimistic rate ``(accepted + 3) / candidates`` cannot fill the missing rows
-    in the remaining rounds.
+    in the remaining rounds. With ``task.proposals == "adaptive"`` the parents of every chunk after
+    the first are drawn with weights learnt from the chunks before (:mod:`.proposals`).
     """
 
     def __init__(self, *, chunk_elements: int = _CHUNK_ELEMENTS):
         self.chunk_elements = chunk_elements
 
     def run(self, task: ClassTask, rng: np.random.Generator) -> ClassResult:
+        check_proposals(task.proposals, task.strategy)
         result = _Progress(task)
+        adaptive = AdaptiveProposals(task.strategy) if task.proposals == "adaptive" else None
         progress = Progress(f"generation (class {task.label})", task.n_needed, unit="rows accepted", logger=logger)
         while result.n_kept < task.n_needed:
             if len(result.rounds) >= task.max_rounds:
                 result.shortfall = f"max_rounds={task.max_rounds} rounds were used"
                 break
-            self._run_round(task, rng, result)
+            self._run_round(task, rng, result, adaptive)
             progress.update(result.n_kept, f"round {len(result.rounds)} of at most {task.max_rounds}, "
                                            f"{result.n_candidates:,} candidates scored "
                                            f"(acceptance {result.n_accepted / max(1, result.n_candidates):.1%})")
@@ -185,13 +198,14 @@ class NumpyExecutor:
         chunk_rows = max(1, self.chunk_elements // max(1, task.strategy.n_features_))
         return min(remaining, chunk_rows, max(want, min(_MIN_BATCH, task.batch_size)))
 
-    def _run_round(self, task: ClassTask, rng: np.random.Generator, result: _Progress) -> None:
+    def _run_round(self, task: ClassTask, rng: np.random.Generator, result: _Progress,
+                   adaptive: AdaptiveProposals | None = None) -> None:
         t_round = time.perf_counter()
         remaining = self._round_size(task, result)
         round_c = round_a = 0
         while remaining > 0 and result.missing > 0:
             m = self._chunk_size(task, result, remaining, round_c, round_a)
-            step = generate_and_gate(task.strategy, task.scorer, task.cut, m, rng)
+            step = generate_and_gate(task.strategy, task.scorer, task.cut, m, rng, adaptive)
             result.keep(step)
             round_c += step.n_candidates
             round_a += step.n_accepted

@@ -20,6 +20,7 @@ from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask
 from synthetic_intelligence.core.sampling.gate import GATES, REFERENCE_SCORES, class_cut, out_of_fold_scores
 from synthetic_intelligence.core.sampling.inputs import check_numeric_finite, integer_columns, working_dtype
 from synthetic_intelligence.core.sampling.mixed import FrameCodec, FrameOracle, needs_codec
+from synthetic_intelligence.core.sampling.proposals import PROPOSALS
 from synthetic_intelligence.core.sampling.scorer import (
     ProbaScorer,
     default_oracle,
@@ -167,6 +168,14 @@ class OracleRejectionSampler(BaseOverSampler):
         Controls candidate generation, the clustering and the default oracle. The
         same ``random_state`` gives identical output.
 
+    proposals : {"uniform", "adaptive"}, default="uniform"
+        How the strategy's parent rows are picked: uniformly, or (``"adaptive"``) with
+        weights learnt from the candidates scored so far, ``(accepted + 1) / (proposed + 2)``
+        per parent with a floor (see :mod:`~synthetic_intelligence.core.sampling.proposals`):
+        fewer wasted candidates where the gate rejects some parents' neighbourhoods, at the
+        cost of synthetic rows concentrated on the parents that pass. Every candidate is
+        still gated. Needs a registered strategy (or a subclass).
+
     Attributes
     ----------
     sampling_strategy_ : dict
@@ -255,6 +264,7 @@ class OracleRejectionSampler(BaseOverSampler):
         "interpolation_gap": [Interval(numbers.Real, 0, 0.5, closed="left")],
         "on_shortfall": [StrOptions({"raise", "warn"})],
         "backend": [StrOptions(set(BACKENDS)), HasMethods(["run"])],
+        "proposals": [StrOptions(set(PROPOSALS))],
     }
 
     def __init__(
@@ -273,6 +283,7 @@ class OracleRejectionSampler(BaseOverSampler):
         backend="numpy",
         random_state=None,
         interpolation_gap=0.0,
+        proposals="uniform",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.oracle = oracle
@@ -287,6 +298,7 @@ class OracleRejectionSampler(BaseOverSampler):
         self.backend = backend
         self.random_state = random_state
         self.interpolation_gap = interpolation_gap
+        self.proposals = proposals
 
     def fit_resample(self, X, y, **params):
         """Resample ``X, y`` (see the class docstring); a mixed-type DataFrame gives the same dtypes back."""
@@ -420,7 +432,8 @@ class OracleRejectionSampler(BaseOverSampler):
                 parents=parents,
             )
             tasks.append(ClassTask(label=label, n_needed=n_needed, strategy=strategy, scorer=scorers[label],
-                                   cut=cuts[label], batch_size=self.batch_size, max_rounds=self.max_rounds))
+                                   cut=cuts[label], batch_size=self.batch_size, max_rounds=self.max_rounds,
+                                   proposals=self.proposals))
         return tasks, rng
 
     def _finish_counts(self) -> None:

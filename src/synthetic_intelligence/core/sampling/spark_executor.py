@@ -16,7 +16,8 @@
   :func:`~.executor.generate_and_gate`) on the partition's quota with its own
   generator ``numpy.random.default_rng([run_seed, p])``, ``run_seed`` drawn from the
   sampler's generator: the same seed and partitioning give the same rows, in the
-  same order (partition by partition, generation order inside);
+  same order (partition by partition, generation order inside); with
+  ``proposals="adaptive"`` each partition learns its own parent weights (:mod:`.proposals`);
 - each partition also emits one statistics row (candidates, accepted, rounds,
   seconds, shortfall) in the ``_stats`` column, so the totals are data of the same
   job: a retried task replaces its rows and its statistics together.
@@ -46,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from synthetic_intelligence.core.sampling.executor import _CHUNK_ELEMENTS, ClassResult, ClassTask, NumpyExecutor
+from synthetic_intelligence.core.sampling.proposals import check_proposals
 
 __all__ = ["PARTITION_COLUMN", "STATS_COLUMN", "SparkExecutor", "feature_columns", "split_frame"]
 
@@ -123,6 +125,7 @@ class SparkExecutor:
         """The lazy DataFrame of accepted rows and per-partition statistics rows (draws ``run_seed`` from ``rng``)."""
         import cloudpickle
 
+        check_proposals(getattr(task, "proposals", "uniform"), task.strategy)
         n_parts = self.partitions_for(task)
         run_seed = int(rng.integers(2**63))
         scorer = _single_threaded(task.scorer, self.threads_per_task)
@@ -130,7 +133,8 @@ class SparkExecutor:
         broadcast = self.spark.sparkContext.broadcast(payload)
         plan = {"token": uuid.uuid4().hex, "run_seed": run_seed, "n_parts": n_parts, "n_needed": int(task.n_needed),
                 "batch_size": int(task.batch_size), "max_rounds": int(task.max_rounds),
-                "chunk_elements": int(self.chunk_elements), "label": task.label}
+                "chunk_elements": int(self.chunk_elements), "label": task.label,
+                "proposals": getattr(task, "proposals", "uniform")}
         schema = _schema(task.strategy.n_features_, task.strategy.out_dtype_)
 
         def generate_partition(batches):
@@ -200,7 +204,7 @@ def _partition_rows(plan: dict, broadcast, pid: int):
     if quota > 0:
         batch = max(1, math.ceil(plan["batch_size"] * quota / plan["n_needed"]))
         sub = ClassTask(label=plan["label"], n_needed=quota, strategy=strategy, scorer=scorer, cut=cut,
-                        batch_size=batch, max_rounds=plan["max_rounds"])
+                        batch_size=batch, max_rounds=plan["max_rounds"], proposals=plan["proposals"])
         rng = np.random.default_rng([plan["run_seed"], pid])
         executor = NumpyExecutor(chunk_elements=plan["chunk_elements"])
         if threads is None:

@@ -26,7 +26,10 @@ Methods (:data:`METHODS`):
   acceptance rate of every round;
 - ``spark``: the same task in Spark executors (:class:`SparkExecutor`); accepted rows
   are written as Parquet by the executors (the product's output at scale), not
-  collected; the per-partition statistics are read back from that output.
+  collected; the per-partition statistics are read back from that output;
+- ``numpy_adaptive`` / ``spark_adaptive``: ``numpy`` / ``spark`` with
+  ``proposals="adaptive"`` (parents drawn with weights learnt from the chunks
+  scored so far, :mod:`.sampling.proposals`).
 
 Plain library code; no pipeline framework, no plotting.
 """
@@ -50,7 +53,7 @@ __all__ = ["METHODS", "fit_exponent", "fit_sklearn_oracle", "machine_info", "mak
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("smote", "smote_fast", "numpy", "spark")
+METHODS = ("smote", "smote_fast", "numpy", "spark", "numpy_adaptive", "spark_adaptive")
 #: Libraries whose versions the measurements record.
 _VERSIONED = ("numpy", "scipy", "scikit-learn", "imbalanced-learn", "numba", "pyspark", "h2o")
 _POLL_S = 0.1
@@ -290,6 +293,9 @@ def _measure(spec: dict) -> dict:
     if method in ("smote", "smote_fast"):
         return _smote(X, y, spec)
     oracle = load_oracle(spec["oracle"], n_threads=-1)
+    if method.endswith("_adaptive"):  # the same measurement with proposals="adaptive"
+        spec = {**spec, "sampler": {**spec.get("sampler", {}), "proposals": "adaptive"}}
+        method = method.removesuffix("_adaptive")
     if method == "numpy":
         return _numpy(X, y, oracle, spec)
     if method == "spark":
@@ -378,7 +384,8 @@ def _spark(X, y, oracle, spec):
         strategy = make_strategy(params["candidates"], n_clusters=params["n_clusters"]).fit(
             minority, seed=spec["seed"], out_dtype=X.dtype)
         task = ClassTask(label=1, n_needed=n_needed, strategy=strategy, scorer=scorer, cut=cut,
-                         batch_size=params["batch_size"], max_rounds=params["max_rounds"])
+                         batch_size=params["batch_size"], max_rounds=params["max_rounds"],
+                         proposals=params.get("proposals", "uniform"))
         executor = SparkExecutor(spark, n_partitions=spec.get("spark_partitions"))
         n_partitions = executor.partitions_for(task)
         executor.frame(task, rng).write.parquet(str(out))
@@ -391,7 +398,9 @@ def _spark(X, y, oracle, spec):
         shutil.rmtree(out, ignore_errors=True)
     return {"seconds_wall": wall, "seconds_generate": result.seconds_generate, "seconds_score": result.seconds_score,
             "seconds_startup": startup, "n_synthetic": int(n_written), "n_candidates": int(result.n_candidates),
-            "n_partitions": n_partitions, "shortfall": result.shortfall}
+            "n_partitions": n_partitions, "shortfall": result.shortfall,
+            "acceptance_by_round": [round(r["acceptance_rate"], 4) for r in result.rounds],
+            "candidates_by_round": [int(r["candidates"]) for r in result.rounds]}
 
 
 def predicted_seconds(sizes, seconds, n_rows: int) -> tuple[float, float]:
