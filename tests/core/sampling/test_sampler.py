@@ -2,7 +2,7 @@
 
 Most tests use the absolute gate (``gate="probability"``) so that "every accepted
 row scores at least THRESHOLD" is a direct check; the prior-aware default gate has
-its own tests in ``test_sampling_gate.py``.
+its own tests in ``test_gate.py``.
 """
 
 from __future__ import annotations

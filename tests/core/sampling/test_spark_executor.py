@@ -121,8 +121,8 @@ def test_same_seed_and_partitioning_reproduce_the_rows(spark, data, oracle):
 
 
 def test_adaptive_proposals_on_spark_reproduce_pass_the_gate_and_report_rounds(spark):
-    import tests.core.test_sampling_proposals as toy
-    from tests.core.test_sampling_proposals import NearGoodCentre, two_clusters
+    import tests.core.sampling.test_proposals as toy
+    from tests.core.sampling.test_proposals import NearGoodCentre, two_clusters
 
     cloudpickle.register_pickle_by_value(toy)  # the toy oracle travels by value to the Python workers
     X, y = two_clusters(seed=7)
