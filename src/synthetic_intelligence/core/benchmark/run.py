@@ -269,10 +269,15 @@ def _json(obj) -> str:
     return json.dumps(obj, sort_keys=True, default=str)
 
 
+def outer_split(table: pd.DataFrame, params: BenchmarkParams, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(rest, test)``: the stratified test part of one split and the rest (train ∪ validation)."""
+    return train_test_split(table, test_size=params.test_size, stratify=table[TARGET], random_state=seed)
+
+
 def _parts(table: pd.DataFrame, params: BenchmarkParams, seed: int) -> tuple[pd.DataFrame, ...]:
     """``(train, validation, test)`` of one split: stratified, numeric features standardised on train ∪ validation
     (categorical and boolean columns of a mixed-type table are kept as they are; NaN stays NaN)."""
-    rest, test = train_test_split(table, test_size=params.test_size, stratify=table[TARGET], random_state=seed)
+    rest, test = outer_split(table, params, seed)
     train, validation = train_test_split(rest, test_size=params.validation_size, stratify=rest[TARGET],
                                          random_state=seed)
     parts = [part.reset_index(drop=True) for part in (train, validation, test)]

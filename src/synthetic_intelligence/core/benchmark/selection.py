@@ -18,12 +18,10 @@ import time
 
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.model_selection import train_test_split
 
 from synthetic_intelligence.core.benchmark import run as benchmark
 from synthetic_intelligence.core.benchmark import stats as benchmark_stats
 from synthetic_intelligence.core.benchmark.run import BenchmarkParams
-from synthetic_intelligence.core.schema import TARGET
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +33,7 @@ SELECTION_SEEDS = (1000, 1001)
 
 def without_test(table: pd.DataFrame, params: BenchmarkParams, seed: int) -> pd.DataFrame:
     """The benchmark's split of ``table`` at ``seed`` with its test part discarded (train ∪ validation)."""
-    rest, _ = train_test_split(table, test_size=params.test_size, stratify=table[TARGET], random_state=seed)
-    return rest
+    return benchmark.outer_split(table, params, seed)[0]
 
 
 def selection_params(params: BenchmarkParams, candidates: dict[str, dict], *, keep_strategies: bool = True,
@@ -94,9 +91,7 @@ def rank_table(results: pd.DataFrame, *, alpha: float = 0.05) -> tuple[pd.DataFr
     the baseline), sorted by ``both``; wins / ties / losses (interval over seeds) and higher / lower per table
     against the baseline."""
     out = benchmark_stats.summarise(results, references=(benchmark.BASELINE,), alpha=alpha, failed="baseline")
-    scored = benchmark_stats.effective_scores(results, "baseline")
-    ranks = pd.DataFrame({learner: benchmark_stats.mean_ranks(benchmark_stats.score_matrix(scored, learner))
-                          for learner in sorted(scored["learner"].unique())})
+    ranks = out["ranks"].pivot(index="lane", columns="learner", values="mean_rank").rename_axis(columns=None)
     ranks["both"] = ranks.mean(axis=1)
     wtl = out["wins_ties_losses"][["learner", "lane", "wins", "ties", "losses", "higher", "lower", "mean_diff"]]
     return ranks.sort_values("both"), wtl

@@ -22,7 +22,8 @@ Per strategy (the registered ones and their subclasses):
   other members of ``i``'s cluster (as the uniform strategy does); both are credited;
 - ``gaussian``: the one parent from the weights, then the strategy's own noise.
 
-The candidates are built by the strategy's own code (``_between``, its rounding and its
+The candidates are built by the strategy's own code (``_between``, ``between_in_cluster``, ``around``,
+``finish``: its rounding and its
 output dtype), so a candidate is one the strategy could have drawn; only how often each
 parent is picked changes. Every candidate is still scored and gated: the accepted rows are
 all at or above the gate's cut. Everything is drawn from the caller's generator, so a seed
@@ -116,23 +117,13 @@ class AdaptiveProposals:
     def generate(self, rng: np.random.Generator, m: int) -> np.ndarray:
         """``m`` candidates (as ``strategy.generate``), their parents remembered for :meth:`update`."""
         s = self.strategy
-        dtype = s.rows_.dtype
         if isinstance(s, Gaussian):
             i = self._parents(rng, m)
-            cand = rng.standard_normal((m, s.n_features_), dtype=dtype)
-            cand *= s.noise_scale_[s.labels_[i]]
-            cand += s.rows_[i]
+            cand = s.around(rng, i)
             self._last = (i,)
         elif isinstance(s, ClusterInterpolate):
             i = self._parents(rng, m)
-            c = self._cluster_of[i]
-            sizes = s.sizes_[c]
-            starts = s.starts_[c]
-            pos_i = i - starts
-            shift = 1 + np.floor(rng.random(m) * np.maximum(sizes - 1, 1)).astype(np.int64)
-            shift[sizes == 1] = 0
-            j = starts + (pos_i + shift) % sizes
-            cand = s._between(s.sorted_rows_, i, j, s._weights(rng, m))
+            cand, j = s.between_in_cluster(rng, self._cluster_of[i], i)
             self._last = (i, j)
         else:  # Interpolate
             n = s.rows_.shape[0]
@@ -143,9 +134,7 @@ class AdaptiveProposals:
                 j[same] = (i[same] + rng.integers(1, n, size=same.size)) % n
             cand = s._between(s.rows_, i, j, s._weights(rng, m))
             self._last = (i, j)
-        if s.rounded_ is not None:
-            cand[:, s.rounded_] = np.rint(cand[:, s.rounded_])
-        return cand.astype(s.out_dtype_, copy=False)
+        return s.finish(cand)
 
     def update(self, mask: np.ndarray) -> None:
         """Credit the parents of the last :meth:`generate`'s candidates (``mask``: which passed the gate)."""

@@ -119,7 +119,10 @@ class CandidateStrategy:
 
     def generate(self, rng: np.random.Generator, m: int) -> np.ndarray:
         """``m`` candidates of shape ``(m, n_features_)`` in ``out_dtype_``."""
-        cand = self._draw(rng, m)
+        return self.finish(self._draw(rng, m))
+
+    def finish(self, cand: np.ndarray) -> np.ndarray:
+        """Drawn candidates as :meth:`generate` returns them: integer columns rounded, in ``out_dtype_``."""
         if self.rounded_ is not None:
             cand[:, self.rounded_] = np.rint(cand[:, self.rounded_])
         return cand.astype(self.out_dtype_, copy=False)
@@ -238,15 +241,18 @@ class ClusterInterpolate(_Clustered):
 
     def _draw(self, rng, m):
         c = rng.choice(self.k_, size=m, p=self.cluster_p_)
-        sizes = self.sizes_[c]
-        pos_i = np.floor(rng.random(m) * sizes).astype(np.int64)
-        # distinct partner inside the cluster; singleton clusters give j == i
-        shift = 1 + np.floor(rng.random(m) * np.maximum(sizes - 1, 1)).astype(np.int64)
-        shift[sizes == 1] = 0
-        pos_j = (pos_i + shift) % sizes
+        pos_i = np.floor(rng.random(m) * self.sizes_[c]).astype(np.int64)
         starts = self.starts_[c]
-        u = self._weights(rng, m)
-        return self._between(self.sorted_rows_, starts + pos_i, starts + pos_j, u)
+        return self.between_in_cluster(rng, c, starts + pos_i)[0]
+
+    def between_in_cluster(self, rng, c, i):
+        """``(candidates, j)``: from sorted rows ``i`` (in clusters ``c``) towards a distinct partner ``j`` of the
+        same cluster (a singleton cluster gives a copy of its row)."""
+        sizes, starts = self.sizes_[c], self.starts_[c]
+        shift = 1 + np.floor(rng.random(i.shape[0]) * np.maximum(sizes - 1, 1)).astype(np.int64)
+        shift[sizes == 1] = 0
+        j = starts + (i - starts + shift) % sizes
+        return self._between(self.sorted_rows_, i, j, self._weights(rng, i.shape[0])), j
 
 
 class Gaussian(_Clustered):
@@ -279,8 +285,11 @@ class Gaussian(_Clustered):
         self.labels_ = labels
 
     def _draw(self, rng, m):
-        i = rng.integers(0, self.rows_.shape[0], size=m)
-        noise = rng.standard_normal((m, self.n_features_), dtype=self.rows_.dtype)
+        return self.around(rng, rng.integers(0, self.rows_.shape[0], size=m))
+
+    def around(self, rng, i):
+        """Candidates: rows ``i`` plus Gaussian noise at the scale of each row's cluster."""
+        noise = rng.standard_normal((i.shape[0], self.n_features_), dtype=self.rows_.dtype)
         noise *= self.noise_scale_[self.labels_[i]]
         noise += self.rows_[i]
         return noise
