@@ -38,6 +38,19 @@ CANDIDATES: dict[str, dict] = {
     "cluster_gap_none": {"sampler": {"candidates": "cluster_interpolate", "interpolation_gap": 0.15},
                          "tuning": {"allow_none": True}},
 }
+#: the benchmark's logistic learner, as a second tuning learner (generation.tuning.more_learners)
+_LOGISTIC = {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression",
+             "estimator_kwargs": {"max_iter": 1000}}
+#: the second selection (stop 24): the chosen default against the amount chosen over both learners (mean or min
+#: gain) and against adaptive proposals (issue 19's faster sampler); run with --candidates naming these
+CANDIDATES.update({
+    "interp_none_mean": {"sampler": {"candidates": "interpolate"},
+                         "tuning": {"allow_none": True, "more_learners": {"logistic": _LOGISTIC}, "combine": "mean"}},
+    "interp_none_min": {"sampler": {"candidates": "interpolate"},
+                        "tuning": {"allow_none": True, "more_learners": {"logistic": _LOGISTIC}, "combine": "min"}},
+    "interp_none_adaptive": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                             "tuning": {"allow_none": True}},
+})
 #: the references of the ranking (with baseline and class_weighted, always lanes)
 REFERENCES = ("smote", "prowsyn", "polynom_fit_smote_star")
 

@@ -186,3 +186,81 @@ def test_interpolation_gap_numpy_and_spark_backends_accept_statistically_the_sam
     assert abs(p_n - p_s) < 4 * se, (p_n, p_s)
     sd = np.sqrt(syn_n.var(axis=0) / len(syn_n) + syn_s.var(axis=0) / len(syn_s))
     assert np.all(np.abs(syn_n.mean(axis=0) - syn_s.mean(axis=0)) < 4 * sd)
+
+
+# --------------------------------------------------------------------------- the amount chosen over several learners
+
+LOGISTIC = {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression",
+            "estimator_kwargs": {"max_iter": 200}}
+
+
+def _grid_kw(**over) -> dict:
+    kw = {"thresholds": [0.25, 0.5, 0.75], "ratios": [0.3, 0.6], "random_state": 2, "candidates": "interpolate",
+          "batch_size": 1024, "max_rounds": 10, "gate": "quantile",
+          "learner": generation.learners.LearnerConfig.model_validate(HGB)}
+    return {**kw, **over}
+
+
+@pytest.fixture(scope="module")
+def noisy():
+    """A table where synthetic rows can help one learner and hurt another (overlapping classes)."""
+    table = _table(n=700, weight=0.9)
+    train, validation = train_test_split(table, test_size=0.35, stratify=table[TARGET], random_state=1)
+    train, validation = train.reset_index(drop=True), validation.reset_index(drop=True)
+    X = train.drop(columns=TARGET)
+    return train, validation, LogisticRegression(max_iter=500).fit(X, train[TARGET])
+
+
+@pytest.mark.parametrize("combine", ["mean", "min"])
+def test_several_tuning_learners_choose_the_point_of_largest_combined_gain(noisy, combine):
+    train, validation, oracle = noisy
+    more = {"logistic": generation.learners.LearnerConfig.model_validate(LOGISTIC)}
+    grid, choice = generation.tune(train, validation, oracle, more_learners=more, combine=combine, **_grid_kw())
+    ref = grid[grid["reference"]].iloc[0]
+    points = grid[~grid["reference"] & grid["validation_auprc"].notna()]
+    gains = np.c_[points["validation_auprc"] - ref["validation_auprc"],
+                  points["validation_auprc_logistic"] - ref["validation_auprc_logistic"]]
+    expected = gains.mean(axis=1) if combine == "mean" else gains.min(axis=1)
+    np.testing.assert_allclose(points["validation_gain"], expected, rtol=0, atol=1e-12)
+    best = points.iloc[int(np.argmax(points["validation_gain"].to_numpy()))]
+    assert choice["validation_gain"] == pytest.approx(best["validation_gain"])
+    assert (choice["threshold"], choice["ratio"]) in set(zip(points["threshold"], points["ratio"], strict=True))
+    assert choice["validation_gain"] == pytest.approx(points["validation_gain"].max())
+    assert choice["tuning_learners"] == ["learner", "logistic"] and choice["combine"] == combine
+
+
+def test_one_tuning_learner_named_twice_chooses_as_that_learner_alone(noisy):
+    """The combined gain of a learner with itself orders the grid as its AUPRC: the same choice as before."""
+    train, validation, oracle = noisy
+    _, alone = generation.tune(train, validation, oracle, **_grid_kw())
+    twice = {"again": generation.learners.LearnerConfig.model_validate(HGB)}
+    _, both = generation.tune(train, validation, oracle, more_learners=twice, combine="min", **_grid_kw())
+    assert (both["threshold"], both["ratio"]) == (alone["threshold"], alone["ratio"])
+    assert "validation_gain" not in alone  # one learner: the grid and the choice keep their old columns
+
+
+def test_allow_none_over_several_learners_says_which_gain_it_compared(separable):
+    train, validation, oracle = separable
+    params = _generation(True)
+    params["tuning"]["more_learners"] = {"logistic": LOGISTIC}
+    params["tuning"]["combine"] = "min"
+    grid, choice = training_sets.choose_generation(train, validation, oracle, params)
+    assert generation.is_none(choice)
+    assert "min gain over the learners (learner, logistic)" in choice["reason"]
+    assert {"validation_auprc_logistic", "validation_gain"} <= set(grid.columns)
+
+
+def test_more_learners_are_checked_and_reseeded():
+    from synthetic_intelligence.core.experiment import registry
+
+    base = _generation(True)
+    with pytest.raises(ValidationError, match="cheap scikit-learn learner"):
+        generation.GenerationParams.model_validate(
+            {**base, "tuning": {**base["tuning"], "more_learners": {"automl": {"engine": "h2o_automl"}}}})
+    with pytest.raises(ValidationError, match="combine"):
+        generation.GenerationParams.model_validate({**base, "tuning": {**base["tuning"], "combine": "max"}})
+    seeded = {**HGB, "estimator_kwargs": {**HGB["estimator_kwargs"], "random_state": 5}}
+    params = generation.GenerationParams.model_validate(
+        {**base, "tuning": {**base["tuning"], "more_learners": {"hgb2": seeded}}})
+    moved = registry._reseed_generation(params, 3)
+    assert moved.tuning.more_learners["hgb2"].estimator_kwargs["random_state"] == 8

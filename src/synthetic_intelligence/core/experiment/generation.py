@@ -42,6 +42,28 @@ class TuningParams(BaseModel):
     thresholds: list[float] = Field(min_length=1)
     ratios: list[float] = Field(min_length=1)
     learner: learners.LearnerConfig
+    #: further cheap learners the grid also scores with (name -> LearnerConfig): a grid point's *gain* is, per
+    #: learner, its validation AUPRC minus that learner's AUPRC on the unresampled train, combined over
+    #: ``learner`` and these by ``combine`` (``mean``, or ``min``: synthetic rows only where they help every
+    #: learner); the grid then chooses by gain (and ``allow_none`` chooses none when no gain is positive).
+    #: Empty: ``learner`` alone chooses, as before.
+    more_learners: dict[str, learners.LearnerConfig] = Field(default_factory=dict)
+    combine: Literal["mean", "min"] = "mean"
+
+    @field_validator("more_learners")
+    @classmethod
+    def _sklearn_only(cls, value: dict) -> dict:
+        for name, config in value.items():
+            if name == "learner" or not name.replace("_", "").isalnum():
+                raise ValueError(f"invalid learner name {name!r}: use letters, digits and '_', not 'learner'")
+            if config.engine != "sklearn":
+                raise ValueError(f"{name}: a tuning learner must be a cheap scikit-learn learner (engine sklearn), "
+                                 f"got engine {config.engine}")
+        return value
+
+    def all_learners(self) -> dict[str, learners.LearnerConfig]:
+        """``learner`` (named ``learner``) and ``more_learners``, in that order."""
+        return {"learner": self.learner, **self.more_learners}
 
     @field_validator("thresholds")
     @classmethod
@@ -294,6 +316,8 @@ def tune(
     random_state: int = 0,
     backend="numpy",
     allow_none: bool = False,
+    more_learners: dict[str, learners.LearnerConfig] | None = None,
+    combine: str = "mean",
     **sampler_kwargs,
 ) -> tuple[pd.DataFrame, dict]:
     """Score every (threshold, ratio) by the validation AUPRC of a cheap learner.
@@ -302,13 +326,36 @@ def tune(
     the best grid point that generated its full target (ties: the smaller ratio,
     then the higher threshold). With ``allow_none`` the choice is *no synthetic rows*
     (:func:`is_none`) when no grid point beats that reference (a tie chooses none).
+
+    With ``more_learners`` every grid point is also scored by each of them: a point's
+    ``validation_gain`` is ``combine`` (``mean`` or ``min``) over ``learner`` and these of
+    (its validation AUPRC - that learner's AUPRC without synthetic rows); the best point is
+    the one with the largest gain, and ``allow_none`` chooses none when that gain is not
+    positive. ``validation_auprc`` stays ``learner``'s; ``validation_auprc_<name>`` is each one's.
     """
-    rows = []
+    if combine not in ("mean", "min"):
+        raise ValueError(f"combine must be 'mean' or 'min', got {combine!r}")
+    scorers = {"learner": learner, **(more_learners or {})}
+    several = len(scorers) > 1
     Xv, yv = learners.split_xy(validation)
-    ref_model, _ = learners.fit_learner(train, validation, learner)
-    ref = metrics.auprc(yv, learners.predict_minority(ref_model, Xv))
-    rows.append({"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, "acceptance_rate": np.nan,
-                 "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True})
+
+    def scores(train_set: pd.DataFrame) -> dict[str, float]:
+        out = {}
+        for name, config in scorers.items():
+            model, _ = learners.fit_learner(train_set, validation, config)
+            out[name] = metrics.auprc(yv, learners.predict_minority(model, Xv))
+        return out
+
+    def columns(values: dict[str, float]) -> dict[str, float]:
+        return {f"validation_auprc_{k}": v for k, v in values.items() if k != "learner"} if several else {}
+
+    refs = scores(train)
+    ref = refs["learner"]
+    gain_of = (lambda v: float(np.mean([v[k] - refs[k] for k in scorers]))) if combine == "mean" else (
+        lambda v: float(min(v[k] - refs[k] for k in scorers)))
+    rows = [{"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, **columns(refs),
+             **({"validation_gain": 0.0} if several else {}), "acceptance_rate": np.nan,
+             "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True}]
     settings = list(itertools.product(thresholds, ratios))
     if isinstance(backend, str):  # numpy: the grid's settings re-score the same rows (Spark scores in executors)
         oracle = RememberedScores(learners.as_oracle(oracle, list(learners.split_xy(train)[0].columns)))
@@ -322,28 +369,37 @@ def tune(
                          "n_synthetic": 0, "seconds": np.nan, "error": str(exc)[:300], "reference": False})
             progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: not reached ({type(exc).__name__})")
             continue
-        model, _ = learners.fit_learner(train_set, validation, learner)
-        score = metrics.auprc(yv, learners.predict_minority(model, Xv))
-        rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": score,
+        values = scores(train_set)
+        score = values["learner"]
+        rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": score, **columns(values),
+                     **({"validation_gain": gain_of(values)} if several else {}),
                      "acceptance_rate": report["acceptance_rate"], "n_synthetic": report["n_synthetic"],
                      "seconds": report["seconds"], "error": "", "reference": False})
         progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: validation AUPRC {score:.4f} "
-                           f"(no oversampling {ref:.4f})")
+                           f"(no oversampling {ref:.4f})" + (f", gain ({combine}) {gain_of(values):+.4f}"
+                                                             if several else ""))
     grid = pd.DataFrame(rows)
     ok = grid[~grid["reference"] & grid["validation_auprc"].notna()]
     if ok.empty:
         raise GenerationError(
             "no (threshold, ratio) of the grid reached its target; errors: " + "; ".join(grid["error"].iloc[1:3])
         )
-    best = ok.sort_values(["validation_auprc", "ratio", "threshold"], ascending=[False, True, False]).iloc[0]
-    if allow_none and ref >= float(best["validation_auprc"]):
+    key = "validation_gain" if several else "validation_auprc"  # one learner: its AUPRC orders as its gain
+    best = ok.sort_values([key, "ratio", "threshold"], ascending=[False, True, False]).iloc[0]
+    several_info = {"validation_gain": float(best["validation_gain"]), "combine": combine,
+                    "tuning_learners": list(scorers)} if several else {}
+    none = (float(best["validation_gain"]) <= 0.0) if several else ref >= float(best["validation_auprc"])
+    if allow_none and none:
+        beaten = (f"the {combine} gain over the learners ({', '.join(scorers)}) of the best grid point is "
+                  f"{float(best['validation_gain']):+.4f}" if several else
+                  f"AUPRC {ref:.4f} >= best grid point {float(best['validation_auprc']):.4f}")
         return grid, {
             "threshold": None, "ratio": None, "oversample": False,
             "validation_auprc": float(ref), "validation_auprc_no_oversampling": float(ref),
-            "validation_auprc_best_grid_point": float(best["validation_auprc"]),
+            "validation_auprc_best_grid_point": float(best["validation_auprc"]), **several_info,
             "no_oversampling_better_on_validation": True,
-            "reason": f"no (threshold, ratio) beat the unresampled training set on validation (AUPRC {ref:.4f} >= "
-                      f"best grid point {float(best['validation_auprc']):.4f}): no synthetic rows",
+            "reason": f"no (threshold, ratio) beat the unresampled training set on validation ({beaten}): "
+                      "no synthetic rows",
             "chosen_on": "validation", "tuned": True,
         }
     choice = {
@@ -351,9 +407,11 @@ def tune(
         "ratio": float(best["ratio"]),
         "validation_auprc": float(best["validation_auprc"]),
         "validation_auprc_no_oversampling": float(ref),
+        **several_info,
         # without allow_none the lane still oversamples with the best grid point; this says when validation
         # preferred none
-        "no_oversampling_better_on_validation": bool(ref > float(best["validation_auprc"])),
+        "no_oversampling_better_on_validation": bool(float(best["validation_gain"]) < 0.0 if several
+                                                     else ref > float(best["validation_auprc"])),
         "chosen_on": "validation",
         "tuned": True,
     }
@@ -373,4 +431,5 @@ def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: Genera
         return pd.DataFrame([choice]), choice
     return tune(train, validation, oracle, thresholds=params.tuning.thresholds, ratios=params.tuning.ratios,
                 learner=params.tuning.learner, random_state=params.seed, allow_none=params.tuning.allow_none,
+                more_learners=params.tuning.more_learners, combine=params.tuning.combine,
                 backend=make_backend(params.backend, spark_partitions=params.spark_partitions), **params.sampler)

@@ -94,7 +94,9 @@ def _reseed_tuned(params: TunedSamplerParams, offset: int) -> TunedSamplerParams
 def _reseed_generation(params: GenerationParams, offset: int) -> GenerationParams:
     if offset == 0:
         return params
-    tuning = params.tuning.model_copy(update={"learner": reseed_learner(params.tuning.learner, offset)})
+    tuning = params.tuning.model_copy(update={
+        "learner": reseed_learner(params.tuning.learner, offset),
+        "more_learners": {k: reseed_learner(v, offset) for k, v in params.tuning.more_learners.items()}})
     return params.model_copy(update={"seed": params.seed + offset, "tuning": tuning})
 
 
