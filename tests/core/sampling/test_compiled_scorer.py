@@ -53,6 +53,25 @@ def test_compiled_predict_proba_equals_the_estimators_bit_for_bit(n_classes, nan
     assert np.array_equal(compiled.predict_proba(C[:n]), model.predict_proba(C[:n]))
 
 
+def test_blocks_with_and_without_missing_values_take_their_own_path_and_agree():
+    """A block without NaN takes the path with no missing-value test; one NaN sends its block down the general
+    path. A model trained with missing values (NaN sent right at some nodes) scores both exactly."""
+    X, y = _data(nan_share=0.05, seed=3)
+    model = HistGradientBoostingClassifier(max_iter=15, max_leaf_nodes=31, random_state=0).fit(X, y)
+    compiled = tree_predictor.compile_hgb(model)
+    assert compiled.nan_right.any()  # some node sends a NaN right: the general path matters
+    block = tree_predictor.BLOCK_ROWS
+    C = _candidates(np.nan_to_num(X), n=4 * block + 13)  # finite everywhere but row 22 (block 0)
+    C[2 * block + 5, 3] = np.nan  # block 2 has one NaN; blocks 1, 3 and the tail block have none
+    assert not tree_predictor._block_any_nan(C, block, 2 * block)
+    assert tree_predictor._block_any_nan(C, 2 * block, 3 * block)
+    for dtype in (np.float64, np.float32):
+        Cd = C.astype(dtype)
+        assert np.array_equal(compiled.predict_proba(Cd), model.predict_proba(Cd))
+    finite = np.nan_to_num(C)[:8 * 7 + 3]  # one block: 7 lockstep groups and a tail of 3
+    assert np.array_equal(compiled.predict_proba(finite), model.predict_proba(finite))
+
+
 def test_float32_thresholds_round_down_exactly():
     thr = np.array([0.1, -0.1, 1.0, np.inf, -np.inf, 3.4e38, 1e300, -1e300])
     t32 = tree_predictor._round_down_float32(thr)

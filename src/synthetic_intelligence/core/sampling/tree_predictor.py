@@ -9,8 +9,10 @@ a batch far larger than the cache), one row at a time down a branchy loop.
 node stored side by side, so ``next = left + (x > threshold)``; leaves loop on
 themselves) and scores with a `numba <https://numba.pydata.org>`_ kernel that takes
 a block of rows (cache-sized), walks every tree for 8 rows at a time in lockstep
-(independent chains the CPU overlaps) and stops a tree as soon as the 16 rows sit on
-leaves. Parts of a batch run in parallel on the machine's cores in a small pool of
+(independent chains the CPU overlaps) and stops a tree as soon as the 8 rows sit on
+leaves; a block without NaN (the usual case: candidates of numeric rows) takes a path
+with no missing-value test and the 8 rows' nodes in registers (1.5-1.9x the rows/s of
+the general path, measured on the scaling world's oracle). Parts of a batch run in parallel on the machine's cores in a small pool of
 Python threads (the kernel releases the GIL), which sleep between calls: numba's
 OpenMP threads spin after each parallel call and then slowed the single-threaded
 generation of the next candidates (measured: generation 2-3x slower).
@@ -78,8 +80,84 @@ def numba_available() -> bool:
     return njit is not None
 
 
-def _kernel(X, feat, thr, left, nan_right, val, roots, depths, klass, baseline, block, out):  # pragma: no cover
+def _block_any_nan(X, lo, hi):  # pragma: no cover - compiled by numba
+    for i in range(lo, hi):
+        for j in range(X.shape[1]):
+            if X[i, j] != X[i, j]:  # noqa: PLR0124 - NaN test in numba
+                return True
+    return False
+
+
+def _block_with_nan(X, lo, hi, feat, thr, left, nan_right, val, roots, depths, klass, out):  # pragma: no cover
+    """Every tree over rows ``lo:hi``, 8 rows in lockstep; a NaN goes where its node sends it."""
     lanes = 8
+    nodes = np.empty(lanes, np.int64)
+    for t in range(roots.shape[0]):
+        root, depth, k = roots[t], depths[t], klass[t]
+        i0 = lo
+        while i0 + lanes <= hi:
+            for lane in range(lanes):
+                nodes[lane] = root
+            for _ in range(depth):
+                moved = False
+                for lane in range(lanes):
+                    node = nodes[lane]
+                    x = X[i0 + lane, feat[node]]
+                    nxt = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))  # noqa: PLR0124 - NaN test in numba
+                    moved |= nxt != node
+                    nodes[lane] = nxt
+                if not moved:
+                    break
+            for lane in range(lanes):
+                out[i0 + lane, k] += val[nodes[lane]]
+            i0 += lanes
+        for i in range(i0, hi):
+            node = root
+            for _ in range(depth):
+                x = X[i, feat[node]]
+                node = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))  # noqa: PLR0124 - NaN test in numba
+            out[i, k] += val[node]
+
+
+def _block_finite(X, lo, hi, feat, thr, left, val, roots, depths, klass, out):  # pragma: no cover
+    """:func:`_block_with_nan` for rows without NaN: no missing-value test, the 8 lockstep rows' nodes in
+    registers (spelt out: numba keeps scalars in registers, not a small array); 1.5-1.9x the rows/s."""
+    for t in range(roots.shape[0]):
+        root, depth, k = roots[t], depths[t], klass[t]
+        i0 = lo
+        while i0 + 8 <= hi:
+            n0 = n1 = n2 = n3 = n4 = n5 = n6 = n7 = root
+            for _ in range(depth):
+                m0 = left[n0] + (X[i0, feat[n0]] > thr[n0])
+                m1 = left[n1] + (X[i0 + 1, feat[n1]] > thr[n1])
+                m2 = left[n2] + (X[i0 + 2, feat[n2]] > thr[n2])
+                m3 = left[n3] + (X[i0 + 3, feat[n3]] > thr[n3])
+                m4 = left[n4] + (X[i0 + 4, feat[n4]] > thr[n4])
+                m5 = left[n5] + (X[i0 + 5, feat[n5]] > thr[n5])
+                m6 = left[n6] + (X[i0 + 6, feat[n6]] > thr[n6])
+                m7 = left[n7] + (X[i0 + 7, feat[n7]] > thr[n7])
+                on_leaves = ((m0 == n0) & (m1 == n1) & (m2 == n2) & (m3 == n3)
+                             & (m4 == n4) & (m5 == n5) & (m6 == n6) & (m7 == n7))
+                n0, n1, n2, n3, n4, n5, n6, n7 = m0, m1, m2, m3, m4, m5, m6, m7
+                if on_leaves:
+                    break
+            out[i0, k] += val[n0]
+            out[i0 + 1, k] += val[n1]
+            out[i0 + 2, k] += val[n2]
+            out[i0 + 3, k] += val[n3]
+            out[i0 + 4, k] += val[n4]
+            out[i0 + 5, k] += val[n5]
+            out[i0 + 6, k] += val[n6]
+            out[i0 + 7, k] += val[n7]
+            i0 += 8
+        for i in range(i0, hi):
+            node = root
+            for _ in range(depth):
+                node = left[node] + (X[i, feat[node]] > thr[node])
+            out[i, k] += val[node]
+
+
+def _kernel(X, feat, thr, left, nan_right, val, roots, depths, klass, baseline, block, out):  # pragma: no cover
     n = X.shape[0]
     n_out = out.shape[1]
     n_blocks = (n + block - 1) // block
@@ -89,35 +167,17 @@ def _kernel(X, feat, thr, left, nan_right, val, roots, depths, klass, baseline, 
         for i in range(lo, hi):
             for k in range(n_out):
                 out[i, k] = baseline[k]
-        nodes = np.empty(lanes, np.int64)
-        for t in range(roots.shape[0]):
-            root, depth, k = roots[t], depths[t], klass[t]
-            i0 = lo
-            while i0 + lanes <= hi:
-                for lane in range(lanes):
-                    nodes[lane] = root
-                for _ in range(depth):
-                    moved = False
-                    for lane in range(lanes):
-                        node = nodes[lane]
-                        x = X[i0 + lane, feat[node]]
-                        nxt = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))  # noqa: PLR0124 - NaN test in numba
-                        moved |= nxt != node
-                        nodes[lane] = nxt
-                    if not moved:
-                        break
-                for lane in range(lanes):
-                    out[i0 + lane, k] += val[nodes[lane]]
-                i0 += lanes
-            for i in range(i0, hi):
-                node = root
-                for _ in range(depth):
-                    x = X[i, feat[node]]
-                    node = left[node] + ((x > thr[node]) | ((x != x) & nan_right[node]))  # noqa: PLR0124 - NaN test in numba
-                out[i, k] += val[node]
+        if _block_any_nan(X, lo, hi):
+            _block_with_nan(X, lo, hi, feat, thr, left, nan_right, val, roots, depths, klass, out)
+        else:
+            _block_finite(X, lo, hi, feat, thr, left, val, roots, depths, klass, out)
     return out
 
 
+if njit is not None:  # the kernel's helpers compiled first: the kernel calls them as compiled functions
+    _block_any_nan = njit(nogil=True, cache=True)(_block_any_nan)
+    _block_with_nan = njit(nogil=True, cache=True)(_block_with_nan)
+    _block_finite = njit(nogil=True, cache=True)(_block_finite)
 _compiled_kernel = njit(nogil=True, cache=True)(_kernel) if njit is not None else None
 
 
