@@ -51,6 +51,15 @@ CANDIDATES.update({
     "interp_none_adaptive": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
                              "tuning": {"allow_none": True}},
 })
+#: the third selection (stop 24, round 2, rule fixed before it ran): round 1's winner (adaptive proposals) against
+#: adaptive proposals with the amount chosen over both learners; the lowest ``both`` wins, a tie goes to the
+#: round-1 winner
+CANDIDATES.update({
+    "adaptive_mean": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                      "tuning": {"allow_none": True, "more_learners": {"logistic": _LOGISTIC}, "combine": "mean"}},
+    "adaptive_min": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                     "tuning": {"allow_none": True, "more_learners": {"logistic": _LOGISTIC}, "combine": "min"}},
+})
 #: the references of the ranking (with baseline and class_weighted, always lanes)
 REFERENCES = ("smote", "prowsyn", "polynom_fit_smote_star")
 

@@ -178,3 +178,34 @@ def test_compiled_scores_in_a_forked_child_after_the_parent_used_its_threads():
     with multiprocessing.get_context("fork").Pool(1) as pool:
         got = pool.apply_async(compiled.predict_proba, (C,)).get(timeout=120)
     assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_compiled_interpolation_equals_numpys_bit_for_bit(dtype):
+    """The compiled pass (in parts on the pool) rounds each step as numpy's in-place passes do: same bits,
+    NaN included, over magnitudes where a fused multiply-add would differ."""
+    from synthetic_intelligence.core.sampling import strategies
+
+    rng = np.random.default_rng(7)
+    rows = (rng.normal(size=(3000, 9)) * np.array([1e-20, 1e-3, 1, 3, 1e5, 1e30, 7, 1, 1])).astype(dtype)
+    rows[11, 2] = np.nan
+    m = 4 * strategies._MIN_COMPILED_ROWS + 5  # several parts and an odd tail
+    i = rng.integers(0, rows.shape[0], m)
+    j = (i + rng.integers(1, rows.shape[0], m)) % rows.shape[0]
+    u = rng.random(m, dtype=dtype)
+    got = strategies._interpolate(rows, i, j, u)
+    want = strategies._interpolate_numpy(rows, i, j, u)
+    bits = np.int32 if dtype == np.float32 else np.int64
+    assert got.dtype == dtype and np.array_equal(got.view(bits), want.view(bits))
+
+
+def test_the_sampler_gives_the_same_rows_with_and_without_the_compiled_interpolation(monkeypatch):
+    from synthetic_intelligence.core.sampling import strategies
+
+    X, y = _data(n=4000, seed=2)
+    kw = {"oracle": HistGradientBoostingClassifier(max_iter=10, random_state=0), "random_state": 3,
+          "batch_size": 4 * strategies._MIN_COMPILED_ROWS, "sampling_strategy": 1.0}
+    compiled = OracleRejectionSampler(**kw).fit_resample(X.astype(np.float32), y)
+    monkeypatch.setattr(strategies, "_interpolate_rows", None)
+    plain = OracleRejectionSampler(**kw).fit_resample(X.astype(np.float32), y)
+    assert np.array_equal(compiled[0], plain[0]) and np.array_equal(compiled[1], plain[1])

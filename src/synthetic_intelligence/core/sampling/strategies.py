@@ -49,6 +49,8 @@ from typing import ClassVar
 import numpy as np
 from sklearn.cluster import KMeans
 
+from synthetic_intelligence.core.sampling.threads import n_threads, run_in_parts
+
 __all__ = [
     "CANDIDATE_STRATEGIES",
     "GAUSSIAN_SCALE",
@@ -314,13 +316,50 @@ def _nanstd(rows):
 
 
 def _interpolate(rows, i, j, u):
-    """``rows[i] + u * (rows[j] - rows[i])`` computed in place in the rows' dtype."""
+    """``rows[i] + u * (rows[j] - rows[i])`` in the rows' dtype: one compiled pass over the candidates (in parts on
+    the machine's cores) where numba is installed, else numpy's two gathers and three in-place passes. Both give
+    the same numbers bit for bit (each step rounded to the rows' dtype, no fused multiply-add; tested)."""
+    m = i.shape[0]
+    if (_interpolate_rows is None or m < _MIN_COMPILED_ROWS or u.dtype != rows.dtype
+            or rows.dtype not in (np.float32, np.float64) or not rows.flags.c_contiguous):
+        return _interpolate_numpy(rows, i, j, u)
+    out = np.empty((m, rows.shape[1]), dtype=rows.dtype)
+    i, j = np.ascontiguousarray(i, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64)
+    workers = n_threads()
+    if workers == 1 or m < 2 * _MIN_COMPILED_ROWS:
+        _interpolate_rows(0, m, rows, i, j, u, out)
+    else:
+        run_in_parts(_interpolate_rows, m, -(-m // (2 * workers)), rows, i, j, u, out)
+    return out
+
+
+def _interpolate_numpy(rows, i, j, u):
     cand = rows[j]
     base = rows[i]
     cand -= base
     cand *= u[:, None]
     cand += base
     return cand
+
+
+def _interpolate_rows_py(lo, hi, rows, i, j, u, out):  # pragma: no cover - compiled by numba
+    n_features = rows.shape[1]
+    for r in range(lo, hi):
+        a, b, w = i[r], j[r], u[r]
+        for c in range(n_features):
+            x = rows[a, c]
+            out[r, c] = (rows[b, c] - x) * w + x
+
+
+#: Candidates below which numpy's passes are used (the compiled pass pays off on large batches).
+_MIN_COMPILED_ROWS = 8192
+
+try:  # optional, as for the compiled tree scorer
+    from numba import njit
+
+    _interpolate_rows = njit(nogil=True, cache=True)(_interpolate_rows_py)
+except ImportError:  # pragma: no cover - exercised where numba is absent
+    _interpolate_rows = None
 
 
 #: Registered strategies: the name accepted by ``candidates=`` -> class.

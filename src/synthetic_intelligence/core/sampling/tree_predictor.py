@@ -35,11 +35,9 @@ not installed, the model has categorical features or splits, or it is not a
 
 from __future__ import annotations
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
+
+from synthetic_intelligence.core.sampling.threads import n_threads, thread_pool
 
 __all__ = ["BLOCK_ROWS", "CompiledHGB", "compile_hgb", "n_threads", "numba_available"]
 
@@ -54,27 +52,6 @@ try:  # optional: the fast path needs numba; without it the estimator's predict_
     from numba import njit
 except ImportError:  # pragma: no cover - exercised where numba is absent
     njit = None
-
-_pools: dict[int, ThreadPoolExecutor] = {}  # process id -> pool (a forked child starts its own)
-_pool_lock = threading.Lock()
-
-
-def n_threads() -> int:
-    """Cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _thread_pool() -> ThreadPoolExecutor:
-    pid = os.getpid()
-    with _pool_lock:
-        if pid not in _pools:  # a forked child (Spark's Python workers) has none of its parent's threads
-            _pools.clear()
-            _pools[pid] = ThreadPoolExecutor(max_workers=n_threads(), thread_name_prefix="tree-predictor")
-        return _pools[pid]
-
 
 def numba_available() -> bool:
     return njit is not None
@@ -232,7 +209,7 @@ class CompiledHGB:
         # parts of whole blocks, a few per thread so that a slow thread does not hold up the others
         n_parts = min(4 * workers, -(-n // BLOCK_ROWS))
         step = -(-n // n_parts // BLOCK_ROWS) * BLOCK_ROWS
-        futures = [_thread_pool().submit(_compiled_kernel, X[lo:lo + step], *args, out[lo:lo + step])
+        futures = [thread_pool().submit(_compiled_kernel, X[lo:lo + step], *args, out[lo:lo + step])
                    for lo in range(0, n, step)]
         for future in futures:
             future.result()
