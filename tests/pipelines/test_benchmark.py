@@ -74,13 +74,20 @@ def test_base_parameters_meet_the_benchmark_spec():
 
 
 def test_the_benchmarks_default_lane_is_the_model_driven_default_configuration():
-    """model_driven_default runs what parameters_model_driven.yml sets (strategy, near-copy guard, zero amount)."""
+    """model_driven_default runs what parameters_model_driven.yml sets (strategy, near-copy guard, zero amount,
+    proposals, tuning learners)."""
     project = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="base",
                                 merge_strategy={"parameters": "soft"})["parameters"]["generation"]
     lane = bm.BenchmarkParams.model_validate(_params("base")).lane_params()["model_driven_default"]
     assert lane.sampler["candidates"] == project["sampler"]["candidates"]
     assert lane.sampler.get("interpolation_gap", 0.0) == project["sampler"].get("interpolation_gap", 0.0)
     assert lane.tuning.allow_none == project["tuning"].get("allow_none", False)
+    assert lane.sampler.get("proposals", "auto") == project["sampler"].get("proposals", "auto")
+    assert lane.tuning.more_learners.keys() == project["tuning"].get("more_learners", {}).keys()
+    assert lane.tuning.combine == project["tuning"].get("combine", "mean")
+    # the strategy lane stays the default before stop 23: uniform proposals, always oversampling
+    old = bm.BenchmarkParams.model_validate(_params("base")).lane_params()["model_driven_interpolate"]
+    assert old.sampler["proposals"] == "uniform" and not old.tuning.allow_none
 
 
 def test_the_benchmark_speaks_the_projects_parameter_vocabulary():

@@ -2,7 +2,8 @@
 
 ``fingerprints.json`` was recorded from commit e63c140 (before the reshape)
 with the configurations of ``cases.CASES``: sha256 of the output bytes,
-``acceptance_rate_`` and ``n_rounds_``.
+``acceptance_rate_`` and ``n_rounds_``; with uniform proposals (the default then; ``"auto"``, adaptive, since
+stop 24, whose draws ``test_proposals.py`` checks).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def test_every_case_was_recorded():
 @pytest.mark.parametrize("name", CASES)
 def test_seeded_output_is_byte_identical_to_the_recorded_one(name):
     X, y, kwargs = case_data(name)
-    sampler = OracleRejectionSampler(gate="probability", **kwargs)
+    sampler = OracleRejectionSampler(gate="probability", proposals="uniform", **kwargs)  # the recorded draws
     X_res, y_res = sampler.fit_resample(X, y)
     assert fingerprint(sampler, X_res, y_res) == RECORDED[name]
     assert sampler.thresholds_ == dict.fromkeys(sampler.n_synthetic_, kwargs["threshold"])

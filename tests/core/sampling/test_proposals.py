@@ -81,13 +81,17 @@ def test_adaptive_is_reproducible_for_a_seed(candidates):
     assert not np.array_equal(a, c)
 
 
-def test_uniform_is_the_default_and_unchanged():
+def test_auto_is_the_default_adaptive_for_registered_strategies():
     X, y = two_clusters(seed=3)
     default = OracleRejectionSampler(oracle=NearGoodCentre(), gate="probability", batch_size=256, random_state=0)
-    assert default.get_params()["proposals"] == "uniform"
+    assert default.get_params()["proposals"] == "auto"
     a, _ = default.fit_resample(X, y)
-    b, _ = _sampler("uniform").fit_resample(X, y)
+    b, _ = (adaptive := _sampler("adaptive")).fit_resample(X, y)
     np.testing.assert_array_equal(a, b)
+    assert default.proposals_ == adaptive.proposals_ == "adaptive"
+    u, _ = (uniform := _sampler("uniform")).fit_resample(X, y)
+    assert uniform.proposals_ == "uniform" and not np.array_equal(a, u)
+    assert default.acceptance_rate_ > uniform.acceptance_rate_
 
 
 def test_weights_keep_every_parent_a_chance_and_favour_accepted_parents():
@@ -119,6 +123,9 @@ def test_adaptive_with_a_strategy_it_cannot_weight_is_refused():
         _sampler("adaptive", candidates=Jitter()).fit_resample(X, y)
     with pytest.raises(ValueError, match="proposals"):
         _sampler("greedy").fit_resample(X, y)
+    auto = _sampler("auto", candidates=Jitter())  # the default never refuses a custom strategy: uniform draws
+    X_res, _ = auto.fit_resample(X, y)
+    assert auto.proposals_ == "uniform" and len(X_res) > len(X)
 
 
 def test_executor_task_field_defaults_to_uniform():

@@ -1,6 +1,6 @@
 """Adaptive proposals: draw the parents of later candidates from those that gave accepted ones.
 
-With ``proposals="uniform"`` (the default) a strategy draws its parent rows uniformly
+With ``proposals="uniform"`` a strategy draws its parent rows uniformly
 (:mod:`.strategies`). With ``proposals="adaptive"`` the executor keeps, for every row
 ``r`` of the class, how many candidates it was a parent of (``proposed[r]``) and how many
 of those passed the gate (``accepted[r]``), and draws the parents of the next chunk with
@@ -22,6 +22,10 @@ Per strategy (the registered ones and their subclasses):
   other members of ``i``'s cluster (as the uniform strategy does); both are credited;
 - ``gaussian``: the one parent from the weights, then the strategy's own noise.
 
+``proposals="auto"`` (the sampler's default since stop 24: chosen on validation over the benchmark's tables,
+docs/benchmark.md, and faster: fewer candidates scored, docs/scaling.md) is ``"adaptive"`` for a strategy it
+can weight (:func:`supports_adaptive`) and ``"uniform"`` for any other (a custom strategy is never refused).
+
 The candidates are built by the strategy's own code (``_between``, ``between_in_cluster``, ``around``,
 ``finish``: its rounding and its
 output dtype), so a candidate is one the strategy could have drawn; only how often each
@@ -36,10 +40,10 @@ import numpy as np
 
 from synthetic_intelligence.core.sampling.strategies import ClusterInterpolate, Gaussian, Interpolate
 
-__all__ = ["FLOOR", "PROPOSALS", "AdaptiveProposals", "check_proposals"]
+__all__ = ["FLOOR", "PROPOSALS", "AdaptiveProposals", "check_proposals", "resolve_proposals", "supports_adaptive"]
 
 #: Accepted values of ``proposals=``.
-PROPOSALS = ("uniform", "adaptive")
+PROPOSALS = ("auto", "uniform", "adaptive")
 #: Floor of a parent's weight, relative to the class's overall acceptance rate.
 FLOOR = 0.1
 #: Exponent applied to the weights (1: proportional to the estimated acceptance rate).
@@ -48,12 +52,25 @@ POWER = 1.0
 _MIN_THINNING_RATIO = 0.05
 
 
+def supports_adaptive(strategy) -> bool:
+    """True for the registered strategies and their subclasses (they expose each candidate's parents)."""
+    return isinstance(strategy, (Interpolate, ClusterInterpolate, Gaussian))
+
+
+def resolve_proposals(proposals: str, strategy) -> str:
+    """``"auto"`` as ``"adaptive"`` where ``strategy`` supports it, else ``"uniform"``; other modes checked as is."""
+    check_proposals(proposals)
+    if proposals == "auto":
+        return "adaptive" if supports_adaptive(strategy) else "uniform"
+    check_proposals(proposals, strategy)
+    return proposals
+
+
 def check_proposals(proposals: str, strategy=None) -> None:
     """Raise a one-line ValueError for an unknown mode, or for ``"adaptive"`` with a strategy it cannot weight."""
     if proposals not in PROPOSALS:
         raise ValueError(f"proposals must be one of {', '.join(map(repr, PROPOSALS))}; got {proposals!r}")
-    if proposals == "adaptive" and strategy is not None and not isinstance(
-            strategy, (Interpolate, ClusterInterpolate, Gaussian)):
+    if proposals == "adaptive" and strategy is not None and not supports_adaptive(strategy):
         raise ValueError(f"proposals='adaptive' needs the parents of each candidate, which "
                          f"{type(strategy).__name__} does not expose; use interpolate, cluster_interpolate, "
                          f"gaussian (or a subclass) or proposals='uniform'")

@@ -20,7 +20,7 @@ from synthetic_intelligence.core.sampling.executor import ClassResult, ClassTask
 from synthetic_intelligence.core.sampling.gate import GATES, REFERENCE_SCORES, class_cut, out_of_fold_scores
 from synthetic_intelligence.core.sampling.inputs import check_numeric_finite, integer_columns, working_dtype
 from synthetic_intelligence.core.sampling.mixed import FrameCodec, FrameOracle, needs_codec
-from synthetic_intelligence.core.sampling.proposals import PROPOSALS
+from synthetic_intelligence.core.sampling.proposals import PROPOSALS, resolve_proposals
 from synthetic_intelligence.core.sampling.scorer import (
     ProbaScorer,
     default_oracle,
@@ -168,18 +168,22 @@ class OracleRejectionSampler(BaseOverSampler):
         Controls candidate generation, the clustering and the default oracle. The
         same ``random_state`` gives identical output.
 
-    proposals : {"uniform", "adaptive"}, default="uniform"
+    proposals : {"auto", "uniform", "adaptive"}, default="auto"
         How the strategy's parent rows are picked: uniformly, or (``"adaptive"``) with
         weights learnt from the candidates scored so far, ``(accepted + 1) / (proposed + 2)``
         per parent with a floor (see :mod:`~synthetic_intelligence.core.sampling.proposals`):
         fewer wasted candidates where the gate rejects some parents' neighbourhoods, at the
         cost of synthetic rows concentrated on the parents that pass. Every candidate is
-        still gated. Needs a registered strategy (or a subclass).
+        still gated. Needs a registered strategy (or a subclass). ``"auto"``: adaptive for a
+        registered strategy, uniform for any other; chosen as the default on validation over
+        the benchmark's tables (docs/benchmark.md) and faster (fewer candidates scored).
 
     Attributes
     ----------
     sampling_strategy_ : dict
         ``{label: number of synthetic rows requested}``.
+    proposals_ : str
+        The proposals used: ``"uniform"`` or ``"adaptive"`` (``"auto"`` resolved).
     oracle_ : object
         The oracle used for scoring (fitted clone, default oracle, or the prefit
         oracle itself).
@@ -283,7 +287,7 @@ class OracleRejectionSampler(BaseOverSampler):
         backend="numpy",
         random_state=None,
         interpolation_gap=0.0,
-        proposals="uniform",
+        proposals="auto",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.oracle = oracle
@@ -433,7 +437,8 @@ class OracleRejectionSampler(BaseOverSampler):
             )
             tasks.append(ClassTask(label=label, n_needed=n_needed, strategy=strategy, scorer=scorers[label],
                                    cut=cuts[label], batch_size=self.batch_size, max_rounds=self.max_rounds,
-                                   proposals=self.proposals))
+                                   proposals=resolve_proposals(self.proposals, strategy)))
+        self.proposals_ = tasks[0].proposals if tasks else resolve_proposals(self.proposals, None)
         return tasks, rng
 
     def _finish_counts(self) -> None:

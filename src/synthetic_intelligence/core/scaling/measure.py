@@ -29,7 +29,9 @@ Methods (:data:`METHODS`):
   collected; the per-partition statistics are read back from that output;
 - ``numpy_adaptive`` / ``spark_adaptive``: ``numpy`` / ``spark`` with
   ``proposals="adaptive"`` (parents drawn with weights learnt from the chunks
-  scored so far, :mod:`.sampling.proposals`).
+  scored so far, :mod:`.sampling.proposals`); ``numpy_uniform`` / ``spark_uniform``: with
+  ``proposals="uniform"`` (parents drawn uniformly). ``numpy`` / ``spark`` alone use the sampler's
+  default (``"auto"``: adaptive for the registered strategies).
 
 Plain library code; no pipeline framework, no plotting.
 """
@@ -53,7 +55,7 @@ __all__ = ["METHODS", "fit_exponent", "fit_sklearn_oracle", "machine_info", "mak
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("smote", "smote_fast", "numpy", "spark", "numpy_adaptive", "spark_adaptive")
+METHODS = ("smote", "smote_fast", "numpy", "spark", "numpy_adaptive", "spark_adaptive", "numpy_uniform", "spark_uniform")
 #: Libraries whose versions the measurements record.
 _VERSIONED = ("numpy", "scipy", "scikit-learn", "imbalanced-learn", "numba", "pyspark", "h2o")
 _POLL_S = 0.1
@@ -293,9 +295,10 @@ def _measure(spec: dict) -> dict:
     if method in ("smote", "smote_fast"):
         return _smote(X, y, spec)
     oracle = load_oracle(spec["oracle"], n_threads=-1)
-    if method.endswith("_adaptive"):  # the same measurement with proposals="adaptive"
-        spec = {**spec, "sampler": {**spec.get("sampler", {}), "proposals": "adaptive"}}
-        method = method.removesuffix("_adaptive")
+    for mode in ("adaptive", "uniform"):  # the same measurement with proposals=<mode>
+        if method.endswith(f"_{mode}"):
+            spec = {**spec, "sampler": {**spec.get("sampler", {}), "proposals": mode}}
+            method = method.removesuffix(f"_{mode}")
     if method == "numpy":
         return _numpy(X, y, oracle, spec)
     if method == "spark":
@@ -360,6 +363,7 @@ def _spark(X, y, oracle, spec):
     """The sampler's steps with the class task run by Spark executors that write the accepted rows as Parquet."""
     from synthetic_intelligence.core.engines import spark as spark_session
     from synthetic_intelligence.core.sampling import ClassTask, ProbaScorer, class_cut, make_strategy
+    from synthetic_intelligence.core.sampling.proposals import resolve_proposals
     from synthetic_intelligence.core.sampling.spark_executor import STATS_COLUMN, SparkExecutor, split_frame
 
     start = time.perf_counter()
@@ -385,7 +389,7 @@ def _spark(X, y, oracle, spec):
             minority, seed=spec["seed"], out_dtype=X.dtype)
         task = ClassTask(label=1, n_needed=n_needed, strategy=strategy, scorer=scorer, cut=cut,
                          batch_size=params["batch_size"], max_rounds=params["max_rounds"],
-                         proposals=params.get("proposals", "uniform"))
+                         proposals=resolve_proposals(params.get("proposals", "auto"), strategy))
         executor = SparkExecutor(spark, n_partitions=spec.get("spark_partitions"))
         n_partitions = executor.partitions_for(task)
         executor.frame(task, rng).write.parquet(str(out))

@@ -39,7 +39,8 @@ class ScalingParams(BaseModel):
     n_features: int = Field(40, ge=2)
     minority_share: float = Field(0.08, gt=0.0, lt=0.5)
     seed: int = 0
-    methods: list[Literal["smote", "smote_fast", "numpy", "spark", "numpy_adaptive", "spark_adaptive"]] = [
+    methods: list[Literal["smote", "smote_fast", "numpy", "spark", "numpy_adaptive", "spark_adaptive",
+                          "numpy_uniform", "spark_uniform"]] = [
         "smote", "smote_fast", "numpy", "spark"]
     oracles: list[Literal["sklearn", "mojo"]] = ["sklearn", "mojo"]
     sklearn_fit_rows: int = Field(128_000, ge=100)
@@ -144,7 +145,7 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
     frame["acceptance_rate"] = np.where(frame["method"].isin(_NO_ORACLE), np.nan,
                                         frame["n_synthetic"] / frame["n_candidates"])
     # the rest of the wall time: driver work, Spark scheduling, output transfer or write (IO)
-    workers = np.where(frame["method"].isin(["spark", "spark_adaptive"]), frame["n_partitions"].clip(upper=os.cpu_count() or 1), 1)
+    workers = np.where(frame["method"].isin(["spark", "spark_adaptive", "spark_uniform"]), frame["n_partitions"].clip(upper=os.cpu_count() or 1), 1)
     busy = (frame["seconds_generate"].fillna(0) + frame["seconds_score"].fillna(0)) / workers
     frame["seconds_io_other"] = (frame["seconds_wall"] - busy).where(~frame["method"].isin(_NO_ORACLE), 0.0)
     frame.loc[frame["status"] != "ok", "seconds_io_other"] = np.nan
@@ -194,13 +195,14 @@ def summarise(table: pd.DataFrame, params: ScalingParams, oracles: dict | None =
         targets[f"smote_over_model_driven_spark_{oracle}_at_{at_rows}"] = _target(value, ">=", limit, extrapolated=ext)
     value, ext = ratio("SMOTE", _series("numpy", "sklearn"), small_rows)
     targets[f"smote_over_model_driven_numpy_sklearn_at_{small_rows}"] = _target(value, ">=", 4.0, extrapolated=ext)
-    for oracle in ("sklearn", "mojo"):  # the adaptive-proposal series, where measured
-        for n_rows, limit in ((small_rows, 4.0 if oracle == "sklearn" else None), (at_rows, 10.0 if oracle == "sklearn"
-                                                                                   else 3.0)):
-            value, ext = ratio("SMOTE", _series("numpy_adaptive", oracle), n_rows)
-            if value is not None and limit is not None:
-                targets[f"smote_over_model_driven_numpy_adaptive_{oracle}_at_{n_rows}"] = _target(
-                    value, ">=", limit, extrapolated=ext)
+    for method in ("numpy_adaptive", "numpy_uniform"):  # the series with proposals set, where measured
+        for oracle in ("sklearn", "mojo"):
+            for n_rows, limit in ((small_rows, 4.0 if oracle == "sklearn" else None),
+                                  (at_rows, 10.0 if oracle == "sklearn" else 3.0)):
+                value, ext = ratio("SMOTE", _series(method, oracle), n_rows)
+                if value is not None and limit is not None:
+                    targets[f"smote_over_model_driven_{method}_{oracle}_at_{n_rows}"] = _target(
+                        value, ">=", limit, extrapolated=ext)
     for n_rows in (small_rows, at_rows):  # a reference, no target: the fastest SMOTE a user could get
         value, ext = ratio(FAST_SMOTE, _series("numpy", "sklearn"), n_rows)
         if value is not None:
