@@ -206,6 +206,7 @@ def test_the_sampler_gives_the_same_rows_with_and_without_the_compiled_interpola
     kw = {"oracle": HistGradientBoostingClassifier(max_iter=10, random_state=0), "random_state": 3,
           "batch_size": 4 * strategies._MIN_COMPILED_ROWS, "sampling_strategy": 1.0}
     compiled = OracleRejectionSampler(**kw).fit_resample(X.astype(np.float32), y)
+    assert callable(strategies._interpolate_rows)  # the compiled pass was built and used
     monkeypatch.setattr(strategies, "_interpolate_rows", None)
     plain = OracleRejectionSampler(**kw).fit_resample(X.astype(np.float32), y)
     assert np.array_equal(compiled[0], plain[0]) and np.array_equal(compiled[1], plain[1])

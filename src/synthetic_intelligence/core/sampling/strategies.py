@@ -320,16 +320,19 @@ def _interpolate(rows, i, j, u):
     the machine's cores) where numba is installed, else numpy's two gathers and three in-place passes. Both give
     the same numbers bit for bit (each step rounded to the rows' dtype, no fused multiply-add; tested)."""
     m = i.shape[0]
-    if (_interpolate_rows is None or m < _MIN_COMPILED_ROWS or u.dtype != rows.dtype
-            or rows.dtype not in (np.float32, np.float64) or not rows.flags.c_contiguous):
+    if (m < _MIN_COMPILED_ROWS or u.dtype != rows.dtype or rows.dtype not in (np.float32, np.float64)
+            or not rows.flags.c_contiguous):
+        return _interpolate_numpy(rows, i, j, u)
+    kernel = _interpolation_kernel()
+    if kernel is None:
         return _interpolate_numpy(rows, i, j, u)
     out = np.empty((m, rows.shape[1]), dtype=rows.dtype)
     i, j = np.ascontiguousarray(i, dtype=np.int64), np.ascontiguousarray(j, dtype=np.int64)
     workers = n_threads()
     if workers == 1 or m < 2 * _MIN_COMPILED_ROWS:
-        _interpolate_rows(0, m, rows, i, j, u, out)
+        kernel(0, m, rows, i, j, u, out)
     else:
-        run_in_parts(_interpolate_rows, m, -(-m // (2 * workers)), rows, i, j, u, out)
+        run_in_parts(kernel, m, -(-m // (2 * workers)), rows, i, j, u, out)
     return out
 
 
@@ -354,12 +357,21 @@ def _interpolate_rows_py(lo, hi, rows, i, j, u, out):  # pragma: no cover - comp
 #: Candidates below which numpy's passes are used (the compiled pass pays off on large batches).
 _MIN_COMPILED_ROWS = 8192
 
-try:  # optional, as for the compiled tree scorer
-    from numba import njit
+#: The compiled pass: ``"lazy"`` until first needed (importing the sampler does not import numba), then the
+#: compiled function, or None where numba is not installed (numpy's passes).
+_interpolate_rows = "lazy"
 
-    _interpolate_rows = njit(nogil=True, cache=True)(_interpolate_rows_py)
-except ImportError:  # pragma: no cover - exercised where numba is absent
-    _interpolate_rows = None
+
+def _interpolation_kernel():
+    global _interpolate_rows
+    if isinstance(_interpolate_rows, str):
+        try:  # optional, as for the compiled tree scorer
+            from numba import njit
+
+            _interpolate_rows = njit(nogil=True, cache=True)(_interpolate_rows_py)
+        except ImportError:  # pragma: no cover - exercised where numba is absent
+            _interpolate_rows = None
+    return _interpolate_rows
 
 
 #: Registered strategies: the name accepted by ``candidates=`` -> class.
