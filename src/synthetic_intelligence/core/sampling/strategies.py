@@ -363,7 +363,7 @@ _interpolate_rows = "lazy"
 
 
 def _interpolation_kernel():
-    global _interpolate_rows
+    global _interpolate_rows  # noqa: PLW0603 - compiled once per process, at first use
     if isinstance(_interpolate_rows, str):
         try:  # optional, as for the compiled tree scorer
             from numba import njit
