@@ -7,6 +7,8 @@ its own tests in ``test_gate.py``.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,8 +20,11 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from synthetic_intelligence.core.sampling import (
     CANDIDATE_STRATEGIES,
+    ClassTask,
     GenerationError,
+    NumpyExecutor,
     OracleRejectionSampler,
+    make_strategy,
 )
 from synthetic_intelligence.sampling import (
     GenerationError as ReexportedGenerationError,
@@ -278,3 +283,44 @@ def test_non_sklearn_oracle_without_classes_uses_column_one(toy):
     _, y_res = sampler.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [2000, 2000]
     assert sampler.acceptance_rate_ == 1.0
+
+
+class _PartsExecutor(NumpyExecutor):
+    """The same rounds, returned as parts (a subclass: the sampler does not hand it the output to write into)."""
+
+
+@pytest.mark.parametrize("on_shortfall", ["raise", "warn"])
+def test_rows_written_into_the_output_equal_the_concatenated_parts(on_shortfall):
+    """Three classes, the first short of its target (warn): the in-process executor's rows written straight after
+    X give the same output as the parts concatenated; no gap where a class fell short."""
+    rng = np.random.RandomState(1)
+    X = np.vstack([rng.normal((0, 0), 1.0, size=(600, 2)), rng.normal((4, 0), 0.7, size=(60, 2)),
+                   rng.normal((0, 4), 0.7, size=(40, 2))]).astype(np.float32)
+    y = np.array([0] * 600 + [1] * 60 + [2] * 40)
+    oracle = KNeighborsClassifier(n_neighbors=9).fit(X, y)
+    kw = {"oracle": oracle, "threshold": 0.6, "random_state": 0, "batch_size": 128, "on_shortfall": on_shortfall,
+          "max_rounds": 1 if on_shortfall == "warn" else 50, "gate": "probability"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        direct = OracleRejectionSampler(**kw)
+        X_a, y_a = direct.fit_resample(X, y)
+        X_b, y_b = OracleRejectionSampler(backend=_PartsExecutor(), **kw).fit_resample(X, y)
+    np.testing.assert_array_equal(X_a, X_b)
+    np.testing.assert_array_equal(y_a, y_b)
+    assert X_a.dtype == np.float32 and len(X_a) == len(X) + sum(direct.n_synthetic_.values())
+    np.testing.assert_array_equal(X_a[:len(X)], X)
+    if on_shortfall == "warn":
+        assert min(direct.n_synthetic_.values()) < 540  # a class fell short: its rows end where the next begin
+    assert np.bincount(y_a[len(X):]).tolist() == [0, direct.n_synthetic_[1], direct.n_synthetic_[2]]
+
+
+def test_the_executor_checks_the_output_it_is_given():
+    rng = np.random.default_rng(0)
+    strategy = make_strategy("interpolate", n_clusters=8).fit(rng.normal(size=(30, 3)).astype(np.float32), seed=0)
+    task = ClassTask(label=1, n_needed=50, strategy=strategy, scorer=lambda c: np.ones(len(c)), cut=0.5,
+                     batch_size=64, max_rounds=3)
+    with pytest.raises(ValueError, match="out must have shape"):
+        NumpyExecutor().run(task, rng, out=np.empty((50, 3), dtype=np.float64))
+    out = np.full((50, 3), np.nan, dtype=np.float32)
+    result = NumpyExecutor().run(task, rng, out=out)
+    assert np.shares_memory(result.accepted, out) and not np.isnan(out).any()

@@ -165,9 +165,11 @@ class NumpyExecutor:
     def __init__(self, *, chunk_elements: int = _CHUNK_ELEMENTS):
         self.chunk_elements = chunk_elements
 
-    def run(self, task: ClassTask, rng: np.random.Generator) -> ClassResult:
+    def run(self, task: ClassTask, rng: np.random.Generator, out: np.ndarray | None = None) -> ClassResult:
+        """``out``: where to write the accepted rows (``(task.n_needed, n_features)`` in the strategy's output
+        dtype, e.g. a slice of the sampler's output); ``ClassResult.accepted`` is then a view of it."""
         check_proposals(task.proposals, task.strategy)
-        result = _Progress(task)
+        result = _Progress(task, out)
         adaptive = AdaptiveProposals(task.strategy) if task.proposals == "adaptive" else None
         progress = Progress(f"generation (class {task.label})", task.n_needed, unit="rows accepted", logger=logger)
         while result.n_kept < task.n_needed:
@@ -226,13 +228,18 @@ class NumpyExecutor:
 class _Progress:
     """Running totals of one class (candidates and accepted counts of finished rounds)."""
 
-    def __init__(self, task: ClassTask):
+    def __init__(self, task: ClassTask, out: np.ndarray | None = None):
         self.n_needed = task.n_needed
         self.strategy = task.strategy
         # accepted rows go straight into one array of the class's target size (no list of chunks to
         # concatenate at the end: that copy was a visible part of the wall time at 1M rows and more)
-        # (rows that do not fit it, e.g. from a strategy returning another dtype, are kept as chunks instead)
-        self.kept = np.empty((task.n_needed, task.strategy.n_features_), dtype=task.strategy.out_dtype_)
+        # (rows that do not fit it, e.g. from a strategy returning another dtype, are kept as chunks instead);
+        # ``out``, when given, is that array (the sampler's output after X)
+        shape, dtype = (task.n_needed, task.strategy.n_features_), task.strategy.out_dtype_
+        if out is not None and (out.shape != shape or out.dtype != dtype):
+            raise ValueError(f"out must have shape {shape} and dtype {dtype}, got {out.shape} and {out.dtype}")
+        self.kept = np.empty(shape, dtype=dtype) if out is None else out
+        self.own = out is None
         self.chunks: list | None = None
         self.n_kept = 0
         self.rounds: list[dict] = []
@@ -269,6 +276,8 @@ class _Progress:
         if self.chunks is not None:
             accepted = np.concatenate(self.chunks, axis=0)
         else:
-            accepted = self.kept if self.n_kept == self.kept.shape[0] else self.kept[: self.n_kept].copy()
+            accepted = self.kept if self.n_kept == self.kept.shape[0] else self.kept[: self.n_kept]
+            if self.own and accepted is not self.kept:  # a shortfall: do not hold the whole buffer
+                accepted = accepted.copy()
         return ClassResult(accepted, self.rounds, self.n_candidates, self.n_accepted, self.seconds_generate,
                            self.seconds_score, None if self.n_kept >= self.n_needed else self.shortfall)

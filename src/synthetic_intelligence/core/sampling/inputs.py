@@ -43,9 +43,11 @@ def check_numeric_finite(X) -> None:
             arr = np.asarray(X, dtype=object)  # a list mixing numbers and strings: find the string columns
         if arr.ndim != 2:
             return  # the generic validation names the expected shape
-        if arr.dtype.kind in "biuf":  # one vectorised pass for numeric arrays
-            bad = np.flatnonzero(~np.isfinite(arr).all(axis=0)).tolist() if arr.dtype.kind == "f" else []
-            _raise_non_finite(bad, "column index(es)")
+        if arr.dtype.kind in "biuf":  # numeric arrays: two reductions, no temporary of X's size
+            # min and max propagate NaN and show +-inf, so both finite <=> every value finite; only then
+            # (rare, and an error) is each column checked to name it
+            if arr.dtype.kind == "f" and arr.size and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+                _raise_non_finite(np.flatnonzero(~np.isfinite(arr).all(axis=0)).tolist(), "column index(es)")
             return
         columns = [(k, arr[:, k], arr.dtype.kind) for k in range(arr.shape[1])]
     non_numeric, non_finite = [], []

@@ -327,7 +327,7 @@ class OracleRejectionSampler(BaseOverSampler):
             return self._check_frame_y(X, y)
         self.feature_codec_ = None
         check_numeric_finite(X)
-        labels = np.unique(np.asarray(y).ravel()) if np.ndim(y) <= 1 else None
+        labels = _classes(y) if np.ndim(y) <= 1 else None
         if labels is not None and labels.size < 2:
             raise ValueError(
                 f"y contains only one class ({labels.tolist()!r}); OracleRejectionSampler needs at least two classes."
@@ -338,7 +338,7 @@ class OracleRejectionSampler(BaseOverSampler):
 
     def _check_frame_y(self, X: pd.DataFrame, y):
         """``_check_X_y`` of a mixed-type DataFrame: ``(work matrix, y, binarize_y)``; sets ``feature_codec_``."""
-        labels = np.unique(np.asarray(y).ravel()) if np.ndim(y) <= 1 else None
+        labels = _classes(y) if np.ndim(y) <= 1 else None
         if labels is not None and labels.size < 2:
             raise ValueError(
                 f"y contains only one class ({labels.tolist()!r}); OracleRejectionSampler needs at least two classes."
@@ -363,13 +363,36 @@ class OracleRejectionSampler(BaseOverSampler):
         return X_work, y, binarize_y
 
     def _fit_resample(self, X, y):
-        X_parts, y_parts = self._generate(X, y)
-        return np.concatenate(X_parts, axis=0), np.concatenate(y_parts, axis=0)
+        tasks, rng = self._prepare(X, y)
+        executor = BACKENDS[self.backend]() if isinstance(self.backend, str) else self.backend
+        if type(executor) is not NumpyExecutor or X.ndim != 2:  # another executor (or a subclass): its own parts
+            X_parts, y_parts = self._run(tasks, rng, executor, X, y)
+            return np.concatenate(X_parts, axis=0), np.concatenate(y_parts, axis=0)
+        # the in-process executor writes each class's accepted rows straight into the output, after X: no list
+        # of parts to concatenate (at 4M rows that copy of 7M rows was a visible part of the wall time)
+        n = X.shape[0]
+        X_out = np.empty((n + sum(task.n_needed for task in tasks), X.shape[1]), dtype=X.dtype)
+        y_out = np.empty(X_out.shape[0], dtype=y.dtype)
+        X_out[:n], y_out[:n] = X, y
+        end = n
+        for task in tasks:
+            result = executor.run(task, rng, out=X_out[end:end + task.n_needed])
+            self._record(task, result)
+            k = result.accepted.shape[0]
+            if not np.shares_memory(result.accepted, X_out):  # a strategy whose rows did not fit the slot
+                X_out[end:end + k] = result.accepted
+            y_out[end:end + k] = task.label
+            end += k
+        self._finish_counts()
+        return X_out[:end], y_out[:end]
 
     def _generate(self, X, y) -> tuple[list, list]:
         """``[X, accepted rows per class...]`` and the matching labels."""
         tasks, rng = self._prepare(X, y)
         executor = BACKENDS[self.backend]() if isinstance(self.backend, str) else self.backend
+        return self._run(tasks, rng, executor, X, y)
+
+    def _run(self, tasks, rng, executor, X, y) -> tuple[list, list]:
         X_parts, y_parts = [X], [y]
         for task in tasks:
             result = executor.run(task, rng)
@@ -420,7 +443,7 @@ class OracleRejectionSampler(BaseOverSampler):
             self.oracle_ = prepare_oracle(self.oracle, codec.oracle_frame(X), y, seed=seed_oracle)
             scoring_oracle = FrameOracle(self.oracle_, codec)
             work_dtype, rounded, parents = X.dtype, codec.rounded, codec.parents
-        classes = np.unique(y)
+        classes = _classes(y)
         rng = np.random.default_rng(seed_generate)
         self._reset_counts()
 
@@ -532,6 +555,12 @@ class OracleRejectionSampler(BaseOverSampler):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         return tags
+
+
+def _classes(y) -> np.ndarray:
+    """``np.unique(y)`` of 1-D labels by hashing (``pandas.unique``) and sorting the few labels found: one pass
+    over ``y`` instead of sorting it (0.03 s instead of 0.22 s at 4M rows)."""
+    return np.sort(pd.unique(np.asarray(y).ravel()))
 
 
 def _like(y_out: np.ndarray, y):
