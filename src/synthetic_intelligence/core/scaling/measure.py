@@ -330,29 +330,22 @@ def _sampler(oracle, spec, backend="numpy"):
 
 
 def _numpy(X, y, oracle, spec):
-    """``fit_resample`` in its documented steps (``prepare``, the executor per class, ``record``, the output),
-    each timed, so the wall time is accounted for; the same rows as ``fit_resample`` for the seed."""
-    from synthetic_intelligence.core.sampling import NumpyExecutor
-
+    """``fit_resample`` in its documented steps (``prepare``, then ``run_tasks``: the executor per class writing
+    into the output, the counts recorded), each timed, so the wall time is accounted for; the same rows and the
+    same code as ``fit_resample`` for the seed."""
     sampler = _sampler(oracle, spec)
     start = time.perf_counter()
     tasks, rng = sampler.prepare(X, y)
     t_prepared = time.perf_counter()
-    executor = NumpyExecutor()
-    results = [executor.run(task, rng) for task in tasks]
-    sampler.record(tasks, results)
-    t_run = time.perf_counter()
-    X_res = np.concatenate([X, *(r.accepted for r in results)], axis=0)
-    y_res = np.concatenate([y, *(np.full(r.accepted.shape[0], t.label, dtype=y.dtype)
-                                 for t, r in zip(tasks, results, strict=True))])
+    X_res, y_res = sampler.run_tasks(tasks, rng, X, y)
     end = time.perf_counter()
-    run = t_run - t_prepared
+    run = end - t_prepared
     rounds = sampler.rounds_
     return {"seconds_wall": end - start, "seconds_generate": sampler.seconds_generate_,
             "seconds_score": sampler.seconds_score_, "seconds_prepare": t_prepared - start,
-            "seconds_loop_other": run - sampler.seconds_generate_ - sampler.seconds_score_,
-            "seconds_output": end - t_run, "n_synthetic": int(len(X_res) - len(X)), "n_rows_out": int(len(y_res)),
-            "n_candidates": int(sampler.n_candidates_),
+            "seconds_loop_other": run - sampler.seconds_generate_ - sampler.seconds_score_ - sampler.seconds_output_,
+            "seconds_output": sampler.seconds_output_, "n_synthetic": int(len(X_res) - len(X)),
+            "n_rows_out": int(len(y_res)), "n_candidates": int(sampler.n_candidates_),
             "score_rows_per_s": sampler.n_candidates_ / sampler.seconds_score_ if sampler.seconds_score_ else None,
             "scorer": type(tasks[0].scorer).__name__ if tasks else None,
             "acceptance_by_round": [round(r["acceptance_rate"], 4) for r in rounds],
