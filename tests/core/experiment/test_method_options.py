@@ -175,7 +175,7 @@ def test_interpolation_gap_numpy_and_spark_backends_accept_statistically_the_sam
     X, y = make_classification(n_samples=3000, n_features=6, n_informative=4, weights=[0.9], random_state=0)
     oracle = LogisticRegression().fit(X, y)
     kw = {"oracle": oracle, "gate": "probability", "threshold": 0.6, "batch_size": 4096, "random_state": 5,
-          "interpolation_gap": 0.3}
+          "interpolation_gap": 0.3, "proposals": "uniform"}  # uniform: one distribution on both backends
     numpy_sampler = OracleRejectionSampler(backend="numpy", **kw)
     spark_sampler = OracleRejectionSampler(backend=SparkExecutor(spark, n_partitions=3), **kw)
     syn_n = numpy_sampler.fit_resample(X, y)[0][len(X):]
