@@ -61,10 +61,6 @@ class TuningParams(BaseModel):
                                  f"got engine {config.engine}")
         return value
 
-    def all_learners(self) -> dict[str, learners.LearnerConfig]:
-        """``learner`` (named ``learner``) and ``more_learners``, in that order."""
-        return {"learner": self.learner, **self.more_learners}
-
     @field_validator("thresholds")
     @classmethod
     def _thresholds_in_unit_interval(cls, values: list[float]) -> list[float]:
@@ -370,14 +366,13 @@ def tune(
             progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: not reached ({type(exc).__name__})")
             continue
         values = scores(train_set)
-        score = values["learner"]
+        score, gain = values["learner"], gain_of(values) if several else None
         rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": score, **columns(values),
-                     **({"validation_gain": gain_of(values)} if several else {}),
+                     **({"validation_gain": gain} if several else {}),
                      "acceptance_rate": report["acceptance_rate"], "n_synthetic": report["n_synthetic"],
                      "seconds": report["seconds"], "error": "", "reference": False})
         progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: validation AUPRC {score:.4f} "
-                           f"(no oversampling {ref:.4f})" + (f", gain ({combine}) {gain_of(values):+.4f}"
-                                                             if several else ""))
+                           f"(no oversampling {ref:.4f})" + (f", gain ({combine}) {gain:+.4f}" if several else ""))
     grid = pd.DataFrame(rows)
     ok = grid[~grid["reference"] & grid["validation_auprc"].notna()]
     if ok.empty:

@@ -377,7 +377,7 @@ class OracleRejectionSampler(BaseOverSampler):
         output itself (allocating it, copying ``X`` and the labels)."""
         executor = BACKENDS[self.backend]() if isinstance(self.backend, str) else self.backend
         self._reset_counts()
-        if type(executor) is not NumpyExecutor or X.ndim != 2:  # another executor (or a subclass): its own parts
+        if type(executor) is not NumpyExecutor:  # another executor (or a subclass): its own parts
             X_parts, y_parts = self._run(tasks, rng, executor, X, y)
             start = time.perf_counter()
             out = np.concatenate(X_parts, axis=0), np.concatenate(y_parts, axis=0)
@@ -408,7 +408,6 @@ class OracleRejectionSampler(BaseOverSampler):
         """``[X, accepted rows per class...]`` and the matching labels."""
         tasks, rng = self._prepare(X, y)
         executor = BACKENDS[self.backend]() if isinstance(self.backend, str) else self.backend
-        self._reset_counts()
         return self._run(tasks, rng, executor, X, y)
 
     def _run(self, tasks, rng, executor, X, y) -> tuple[list, list]:

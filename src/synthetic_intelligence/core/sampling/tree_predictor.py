@@ -11,8 +11,9 @@ themselves) and scores with a `numba <https://numba.pydata.org>`_ kernel that ta
 a block of rows (cache-sized), walks every tree for 8 rows at a time in lockstep
 (independent chains the CPU overlaps) and stops a tree as soon as the 8 rows sit on
 leaves; a block without NaN (the usual case: candidates of numeric rows) takes a path
-with no missing-value test, the 8 rows' nodes in registers and no leaf test (1.7-2.2x
-the rows/s of the general path, measured on the scaling world's oracle). Parts of a batch run in parallel on the machine's cores in a small pool of
+with no missing-value test, the 8 rows' nodes in registers and no leaf test (1.49x the
+rows/s of the previous, general-only kernel on the scaling world's oracle, 2 threads,
+one process). Parts of a batch run in parallel on the machine's cores in a small pool of
 Python threads (the kernel releases the GIL), which sleep between calls: numba's
 OpenMP threads spin after each parallel call and then slowed the single-threaded
 generation of the next candidates (measured: generation 2-3x slower).
