@@ -60,6 +60,13 @@ CANDIDATES.update({
     "adaptive_min": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
                      "tuning": {"allow_none": True, "more_learners": {"logistic": _LOGISTIC}, "combine": "min"}},
 })
+#: the fourth selection (stop 25, rule fixed before it ran): the stop-24 default (adaptive proposals, allow_none)
+#: against the same with each learner served by the set chosen with it (generation.tuning.per_learner); the
+#: lowest ``both`` wins, a tie goes to the stop-24 default
+CANDIDATES.update({
+    "adaptive_per_learner": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                             "tuning": {"allow_none": True, "per_learner": True}},
+})
 #: the references of the ranking (with baseline and class_weighted, always lanes)
 REFERENCES = ("smote", "prowsyn", "polynom_fit_smote_star")
 

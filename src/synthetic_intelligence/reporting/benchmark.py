@@ -166,6 +166,9 @@ def diagnostic_plot(table: pd.DataFrame) -> Figure:
     fig = Figure(figsize=(17, 9), layout="constrained")
     axes = fig.subplots(2, 3).ravel()
     ok = table[table["n_repeats"] > 0] if "n_repeats" in table.columns else table
+    if "learner" in ok.columns:  # a lane that chooses per learner: one box per lane and learner
+        served = ok["learner"].fillna("").astype(str)
+        ok = ok.assign(lane=ok["lane"].where(served == "", ok["lane"] + " / " + served))
     lanes = sorted(ok["lane"].unique()) if len(ok) else []
     for ax, (column, title, reference) in zip(axes, DIAGNOSTIC_PANELS, strict=True):
         data = [ok.loc[ok["lane"] == lane, column].dropna().to_numpy() for lane in lanes]

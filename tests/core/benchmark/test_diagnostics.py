@@ -83,6 +83,7 @@ def test_per_table_averages_the_repeats_and_counts_failures():
     ])
     table = bd.per_table(rows)
     assert len(table) == 1 and table.loc[0, "n_repeats"] == 2 and table.loc[0, "n_failed"] == 1
-    assert table.loc[0, "near_copy_share"] == 2.0 and list(table.columns[:8]) == [
-        "table", "lane", "kind", "sampler", "n_repeats", "n_failed", "gate", "choice"]
+    assert table.loc[0, "near_copy_share"] == 2.0 and list(table.columns[:9]) == [
+        "table", "lane", "learner", "kind", "sampler", "n_repeats", "n_failed", "gate", "choice"]
+    assert table.loc[0, "learner"] == ""  # one set served every learner
     assert bd.per_table(pd.DataFrame()).empty

@@ -131,14 +131,18 @@ def diagnose(train: pd.DataFrame, train_set: pd.DataFrame, report: dict, oracle=
 
 
 def per_table(diagnostics: pd.DataFrame) -> pd.DataFrame:
-    """The split rows averaged over repeats per table and lane: the mean of every measure of :data:`COLUMNS`
-    over the repeats where the lane built its training set, ``n_repeats`` (those repeats), ``n_failed``,
-    and the gate and the most frequent choice."""
+    """The split rows averaged over repeats per table, lane and ``learner`` (the learners a lane's set served
+    when the lane chooses per learner, ``per_learner``; empty when one set served every learner): the mean of
+    every measure of :data:`COLUMNS` over the repeats where the lane built its training set, ``n_repeats``
+    (those repeats), ``n_failed``, and the gate and the most frequent choice."""
     if diagnostics.empty:
-        return pd.DataFrame(columns=["table", "lane", "kind", "sampler", "n_repeats", "n_failed", "gate",
+        return pd.DataFrame(columns=["table", "lane", "learner", "kind", "sampler", "n_repeats", "n_failed", "gate",
                                      "choice", *COLUMNS])
+    if "learner" not in diagnostics.columns:
+        diagnostics = diagnostics.assign(learner="")
+    diagnostics = diagnostics.assign(learner=diagnostics["learner"].fillna("").astype(str))
     ok = diagnostics[diagnostics["status"] == OK]
-    keys = ["table", "lane"]
+    keys = ["table", "lane", "learner"]
     base = diagnostics.groupby(keys, sort=True).agg(kind=("kind", "first"), sampler=("sampler", "first"),
                                                     n_failed=("status", lambda s: int((s != OK).sum())))
     means = ok.groupby(keys, sort=True)[COLUMNS].mean()
@@ -148,5 +152,5 @@ def per_table(diagnostics: pd.DataFrame) -> pd.DataFrame:
         choice=("choice", lambda s: s.mode().iloc[0] if len(s.mode()) else ""))
     out = base.join(counts).join(modes).join(means)
     out["n_repeats"] = out["n_repeats"].fillna(0).astype(int)
-    return out.reset_index()[["table", "lane", "kind", "sampler", "n_repeats", "n_failed", "gate", "choice",
+    return out.reset_index()[["table", "lane", "learner", "kind", "sampler", "n_repeats", "n_failed", "gate", "choice",
                               *COLUMNS]]

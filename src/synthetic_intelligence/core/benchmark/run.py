@@ -325,9 +325,9 @@ def run_split(name: str, table: pd.DataFrame, repeat: int,
     built: dict[str, tuple] = {}
     oracles: list = []
 
-    def keep(lane, train_set, report, oracle):  # the synthetic lanes' training sets, for the diagnostics
-        if lane.synthetic and params.diagnostics.enabled:
-            built[lane.name] = (lane, train_set, report)
+    def keep(lane, train_set, report, oracle, served=()):  # the synthetic lanes' sets, for the diagnostics
+        if lane.synthetic and params.diagnostics.enabled:  # served: its learners when they differ by learner
+            built[(lane.name, ",".join(served))] = (lane, train_set, report)
         if oracle is not None and not oracles:
             oracles.append(oracle)
 
@@ -339,7 +339,7 @@ def run_split(name: str, table: pd.DataFrame, repeat: int,
         diagnostics = _diagnose(name, repeat, train, validation, built, oracles, params)
     rows = []
     for cell in cells:
-        report = reports[cell["lane"]]
+        report = experiment.learner_report(reports[cell["lane"]], cell["learner"])
         choice = report.get("choice") or {}
         row = {**info, "repeat": repeat, "seed": seed, "lane": cell["lane"], "learner": cell["learner"],
                "learner_params": _json(learners.describe(params.learners[cell["learner"]])),
@@ -370,9 +370,9 @@ def _diagnose(name: str, repeat: int, train: pd.DataFrame, validation: pd.DataFr
     oracle = oracles[0] if oracles else learners.fit_learner(
         train, validation, experiment.reseed_learner(params.model_driven.oracle, repeat))[0]
     out = []
-    for lane_name, (lane, train_set, report) in built.items():
+    for (lane_name, served), (lane, train_set, report) in built.items():
         failed = is_failed(report)
-        row = {"table": name, "repeat": repeat, "lane": lane_name, "kind": lane.kind,
+        row = {"table": name, "repeat": repeat, "lane": lane_name, "learner": served, "kind": lane.kind,
                "sampler": str(report.get("sampler_used") or report.get("sampler") or ""),
                "status": FAILED if failed else OK, "error": str(report.get("reason") or "") if failed else ""}
         if not failed:

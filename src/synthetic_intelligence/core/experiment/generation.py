@@ -49,6 +49,18 @@ class TuningParams(BaseModel):
     #: Empty: ``learner`` alone chooses, as before.
     more_learners: dict[str, learners.LearnerConfig] = Field(default_factory=dict)
     combine: Literal["mean", "min"] = "mean"
+    #: each learner of the experiment trains on the set chosen with it: the grid is scored once by every
+    #: scikit-learn learner the lane serves (the benchmark's, the repeated splits'), and each takes the point
+    #: best for it (``allow_none``: none when no point beats its AUPRC on the unresampled train); a learner of
+    #: another engine (H2O) takes ``learner``'s choice. false: ``learner`` chooses for every learner.
+    per_learner: bool = False
+
+    @model_validator(mode="after")
+    def _one_way_to_choose(self):
+        if self.per_learner and self.more_learners:
+            raise ValueError("per_learner chooses for each learner with that learner alone: more_learners (and "
+                             "combine) would be unused; set one of them")
+        return self
 
     @field_validator("more_learners")
     @classmethod
@@ -301,6 +313,83 @@ class RememberedScores:
         return self._seen[key].copy()
 
 
+def _score_grid(train: pd.DataFrame, validation: pd.DataFrame, oracle, *, thresholds, ratios,
+                scorers: dict[str, learners.LearnerConfig], random_state: int, backend, gain=None, combine: str = "",
+                sampler_kwargs: dict) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Every (threshold, ratio) generated once and scored by each of ``scorers`` on validation: the grid (a
+    ``no oversampling`` reference row first) and each scorer's AUPRC on the unresampled train.
+
+    Columns: ``validation_auprc`` (the first scorer's), ``validation_auprc_<name>`` (each other one's, when
+    there are several), ``validation_gain`` (``gain(values, refs)``, when given), acceptance, synthetic rows, error.
+    """
+    first = next(iter(scorers))
+    several = len(scorers) > 1
+    Xv, yv = learners.split_xy(validation)
+
+    def scores(train_set: pd.DataFrame) -> dict[str, float]:
+        out = {}
+        for name, config in scorers.items():
+            model, _ = learners.fit_learner(train_set, validation, config)
+            out[name] = metrics.auprc(yv, learners.predict_minority(model, Xv))
+        return out
+
+    def columns(values: dict[str, float]) -> dict[str, float]:
+        return {f"validation_auprc_{k}": v for k, v in values.items() if k != first} if several else {}
+
+    refs = scores(train)
+    ref = refs[first]
+    rows = [{"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, **columns(refs),
+             **({"validation_gain": 0.0} if gain else {}), "acceptance_rate": np.nan,
+             "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True}]
+    settings = list(itertools.product(thresholds, ratios))
+    if isinstance(backend, str):  # numpy: the grid's settings re-score the same rows (Spark scores in executors)
+        oracle = RememberedScores(learners.as_oracle(oracle, list(learners.split_xy(train)[0].columns)))
+    progress = Progress("generation grid", len(settings), unit="settings", logger=logger)
+    for i, (threshold, ratio) in enumerate(settings, start=1):
+        try:
+            train_set, report = oversample(train, oracle, threshold=threshold, ratio=ratio,
+                                           random_state=random_state, backend=backend, **sampler_kwargs)
+        except (GenerationError, ValueError) as exc:
+            rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": np.nan, "acceptance_rate": np.nan,
+                         "n_synthetic": 0, "seconds": np.nan, "error": str(exc)[:300], "reference": False})
+            progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: not reached ({type(exc).__name__})")
+            continue
+        values = scores(train_set)
+        score, point_gain = values[first], gain(values, refs) if gain else None
+        rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": score, **columns(values),
+                     **({"validation_gain": point_gain} if gain else {}),
+                     "acceptance_rate": report["acceptance_rate"], "n_synthetic": report["n_synthetic"],
+                     "seconds": report["seconds"], "error": "", "reference": False})
+        progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: validation AUPRC " + (
+            ", ".join(f"{k} {v:.4f} (no oversampling {refs[k]:.4f})" for k, v in values.items()) if several and not gain
+            else f"{score:.4f} (no oversampling {ref:.4f})") + (f", gain ({combine}) {point_gain:+.4f}" if gain else ""))
+    grid = pd.DataFrame(rows)
+    if grid.loc[~grid["reference"], "validation_auprc"].isna().all():
+        raise GenerationError(
+            "no (threshold, ratio) of the grid reached its target; errors: " + "; ".join(grid["error"].iloc[1:3])
+        )
+    return grid, refs
+
+
+def _best_point(grid: pd.DataFrame, key: str) -> pd.Series:
+    """The grid point with the largest ``key`` (ties: the smaller ratio, then the higher threshold)."""
+    ok = grid[~grid["reference"] & grid["validation_auprc"].notna()]
+    return ok.sort_values([key, "ratio", "threshold"], ascending=[False, True, False]).iloc[0]
+
+
+def _no_synthetic_rows(ref: float, best_auprc: float, beaten: str, **info) -> dict:
+    """The choice *no synthetic rows* (:func:`is_none`), ``beaten`` saying why."""
+    return {
+        "threshold": None, "ratio": None, "oversample": False,
+        "validation_auprc": float(ref), "validation_auprc_no_oversampling": float(ref),
+        "validation_auprc_best_grid_point": float(best_auprc), **info,
+        "no_oversampling_better_on_validation": True,
+        "reason": f"no (threshold, ratio) beat the unresampled training set on validation ({beaten}): "
+                  "no synthetic rows",
+        "chosen_on": "validation", "tuned": True,
+    }
+
+
 def tune(
     train: pd.DataFrame,
     validation: pd.DataFrame,
@@ -333,54 +422,16 @@ def tune(
         raise ValueError(f"combine must be 'mean' or 'min', got {combine!r}")
     scorers = {"learner": learner, **(more_learners or {})}
     several = len(scorers) > 1
-    Xv, yv = learners.split_xy(validation)
 
-    def scores(train_set: pd.DataFrame) -> dict[str, float]:
-        out = {}
-        for name, config in scorers.items():
-            model, _ = learners.fit_learner(train_set, validation, config)
-            out[name] = metrics.auprc(yv, learners.predict_minority(model, Xv))
-        return out
+    def gain_of(values: dict[str, float], refs: dict[str, float]) -> float:
+        gains = [values[k] - refs[k] for k in scorers]
+        return float(np.mean(gains) if combine == "mean" else min(gains))
 
-    def columns(values: dict[str, float]) -> dict[str, float]:
-        return {f"validation_auprc_{k}": v for k, v in values.items() if k != "learner"} if several else {}
-
-    refs = scores(train)
+    grid, refs = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=scorers,
+                             random_state=random_state, backend=backend, combine=combine,
+                             gain=gain_of if several else None, sampler_kwargs=sampler_kwargs)
     ref = refs["learner"]
-    gain_of = (lambda v: float(np.mean([v[k] - refs[k] for k in scorers]))) if combine == "mean" else (
-        lambda v: float(min(v[k] - refs[k] for k in scorers)))
-    rows = [{"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, **columns(refs),
-             **({"validation_gain": 0.0} if several else {}), "acceptance_rate": np.nan,
-             "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True}]
-    settings = list(itertools.product(thresholds, ratios))
-    if isinstance(backend, str):  # numpy: the grid's settings re-score the same rows (Spark scores in executors)
-        oracle = RememberedScores(learners.as_oracle(oracle, list(learners.split_xy(train)[0].columns)))
-    progress = Progress("generation grid", len(settings), unit="settings", logger=logger)
-    for i, (threshold, ratio) in enumerate(settings, start=1):
-        try:
-            train_set, report = oversample(train, oracle, threshold=threshold, ratio=ratio,
-                                           random_state=random_state, backend=backend, **sampler_kwargs)
-        except (GenerationError, ValueError) as exc:
-            rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": np.nan, "acceptance_rate": np.nan,
-                         "n_synthetic": 0, "seconds": np.nan, "error": str(exc)[:300], "reference": False})
-            progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: not reached ({type(exc).__name__})")
-            continue
-        values = scores(train_set)
-        score, gain = values["learner"], gain_of(values) if several else None
-        rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": score, **columns(values),
-                     **({"validation_gain": gain} if several else {}),
-                     "acceptance_rate": report["acceptance_rate"], "n_synthetic": report["n_synthetic"],
-                     "seconds": report["seconds"], "error": "", "reference": False})
-        progress.update(i, f"threshold {threshold:g}, ratio {ratio:g}: validation AUPRC {score:.4f} "
-                           f"(no oversampling {ref:.4f})" + (f", gain ({combine}) {gain:+.4f}" if several else ""))
-    grid = pd.DataFrame(rows)
-    ok = grid[~grid["reference"] & grid["validation_auprc"].notna()]
-    if ok.empty:
-        raise GenerationError(
-            "no (threshold, ratio) of the grid reached its target; errors: " + "; ".join(grid["error"].iloc[1:3])
-        )
-    key = "validation_gain" if several else "validation_auprc"  # one learner: its AUPRC orders as its gain
-    best = ok.sort_values([key, "ratio", "threshold"], ascending=[False, True, False]).iloc[0]
+    best = _best_point(grid, "validation_gain" if several else "validation_auprc")  # one learner: AUPRC orders as gain
     several_info = {"validation_gain": float(best["validation_gain"]), "combine": combine,
                     "tuning_learners": list(scorers)} if several else {}
     none = (float(best["validation_gain"]) <= 0.0) if several else ref >= float(best["validation_auprc"])
@@ -388,15 +439,7 @@ def tune(
         beaten = (f"the {combine} gain over the learners ({', '.join(scorers)}) of the best grid point is "
                   f"{float(best['validation_gain']):+.4f}" if several else
                   f"AUPRC {ref:.4f} >= best grid point {float(best['validation_auprc']):.4f}")
-        return grid, {
-            "threshold": None, "ratio": None, "oversample": False,
-            "validation_auprc": float(ref), "validation_auprc_no_oversampling": float(ref),
-            "validation_auprc_best_grid_point": float(best["validation_auprc"]), **several_info,
-            "no_oversampling_better_on_validation": True,
-            "reason": f"no (threshold, ratio) beat the unresampled training set on validation ({beaten}): "
-                      "no synthetic rows",
-            "chosen_on": "validation", "tuned": True,
-        }
+        return grid, _no_synthetic_rows(ref, float(best["validation_auprc"]), beaten, **several_info)
     choice = {
         "threshold": float(best["threshold"]),
         "ratio": float(best["ratio"]),
@@ -413,9 +456,72 @@ def tune(
     return grid, choice
 
 
+def tune_each(
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    oracle,
+    *,
+    thresholds,
+    ratios,
+    served: dict[str, learners.LearnerConfig],
+    random_state: int = 0,
+    backend="numpy",
+    allow_none: bool = False,
+    **sampler_kwargs,
+) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The grid of :func:`tune` scored once by every learner of ``served``, and each learner's own choice.
+
+    Every (threshold, ratio) is generated once (the same rows whichever learner reads them); learner ``name``'s
+    choice is the point of its largest validation AUPRC (``validation_auprc_<name>``; ties as :func:`tune`), or,
+    with ``allow_none``, no synthetic rows when no point beats its AUPRC on the unresampled train. Each choice
+    is the one :func:`tune` gives with that learner alone.
+    """
+    if not served:
+        raise ValueError("tune_each needs at least one learner to serve")
+    names = list(served)
+    grid, refs = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=served,
+                             random_state=random_state, backend=backend, sampler_kwargs=sampler_kwargs)
+    if len(names) > 1:  # every learner's column under its name; validation_auprc stays the first one's
+        grid.insert(grid.columns.get_loc("validation_auprc") + 1, f"validation_auprc_{names[0]}",
+                    grid["validation_auprc"])
+    choices = {}
+    for name in names:
+        key = f"validation_auprc_{name}" if len(names) > 1 else "validation_auprc"
+        best, ref = _best_point(grid, key), refs[name]
+        info = {"tuning_learner": name}
+        if allow_none and ref >= float(best[key]):
+            choices[name] = _no_synthetic_rows(ref, float(best[key]), f"{name}: AUPRC {ref:.4f} >= best grid point "
+                                               f"{float(best[key]):.4f}", **info)
+            continue
+        choices[name] = {"threshold": float(best["threshold"]), "ratio": float(best["ratio"]),
+                         "validation_auprc": float(best[key]), "validation_auprc_no_oversampling": float(ref), **info,
+                         "no_oversampling_better_on_validation": bool(ref > float(best[key])),
+                         "chosen_on": "validation", "tuned": True}
+    return grid, choices
+
+
 def is_none(choice: dict) -> bool:
     """True when the choice is *no synthetic rows* (``tuning.allow_none`` and nothing beat the raw train)."""
     return choice.get("oversample") is False
+
+
+def choose_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams,
+                served: dict[str, learners.LearnerConfig]) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """Each learner's choice: the grid scored by ``served`` (:func:`tune_each`) with ``tuning.per_learner``,
+    else :func:`choose`'s one choice for every learner. ``served``: the learners the lane trains (name ->
+    config); those of another engine than scikit-learn, and ``served`` empty, take ``tuning.learner``'s choice."""
+    tunable = {k: v for k, v in served.items() if v.engine == "sklearn"}
+    if not (params.tuning.enabled and params.tuning.per_learner and tunable):
+        grid, choice = choose(train, validation, oracle, params)
+        return grid, {name: choice for name in served}
+    others = [name for name in served if name not in tunable]
+    scorers = {**tunable, **({"learner": params.tuning.learner} if others else {})}
+    grid, choices = tune_each(train, validation, oracle, thresholds=params.tuning.thresholds,
+                              ratios=params.tuning.ratios, served=scorers, random_state=params.seed,
+                              allow_none=params.tuning.allow_none,
+                              backend=make_backend(params.backend, spark_partitions=params.spark_partitions),
+                              **params.sampler)
+    return grid, {name: choices[name if name in tunable else "learner"] for name in served}
 
 
 def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams) -> tuple[pd.DataFrame, dict]:

@@ -51,7 +51,8 @@ from synthetic_intelligence.core.experiment.training_sets import TunedSamplerPar
 from synthetic_intelligence.core.schema import FAILED, OK, TARGET
 
 __all__ = ["RAW", "CLASS_WEIGHTED", "IMBLEARN", "IMBLEARN_TUNED", "MODEL_DRIVEN", "KINDS", "LaneKind", "Lane", "OK", "FAILED",
-           "NOT_APPLICABLE", "lane_params", "reseed", "reseed_learner", "build_training_set", "run_split"]
+           "NOT_APPLICABLE", "lane_params", "reseed", "reseed_learner", "build_training_set", "build_training_sets",
+           "lane_report", "learner_report", "run_split"]
 
 logger = logging.getLogger(__name__)
 
@@ -116,12 +117,24 @@ def _imblearn_tuned(train, validation, params, oracle, backend):
     return training_sets.imblearn_tuned(train, validation, params)
 
 
+def _imblearn_tuned_each(train, validation, params, oracle, backend, served):
+    return training_sets.imblearn_tuned_each(train, validation, params, served)
+
+
 def _model_driven(train, validation, params, oracle, backend):
-    grid, choice = training_sets.choose_generation(train, validation, oracle, params)
-    train_set, report = training_sets.generate(train, oracle, choice, params, backend=backend)
-    report["choice"] = {k: v for k, v in choice.items() if k not in ("failed", "reason", "error")}
-    report["validation_grid"] = grid.to_dict("records") if "validation_auprc" in grid.columns else []
-    return train_set, report
+    return _model_driven_each(train, validation, params, oracle, backend, {"": params.tuning.learner})[""]
+
+
+def _model_driven_each(train, validation, params, oracle, backend, served):
+    grid, choices = training_sets.choose_generation_each(train, validation, oracle, params, served)
+    records = grid.to_dict("records") if "validation_auprc" in grid.columns else []
+    sets, out = training_sets.generate_each(train, oracle, choices, params, backend=backend), {}
+    for name, (train_set, report) in sets.items():  # one choice for all (not per learner): one shared set
+        key = (id(sets[name]), id(choices[name]))
+        if key not in out:
+            choice = {k: v for k, v in choices[name].items() if k not in ("failed", "reason", "error")}
+            out[key] = train_set, {**report, "validation_grid": records, "choice": choice}
+    return {name: out[(id(sets[name]), id(choices[name]))] for name in served}
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,10 @@ class LaneKind:
     report: str
     build: Callable[..., tuple[pd.DataFrame, dict]]
     reseed: Callable[[object, int], object] | None = None
+    #: ``build_each(train, validation, params, oracle, backend, served) -> {learner: (train_set, report)}``: the
+    #: training set of each learner the lane serves (``served``: name -> config), for kinds whose parameters may
+    #: choose per learner (``per_learner``); ``None``: one set for every learner (``build``)
+    build_each: Callable[..., dict[str, tuple[pd.DataFrame, dict]]] | None = None
 
 
 #: Every kind of lane, by name. A new kind: a training-set function in core/experiment/training_sets.py and one entry here.
@@ -156,10 +173,10 @@ KINDS: dict[str, LaneKind] = {
                  reseed=_reseed_sampler,
                  report="the sampler, its parameters and seed; rows in and out, synthetic and removed rows"),
         LaneKind(IMBLEARN_TUNED, TunedSamplerParams, "{lane}", oracle=False, synthetic=True, build=_imblearn_tuned,
-                 reseed=_reseed_tuned,
+                 reseed=_reseed_tuned, build_each=_imblearn_tuned_each,
                  report="as imblearn, plus the grid point chosen on validation and the validation grid"),
         LaneKind(MODEL_DRIVEN, GenerationParams, "generation", oracle=True, synthetic=True, build=_model_driven,
-                 reseed=_reseed_generation,
+                 reseed=_reseed_generation, build_each=_model_driven_each,
                  report="the chosen gate setting (threshold, ratio), candidates, acceptance, synthetic rows"),
     )
 }
@@ -223,6 +240,51 @@ def build_training_set(lane: Lane, train: pd.DataFrame, validation: pd.DataFrame
     return lane.spec.build(train, validation, params, oracle, backend)
 
 
+def build_training_sets(lane: Lane, train: pd.DataFrame, validation: pd.DataFrame, params=None, *, oracle=None,
+                        backend="numpy", served: Mapping[str, LearnerConfig]) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """The training set and report of each learner of ``served`` (name -> config): one set for all (the same
+    objects) unless the lane's parameters choose per learner (``per_learner``; :attr:`LaneKind.build_each`)."""
+    params = lane_params(lane, params)
+    if lane.spec.oracle and oracle is None:
+        raise ValueError(f"lane {lane.name!r} ({lane.kind}) needs a fitted oracle")
+    if lane.spec.build_each is not None and served:
+        return lane.spec.build_each(train, validation, params, oracle, backend, dict(served))
+    built = lane.spec.build(train, validation, params, oracle, backend)
+    return dict.fromkeys(served, built)
+
+
+def lane_report(sets: Mapping[str, tuple[pd.DataFrame, dict]]) -> dict:
+    """One lane's report from its learners' sets: the report when they share one training set, else the first
+    learner's with ``per_learner`` (learner -> its own report; :func:`learner_report` reads it)."""
+    reports = [report for _, report in sets.values()]
+    if not reports:
+        return {}
+    if all(r is reports[0] for r in reports):
+        return reports[0]
+    return {**reports[0], "per_learner": {name: report for name, (_, report) in sets.items()}}
+
+
+def learner_report(report: dict, learner: str) -> dict:
+    """The report of the training set ``learner`` was fitted on (:func:`lane_report`)."""
+    return (report.get("per_learner") or {}).get(learner, report)
+
+
+def _distinct(sets: Mapping[str, tuple]) -> list[tuple[str, ...]]:
+    """The learners of each distinct training set of ``sets`` (learners sharing one set share its objects)."""
+    groups: dict[int, list[str]] = {}
+    for name, built in sets.items():
+        groups.setdefault(id(built), []).append(name)
+    return [tuple(names) for names in groups.values()]
+
+
+def _describe_set(sets: Mapping[str, tuple], names: tuple[str, ...]) -> str:
+    train_set, report = sets[names[0]]
+    who = f"{', '.join(names)}: " if len(names) < len(sets) else ""
+    if is_failed(report):
+        return f"{who}FAILED ({report.get('reason')})"
+    return f"{who}{len(train_set):,} rows ({int(report.get('n_synthetic') or 0):,} synthetic)"
+
+
 def _holdout_row(lane: Lane, learner: str, holdout: str, report: dict, train_set: pd.DataFrame) -> dict:
     failed = is_failed(report)
     provenance = lane_provenance(report)
@@ -255,23 +317,27 @@ def run_split(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping[s
     rows: list[dict] = []
     reports: dict[str, dict] = {}
     fitted_oracle = None
+    served = {name: reseed_learner(config, offset) for name, config in learners.items()}
     for lane in lanes:
         start = time.perf_counter()
         if lane.spec.oracle and fitted_oracle is None:
             if oracle is None:
                 raise ValueError(f"lane {lane.name!r} ({lane.kind}) needs an oracle learner")
             fitted_oracle, _ = learners_mod.fit_learner(train, validation, reseed_learner(oracle, offset))
-        train_set, report = build_training_set(lane, train, validation, reseed(lane, lane_params(
-            lane, params.get(lane.name)), offset), oracle=fitted_oracle, backend=backend)
-        reports[lane.name] = report
-        if on_lane is not None:
-            on_lane(lane, train_set, report, fitted_oracle)
-        failed = is_failed(report)
+        sets = build_training_sets(lane, train, validation, reseed(lane, lane_params(lane, params.get(lane.name)),
+                                   offset), oracle=fitted_oracle, backend=backend, served=served)
+        reports[lane.name] = lane_report(sets)
+        if on_lane is not None:  # each distinct training set once, with the learners fitted on it
+            for names in _distinct(sets):
+                train_set, report = sets[names[0]]
+                on_lane(lane, train_set, report, fitted_oracle, names if len(names) < len(sets) else ())
         lane_rows = []
-        for name, config in learners.items():
+        for name, config in served.items():
+            train_set, report = sets[name]
+            failed = is_failed(report)
             scores, fit_seconds = {}, math.nan
             if not failed:
-                model, info = learners_mod.fit_learner(train_set, validation, reseed_learner(config, offset))
+                model, info = learners_mod.fit_learner(train_set, validation, config)
                 fit_seconds = float(info["fit_seconds"])
                 scores = {h: learners_mod.predict_minority(model, df) for h, df in holdouts.items() if len(df)}
             for h, df in holdouts.items():
@@ -285,8 +351,8 @@ def run_split(train: pd.DataFrame, validation: pd.DataFrame, holdouts: Mapping[s
                 lane_rows.append(row)
         rows += lane_rows
         if log is not None:
-            log(f"lane {lane.name}: " + (f"FAILED ({report.get('reason')})" if failed else
-                f"{len(train_set):,} rows ({int(report.get('n_synthetic') or 0):,} synthetic); AUPRC " + ", ".join(
-                    f"{r['learner']}/{r['holdout']}={r['auprc']:.4f}" for r in lane_rows if r["status"] == OK))
+            log(f"lane {lane.name}: " + "; ".join(_describe_set(sets, names) for names in _distinct(sets))
+                + ("; AUPRC " + ", ".join(f"{r['learner']}/{r['holdout']}={r['auprc']:.4f}" for r in lane_rows
+                                           if r["status"] == OK) if any(r["status"] == OK for r in lane_rows) else "")
                 + f" in {time.perf_counter() - start:.1f} s")
     return rows, reports

@@ -35,8 +35,8 @@ from synthetic_intelligence.core.experiment.resample import (
 )
 from synthetic_intelligence.core.schema import TARGET
 
-__all__ = ["raw", "class_weighted", "imblearn", "TunedSamplerParams", "imblearn_tuned", "choose_generation",
-           "generate"]
+__all__ = ["raw", "class_weighted", "imblearn", "TunedSamplerParams", "imblearn_tuned", "imblearn_tuned_each",
+           "choose_generation", "choose_generation_each", "generate", "generate_each"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,9 @@ class TunedSamplerParams(BaseModel):
     sampler: ImblearnSamplerParams
     grid: dict[str, list] = Field(min_length=1)
     learner: LearnerConfig
+    #: each scikit-learn learner the lane serves takes the grid point best for it on validation
+    #: (as ``generation.tuning.per_learner``); false: ``learner``'s point for every learner
+    per_learner: bool = False
 
     @model_validator(mode="after")
     def _points_are_samplers(self):
@@ -122,27 +125,53 @@ def imblearn_tuned(train: pd.DataFrame, validation: pd.DataFrame,
     on ``validation`` (never a holdout); the best point's training set and report, with ``choice`` and
     ``validation_grid``. When no point can build its set the lane fails alone (the failed-lane sentinel)."""
     params = TunedSamplerParams.model_validate(params)
-    grid, best = [], None
+    return _tuned_sets(train, validation, params, {"": params.learner})[""]
+
+
+def imblearn_tuned_each(train: pd.DataFrame, validation: pd.DataFrame, params: TunedSamplerParams | dict,
+                        served: dict[str, LearnerConfig]) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """:func:`imblearn_tuned` for each learner of ``served`` (``per_learner``): every grid point resampled once
+    and scored by each scikit-learn learner; each takes the point best for it (``validation_auprc_<name>`` in
+    the grid); a learner of another engine takes ``params.learner``'s point. Without ``per_learner``: one
+    training set, ``params.learner``'s, for every learner."""
+    params = TunedSamplerParams.model_validate(params)
+    tunable = {k: v for k, v in served.items() if v.engine == "sklearn"} if params.per_learner else {}
+    scorers = {**tunable, **({"": params.learner} if len(tunable) < len(served) else {})}
+    sets = _tuned_sets(train, validation, params, scorers)
+    return {name: sets[name if name in tunable else ""] for name in served}
+
+
+def _tuned_sets(train: pd.DataFrame, validation: pd.DataFrame, params: TunedSamplerParams,
+                scorers: dict[str, LearnerConfig]) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """Each scorer's best grid point's training set and report (scorer ``""``: the grid's ``validation_auprc``
+    column; any other: ``validation_auprc_<name>``)."""
+    grid, built = [], []
     yv = validation[TARGET].to_numpy()
+    columns = {name: f"validation_auprc_{name}" if name else "validation_auprc" for name in scorers}
     for point in params.points():
         train_set, report = imblearn(train, params.at(point))
-        row = {**point, "validation_auprc": np.nan, "n_synthetic": report.get("n_synthetic", 0), "error": ""}
+        row = {**point, **{c: np.nan for c in columns.values()}, "n_synthetic": report.get("n_synthetic", 0),
+               "error": ""}
         if is_failed(report):
             row["error"] = str(report.get("reason"))[:300]
         else:
-            model, _ = learners.fit_learner(train_set, validation, params.learner)
-            row["validation_auprc"] = metrics.auprc(yv, learners.predict_minority(model, validation))
-            if best is None or row["validation_auprc"] > best[2]["validation_auprc"]:
-                best = (train_set, report, row)
+            for name, config in scorers.items():
+                model, _ = learners.fit_learner(train_set, validation, config)
+                row[columns[name]] = metrics.auprc(yv, learners.predict_minority(model, validation))
+            built.append((train_set, report, row))
         grid.append(row)
-    if best is None:
+    if not built:
         reasons = "; ".join(sorted({r["error"] for r in grid}))[:400]
-        return failed_training_set(train, f"no grid point of {params.sampler.name} could resample train: {reasons}",
-                                   sampler=params.sampler.name, seed=params.sampler.seed)
-    train_set, report, row = best
-    report = {**report, "choice": {k: row[k] for k in params.grid} | {"validation_auprc": row["validation_auprc"]},
-              "validation_grid": grid}
-    return train_set, report
+        failed = failed_training_set(train, f"no grid point of {params.sampler.name} could resample train: "
+                                     f"{reasons}", sampler=params.sampler.name, seed=params.sampler.seed)
+        return dict.fromkeys(scorers, failed)
+    out = {}
+    for name, column in columns.items():
+        train_set, report, row = max(built, key=lambda b: b[2][column])  # ties: the earlier point
+        choice = {k: row[k] for k in params.grid} | {"validation_auprc": row[column]}
+        out[name] = train_set, {**report, "choice": choice | ({"tuning_learner": name} if name else {}),
+                                "validation_grid": grid}
+    return out
 
 
 def choose_generation(train: pd.DataFrame, validation: pd.DataFrame, oracle,
@@ -153,23 +182,48 @@ def choose_generation(train: pd.DataFrame, validation: pd.DataFrame, oracle,
     sentinel ``{"failed": True, "reason": ...}`` and :func:`generate` passes it on.
     """
     params = GenerationParams.model_validate(params)
+    grid, choices = _chosen(lambda: {"": generation.choose(train, validation, oracle, params)})
+    return grid, choices[""]
+
+
+def choose_generation_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams | dict,
+                           served: dict[str, LearnerConfig]) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """:func:`choose_generation` for each learner of ``served`` (``generation.tuning.per_learner``:
+    :func:`~synthetic_intelligence.core.experiment.generation.choose_each`): ``(grid, {learner: choice})``."""
+    params = GenerationParams.model_validate(params)
+    grid, choices = _chosen(lambda: _by_learner(*generation.choose_each(train, validation, oracle, params, served)),
+                            served)
+    return grid, choices
+
+
+def _by_learner(grid: pd.DataFrame, choices: dict[str, dict]) -> dict[str, tuple[pd.DataFrame, dict]]:
+    return {name: (grid, choice) for name, choice in choices.items()}
+
+
+def _chosen(choose, names=("",)) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """``choose()`` (``{name: (grid, choice)}``) with the failed-lane sentinel for every name when no setting
+    works on this data; each choice logged once."""
     try:
-        grid, choice = generation.choose(train, validation, oracle, params)
+        found = choose()
     except TRAINING_SET_ERRORS as exc:
         logger.warning("No generation setting works on this data (%s: %s); the lane is reported as failed and "
                        "the other lanes go on", type(exc).__name__, exc)
-        return pd.DataFrame({"error": [str(exc)]}), {"failed": True, "reason": str(exc), "error": type(exc).__name__}
-    if generation.is_none(choice):
-        logger.info("Chose no synthetic rows on validation: %s", choice["reason"])
-    elif choice.get("no_oversampling_better_on_validation"):
-        logger.warning("On validation no oversampling (AUPRC %.4f) beat every grid point (best %.4f): the "
-                       "model_driven lane uses the best grid point; expect it to tie or lose to baseline",
-                       choice["validation_auprc_no_oversampling"], choice["validation_auprc"])
-    if choice["tuned"] and not generation.is_none(choice):
-        logger.info("Chose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)",
-                    choice["threshold"], choice["ratio"], choice["validation_auprc"],
-                    choice["validation_auprc_no_oversampling"])
-    return grid, choice
+        failed = {"failed": True, "reason": str(exc), "error": type(exc).__name__}
+        return pd.DataFrame({"error": [str(exc)]}), {name: dict(failed) for name in names}
+    for name, (_, choice) in found.items():
+        who = f"{name}: " if name else ""
+        if generation.is_none(choice):
+            logger.info("%sChose no synthetic rows on validation: %s", who, choice["reason"])
+        elif choice.get("no_oversampling_better_on_validation"):
+            logger.warning("%sOn validation no oversampling (AUPRC %.4f) beat every grid point (best %.4f): the "
+                           "model_driven lane uses the best grid point; expect it to tie or lose to baseline", who,
+                           choice["validation_auprc_no_oversampling"], choice["validation_auprc"])
+        if choice["tuned"] and not generation.is_none(choice):
+            logger.info("%sChose threshold %.2f and ratio %s on validation (AUPRC %.4f; no oversampling %.4f)", who,
+                        choice["threshold"], choice["ratio"], choice["validation_auprc"],
+                        choice["validation_auprc_no_oversampling"])
+    grid = next(iter(found.values()))[0] if found else pd.DataFrame()
+    return grid, {name: choice for name, (_, choice) in found.items()}
 
 
 def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams | dict,
@@ -196,3 +250,17 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
         return train_set, {**report, "seed": params.seed}
 
     return build_or_fail(build, train, what="the oracle rejection sampler", **context)
+
+
+def generate_each(train: pd.DataFrame, oracle, choices: dict[str, dict], params: GenerationParams | dict,
+                  backend="numpy") -> dict[str, tuple[pd.DataFrame, dict]]:
+    """:func:`generate` for each learner's choice (:func:`choose_generation_each`); learners with the same
+    choice share one training set (generated once: the same seed gives the same rows)."""
+    built: dict[tuple, tuple[pd.DataFrame, dict]] = {}
+    out = {}
+    for name, choice in choices.items():
+        key = (is_failed(choice), generation.is_none(choice), choice.get("threshold"), choice.get("ratio"))
+        if key not in built:
+            built[key] = generate(train, oracle, choice, params, backend=backend)
+        out[name] = built[key]
+    return out
