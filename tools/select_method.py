@@ -67,6 +67,15 @@ CANDIDATES.update({
     "adaptive_per_learner": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
                              "tuning": {"allow_none": True, "per_learner": True}},
 })
+#: the fifth selection (stop 25, rule fixed before it ran): the stop-24 default against the same with the
+#: class prior kept (generation.class_prior: keep; the synthetic rows reshape the minority, they do not re-weigh
+#: it), with and without allow_none; the lowest ``both`` wins, a tie goes to the stop-24 default
+CANDIDATES.update({
+    "adaptive_keep_prior": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                            "tuning": {"allow_none": True}, "class_prior": "keep"},
+    "adaptive_keep_prior_always": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                                   "tuning": {"allow_none": False}, "class_prior": "keep"},
+})
 #: the references of the ranking (with baseline and class_weighted, always lanes)
 REFERENCES = ("smote", "prowsyn", "polynom_fit_smote_star")
 

@@ -264,3 +264,92 @@ def test_more_learners_are_checked_and_reseeded():
         {**base, "tuning": {**base["tuning"], "more_learners": {"hgb2": seeded}}})
     moved = registry._reseed_generation(params, 3)
     assert moved.tuning.more_learners["hgb2"].estimator_kwargs["random_state"] == 8
+
+
+# --------------------------------------------------------------------------- one training set per learner
+
+
+def _config(spec: dict):
+    return generation.learners.LearnerConfig.model_validate(spec)
+
+
+@pytest.mark.parametrize("allow_none", [False, True])
+def test_each_learner_chooses_as_it_would_alone_from_one_grid(noisy, allow_none):
+    """tune_each scores every point once per learner; each learner's choice is tune()'s with it alone."""
+    train, validation, oracle = noisy
+    kw = {k: v for k, v in _grid_kw(allow_none=allow_none).items() if k != "learner"}
+    served = {"hgb": _config(HGB), "logistic": _config(LOGISTIC)}
+    grid, choices = generation.tune_each(train, validation, oracle, served=served, **kw)
+    assert {"validation_auprc_hgb", "validation_auprc_logistic"} <= set(grid.columns)
+    assert len(grid) == 1 + len(kw["thresholds"]) * len(kw["ratios"])  # one grid, not one per learner
+    for name, config in served.items():
+        alone_grid, alone = generation.tune(train, validation, oracle, **{**kw, "learner": config})
+        np.testing.assert_allclose(grid[f"validation_auprc_{name}"], alone_grid["validation_auprc"])
+        assert choices[name]["tuning_learner"] == name
+        assert (choices[name]["threshold"], choices[name]["ratio"]) == (alone["threshold"], alone["ratio"])
+        assert generation.is_none(choices[name]) == generation.is_none(alone)
+        assert choices[name]["validation_auprc"] == pytest.approx(alone["validation_auprc"])
+
+
+def test_per_learner_lane_trains_each_learner_on_its_own_choice(noisy):
+    """run_split with generation.tuning.per_learner: each learner's row comes from the set chosen with it; a
+    learner of another engine takes tuning.learner's choice; per_learner false: one set for all."""
+    from synthetic_intelligence.core.experiment import registry
+
+    train, validation, oracle_unused = noisy
+    lane = registry.Lane("model_driven", registry.MODEL_DRIVEN)
+    base = {"seed": 2, "sampler": {"batch_size": 1024, "max_rounds": 10},
+            "tuning": {"thresholds": [0.25, 0.75], "ratios": [0.3, 0.6], "learner": HGB}}
+    served = {"hgb": _config(HGB), "logistic": _config(LOGISTIC)}
+    per = {**base, "tuning": {**base["tuning"], "per_learner": True}}
+    fitted, _ = generation.learners.fit_learner(train, validation, _config(HGB))
+    sets = registry.build_training_sets(lane, train, validation, per, oracle=fitted, served=served)
+    report = registry.lane_report(sets)
+    grid = pd.DataFrame(report["validation_grid"])
+    for name in served:
+        train_set, own = sets[name]
+        best = grid[~grid["reference"]].sort_values([f"validation_auprc_{name}", "ratio", "threshold"],
+                                                      ascending=[False, True, False]).iloc[0]
+        assert (own["choice"]["threshold"], own["choice"]["ratio"]) == (best["threshold"], best["ratio"])
+        assert registry.learner_report(report, name) is own and own["choice"]["tuning_learner"] == name
+        assert int(train_set["is_synthetic"].sum()) == own["n_synthetic"] > 0
+    shared = registry.build_training_sets(lane, train, validation, base, oracle=fitted, served=served)
+    assert shared["hgb"] is shared["logistic"] and "per_learner" not in registry.lane_report(shared)
+    # an H2O learner is not refitted per grid point: it takes tuning.learner's (HGB's) choice
+    automl = {**served, "automl": generation.learners.LearnerConfig.model_validate({"engine": "h2o_automl"})}
+    grid_each, choices = generation.choose_each(train, validation, fitted, generation.GenerationParams.model_validate(
+        per), automl)
+    _, alone = generation.tune(train, validation, fitted, thresholds=[0.25, 0.75], ratios=[0.3, 0.6],
+                               learner=_config(HGB), random_state=2, batch_size=1024, max_rounds=10)
+    assert (choices["automl"]["threshold"], choices["automl"]["ratio"]) == (alone["threshold"], alone["ratio"])
+    assert "validation_auprc_learner" in grid_each.columns
+
+
+def test_per_learner_rows_in_the_benchmark_and_the_tuned_sampler():
+    """The benchmark's rows carry each learner's own choice; the tuned SMOTE lane per learner picks each
+    learner's best point of one grid."""
+    table = _table(n=500, weight=0.9)
+    md = {**FAST["model_driven"], "strategies": [], "variants": {"each": {"tuning": {"per_learner": True,
+                                                                                      "ratios": [0.3, 1.0]}}}}
+    tuned = {"smote_tuned": {"sampler": {"name": "SMOTE", "kwargs": {"k_neighbors": 3}},
+                             "grid": {"sampling_strategy": [0.3, 1.0]}, "learner": HGB, "per_learner": True}}
+    params = bm.BenchmarkParams.model_validate({**FAST, "learners": {"logistic": LOGISTIC, "hgb": HGB},
+                                                "model_driven": md, "tuned_samplers": tuned,
+                                                "diagnostics": {"enabled": True, "max_rows": 200}})
+    rows, tuning, diagnostics, _ = bm.run_split("t", table, 0, params)
+    rows = pd.DataFrame(rows)
+    for lane in ("model_driven_each", "smote_tuned"):
+        grid = pd.DataFrame([t for t in tuning if t["lane"] == lane and not t.get("reference")])
+        for learner in ("logistic", "hgb"):
+            row = rows[(rows["lane"] == lane) & (rows["learner"] == learner)].iloc[0]
+            assert row["validation_auprc"] == pytest.approx(grid[f"validation_auprc_{learner}"].max())
+    served = {d["learner"] for d in diagnostics if d["lane"] == "model_driven_each"}
+    assert served == {"logistic", "hgb"}  # one diagnostic row per learner's set
+    assert {d["learner"] for d in diagnostics if d["lane"] == "smote"} == {""}
+
+
+def test_per_learner_and_more_learners_are_one_or_the_other():
+    base = _generation(True)
+    with pytest.raises(ValidationError, match="per_learner"):
+        generation.GenerationParams.model_validate(
+            {**base, "tuning": {**base["tuning"], "per_learner": True, "more_learners": {"logistic": LOGISTIC}}})

@@ -67,6 +67,10 @@ logger = logging.getLogger(__name__)
 TEST = "test"
 
 
+#: the keys of ``generation`` a variant replaces whole (besides ``sampler`` and ``tuning``, merged)
+_VARIANT_KEYS = ("class_prior",)
+
+
 def model_driven_lane(strategy: str) -> str:
     return f"{MODEL_DRIVEN}_{strategy}"
 
@@ -95,7 +99,8 @@ class ModelDrivenParams(BaseModel):
     oracle: LearnerConfig = Field(default_factory=_hgb)
     generation: GenerationParams
     #: further lanes ``model_driven_<name>``: ``generation`` with these overrides (``sampler``: keywords added to
-    #: ``generation.sampler``, ``candidates`` among them; ``tuning``: keys of ``generation.tuning`` replaced)
+    #: ``generation.sampler``, ``candidates`` among them; ``tuning``: keys of ``generation.tuning`` replaced;
+    #: ``class_prior``: replaced)
     variants: dict[str, dict] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -103,9 +108,10 @@ class ModelDrivenParams(BaseModel):
         for name in self.variants:
             if name in self.strategies:
                 raise ValueError(f"variant {name!r} has the name of a strategy lane; rename it")
-            unknown = sorted(set(self.variants[name]) - {"sampler", "tuning"})
+            unknown = sorted(set(self.variants[name]) - {"sampler", "tuning", *_VARIANT_KEYS})
             if unknown:
-                raise ValueError(f"variants.{name}: unknown keys {unknown}; use sampler and tuning")
+                raise ValueError(f"variants.{name}: unknown keys {unknown}; use sampler, tuning and "
+                                 f"{', '.join(_VARIANT_KEYS)}")
             self.lane_generation(name)  # names a bad keyword or value
         return self
 
@@ -140,7 +146,8 @@ class ModelDrivenParams(BaseModel):
             base = self.generation.model_dump()
             return GenerationParams.model_validate({
                 **base, "sampler": {**base["sampler"], **over.get("sampler", {})},
-                "tuning": {**base["tuning"], **over.get("tuning", {})}})
+                "tuning": {**base["tuning"], **over.get("tuning", {})},
+                **{k: over[k] for k in _VARIANT_KEYS if k in over}})
         return self.generation.model_copy(update={"sampler": {**self.generation.sampler, "candidates": strategy}})
 
     @property

@@ -23,7 +23,7 @@ from synthetic_intelligence.core.progress import Progress
 from synthetic_intelligence.core.sampling import BACKENDS, ClassTask, GenerationError, OracleRejectionSampler, accepted
 from synthetic_intelligence.core.sampling.mixed import FrameCodec
 from synthetic_intelligence.core.sampling.scorer import native
-from synthetic_intelligence.core.schema import TARGET
+from synthetic_intelligence.core.schema import PROVENANCE, TARGET, WEIGHT
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +109,11 @@ class GenerationParams(BaseModel):
     threshold: float | None = Field(None, **_UNIT_OPEN)
     ratio: float | None = Field(None, gt=0.0, le=1.0)
     sampler: dict = Field(default_factory=dict)
+    #: ``shift``: the synthetic rows add minority weight (the class balance moves to ``ratio``, as every
+    #: over-sampler does); ``keep``: every row of a class is weighted so that the class keeps its weight in train
+    #: (``sample_weight``: n_real / n_rows of the class), so the synthetic rows reshape the minority without
+    #: re-weighing it (:func:`keep_class_prior`)
+    class_prior: Literal["shift", "keep"] = "shift"
     tuning: TuningParams
 
     @field_validator("sampler")
@@ -193,8 +198,28 @@ def _counts(sampler: OracleRejectionSampler) -> dict:
     }
 
 
+def keep_class_prior(train_set: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+    """``train_set`` (real and synthetic rows, ``is_synthetic``) with a ``sample_weight`` column that gives every
+    class its weight in the real rows: each row of class c weighs n_real(c) / n_rows(c). The class weights."""
+    labels = train_set[TARGET]
+    real = labels[~train_set[PROVENANCE].to_numpy(dtype=bool)].value_counts()
+    weight = (real / labels.value_counts()).reindex(labels.value_counts().index, fill_value=0.0)
+    out = train_set.copy()
+    out[WEIGHT] = labels.map(weight).to_numpy(dtype=np.float64)
+    return out, {str(k): float(v) for k, v in weight.items()}
+
+
+def _with_prior(out: pd.DataFrame, report: dict, class_prior: str) -> tuple[pd.DataFrame, dict]:
+    if class_prior not in ("shift", "keep"):
+        raise ValueError(f"class_prior must be 'shift' or 'keep', got {class_prior!r}")
+    if class_prior == "shift":
+        return out, report
+    out, weights = keep_class_prior(out)
+    return out, {**report, "class_prior": class_prior, "class_weights": weights}
+
+
 def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
-               **sampler_kwargs):
+               class_prior: str = "shift", **sampler_kwargs):
     """``train`` plus accepted candidates, with ``is_synthetic``; returns ``(train_set, report)``.
 
     ``backend``: ``"numpy"`` or an executor (see :func:`make_backend`); the accepted rows
@@ -207,11 +232,11 @@ def oversample(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_s
     counts = _counts(sampler)
     report = {**info, **{k: setting[k] for k in ("threshold", "ratio", "candidates", "gate", "backend")},
               "cuts": counts.pop("cuts"), "sampler_params": setting["sampler_params"], **counts}
-    return out, report
+    return _with_prior(out, report, class_prior)
 
 
 def generate_table(train: pd.DataFrame, oracle, *, threshold: float, ratio, random_state: int, backend="numpy",
-                   **sampler_kwargs) -> tuple[object, dict]:
+                   class_prior: str = "shift", **sampler_kwargs) -> tuple[object, dict]:
     """The accepted rows as a table (:mod:`~synthetic_intelligence.core.sampling.accepted`) and the plan that
     :func:`build_from_table` needs to turn it into the training set: ``(table, plan)``.
 
@@ -246,6 +271,7 @@ def generate_table(train: pd.DataFrame, oracle, *, threshold: float, ratio, rand
         "features": features,
         "dtype": np.dtype(dtype).name,
         "seconds_prepare": float(prepared),
+        "class_prior": class_prior,
     }
     if sampler.feature_codec_ is not None:  # mixed types: the table holds the work matrix (codes, NaN)
         plan["codec"] = sampler.feature_codec_.to_dict()
@@ -274,7 +300,7 @@ def build_from_table(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tu
     counts = _counts(sampler)
     report = {**info, **{k: plan[k] for k in ("threshold", "ratio", "candidates", "gate", "backend")},
               "cuts": counts.pop("cuts"), "sampler_params": plan["sampler_params"], **counts}
-    return out, report
+    return _with_prior(out, report, plan.get("class_prior", "shift"))
 
 
 class RememberedScores:
@@ -315,7 +341,7 @@ class RememberedScores:
 
 def _score_grid(train: pd.DataFrame, validation: pd.DataFrame, oracle, *, thresholds, ratios,
                 scorers: dict[str, learners.LearnerConfig], random_state: int, backend, gain=None, combine: str = "",
-                sampler_kwargs: dict) -> tuple[pd.DataFrame, dict[str, float]]:
+                class_prior: str = "shift", sampler_kwargs: dict) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every (threshold, ratio) generated once and scored by each of ``scorers`` on validation: the grid (a
     ``no oversampling`` reference row first) and each scorer's AUPRC on the unresampled train.
 
@@ -347,8 +373,8 @@ def _score_grid(train: pd.DataFrame, validation: pd.DataFrame, oracle, *, thresh
     progress = Progress("generation grid", len(settings), unit="settings", logger=logger)
     for i, (threshold, ratio) in enumerate(settings, start=1):
         try:
-            train_set, report = oversample(train, oracle, threshold=threshold, ratio=ratio,
-                                           random_state=random_state, backend=backend, **sampler_kwargs)
+            train_set, report = oversample(train, oracle, threshold=threshold, ratio=ratio, random_state=random_state,
+                                           backend=backend, class_prior=class_prior, **sampler_kwargs)
         except (GenerationError, ValueError) as exc:
             rows.append({"threshold": threshold, "ratio": ratio, "validation_auprc": np.nan, "acceptance_rate": np.nan,
                          "n_synthetic": 0, "seconds": np.nan, "error": str(exc)[:300], "reference": False})
@@ -403,6 +429,7 @@ def tune(
     allow_none: bool = False,
     more_learners: dict[str, learners.LearnerConfig] | None = None,
     combine: str = "mean",
+    class_prior: str = "shift",
     **sampler_kwargs,
 ) -> tuple[pd.DataFrame, dict]:
     """Score every (threshold, ratio) by the validation AUPRC of a cheap learner.
@@ -428,7 +455,7 @@ def tune(
         return float(np.mean(gains) if combine == "mean" else min(gains))
 
     grid, refs = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=scorers,
-                             random_state=random_state, backend=backend, combine=combine,
+                             random_state=random_state, backend=backend, combine=combine, class_prior=class_prior,
                              gain=gain_of if several else None, sampler_kwargs=sampler_kwargs)
     ref = refs["learner"]
     best = _best_point(grid, "validation_gain" if several else "validation_auprc")  # one learner: AUPRC orders as gain
@@ -467,6 +494,7 @@ def tune_each(
     random_state: int = 0,
     backend="numpy",
     allow_none: bool = False,
+    class_prior: str = "shift",
     **sampler_kwargs,
 ) -> tuple[pd.DataFrame, dict[str, dict]]:
     """The grid of :func:`tune` scored once by every learner of ``served``, and each learner's own choice.
@@ -480,7 +508,8 @@ def tune_each(
         raise ValueError("tune_each needs at least one learner to serve")
     names = list(served)
     grid, refs = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=served,
-                             random_state=random_state, backend=backend, sampler_kwargs=sampler_kwargs)
+                             random_state=random_state, backend=backend, class_prior=class_prior,
+                             sampler_kwargs=sampler_kwargs)
     if len(names) > 1:  # every learner's column under its name; validation_auprc stays the first one's
         grid.insert(grid.columns.get_loc("validation_auprc") + 1, f"validation_auprc_{names[0]}",
                     grid["validation_auprc"])
@@ -518,7 +547,7 @@ def choose_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: G
     scorers = {**tunable, **({"learner": params.tuning.learner} if others else {})}
     grid, choices = tune_each(train, validation, oracle, thresholds=params.tuning.thresholds,
                               ratios=params.tuning.ratios, served=scorers, random_state=params.seed,
-                              allow_none=params.tuning.allow_none,
+                              allow_none=params.tuning.allow_none, class_prior=params.class_prior,
                               backend=make_backend(params.backend, spark_partitions=params.spark_partitions),
                               **params.sampler)
     return grid, {name: choices[name if name in tunable else "learner"] for name in served}
@@ -532,5 +561,5 @@ def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: Genera
         return pd.DataFrame([choice]), choice
     return tune(train, validation, oracle, thresholds=params.tuning.thresholds, ratios=params.tuning.ratios,
                 learner=params.tuning.learner, random_state=params.seed, allow_none=params.tuning.allow_none,
-                more_learners=params.tuning.more_learners, combine=params.tuning.combine,
+                more_learners=params.tuning.more_learners, combine=params.tuning.combine, class_prior=params.class_prior,
                 backend=make_backend(params.backend, spark_partitions=params.spark_partitions), **params.sampler)

@@ -243,7 +243,8 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
 
     def build() -> tuple[pd.DataFrame, dict]:
         train_set, report = generation.oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
-                                                  random_state=params.seed, backend=backend, **params.sampler)
+                                                  random_state=params.seed, backend=backend,
+                                                  class_prior=params.class_prior, **params.sampler)
         logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s (backend %s)",
                     report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"],
                     params.backend)

@@ -53,7 +53,8 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
     backend = generation.make_backend(params.backend, spark_partitions=params.spark_partitions)
     try:
         table, plan = generation.generate_table(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
-                                                random_state=params.seed, backend=backend, **params.sampler)
+                                                random_state=params.seed, backend=backend,
+                                                class_prior=params.class_prior, **params.sampler)
     except TRAINING_SET_ERRORS as exc:
         logger.warning("the oracle rejection sampler could not build a training set (%s: %s); the lane is reported "
                        "as failed and the other lanes go on", type(exc).__name__, exc)
