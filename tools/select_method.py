@@ -76,6 +76,18 @@ CANDIDATES.update({
     "adaptive_keep_prior_always": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
                                    "tuning": {"allow_none": False}, "class_prior": "keep"},
 })
+#: the sixth selection (stop 25, rule fixed before it ran): the stop-24 default against synthetic rows only when
+#: validation is confident they help (tuning.min_confidence: the share of bootstrap resamples of validation in
+#: which the chosen point beats no oversampling), with HGB choosing for both learners or each learner for itself;
+#: the lowest ``both`` wins, a tie goes to the stop-24 default
+CANDIDATES.update({
+    "adaptive_conf75": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                        "tuning": {"allow_none": True, "min_confidence": 0.75}},
+    "adaptive_conf90": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                        "tuning": {"allow_none": True, "min_confidence": 0.9}},
+    "adaptive_per_learner_conf90": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                                    "tuning": {"allow_none": True, "per_learner": True, "min_confidence": 0.9}},
+})
 #: the references of the ranking (with baseline and class_weighted, always lanes)
 REFERENCES = ("smote", "prowsyn", "polynom_fit_smote_star")
 

@@ -353,3 +353,57 @@ def test_per_learner_and_more_learners_are_one_or_the_other():
     with pytest.raises(ValidationError, match="per_learner"):
         generation.GenerationParams.model_validate(
             {**base, "tuning": {**base["tuning"], "per_learner": True, "more_learners": {"logistic": LOGISTIC}}})
+
+
+# --------------------------------------------------------------------------- the class prior kept
+
+
+def test_keep_class_prior_gives_each_class_its_weight_in_the_real_rows(noisy):
+    train, validation, oracle = noisy
+    kw = {k: v for k, v in _grid_kw().items() if k not in ("learner", "thresholds", "ratios")}
+    shifted, plain = generation.oversample(train, oracle, threshold=0.5, ratio=0.6, **kw)
+    kept, report = generation.oversample(train, oracle, threshold=0.5, ratio=0.6, class_prior="keep", **kw)
+    assert "sample_weight" not in shifted.columns and plain.get("class_prior") is None
+    pd.testing.assert_frame_equal(kept.drop(columns="sample_weight"), shifted)  # the same rows, only weighed
+    n_real = train[TARGET].value_counts()
+    totals = kept.groupby(TARGET)["sample_weight"].sum()
+    np.testing.assert_allclose(totals.sort_index(), n_real.sort_index().astype(float))
+    assert kept.loc[kept[TARGET] == 0, "sample_weight"].eq(1.0).all()  # the majority gains no synthetic row
+    minority = kept.loc[kept[TARGET] == 1, "sample_weight"]
+    assert minority.nunique() == 1 and minority.iloc[0] < 1.0
+    assert report["class_prior"] == "keep" and report["class_weights"]["1"] == pytest.approx(minority.iloc[0])
+    with pytest.raises(ValueError, match="class_prior"):
+        generation.oversample(train, oracle, threshold=0.5, ratio=0.6, class_prior="flat", **kw)
+
+
+def test_keep_class_prior_reaches_the_learner_and_the_lane_pipeline(noisy):
+    """The grid scores the weighed sets; the lane pipeline's table route (generate_table, build_from_table)
+    weighs the same way as oversample; the benchmark's variants may set class_prior."""
+    train, validation, oracle = noisy
+    kw = {k: v for k, v in _grid_kw().items() if k not in ("learner", "thresholds", "ratios")}
+    direct, _ = generation.oversample(train, oracle, threshold=0.5, ratio=0.6, class_prior="keep", **kw)
+    table, plan = generation.generate_table(train, oracle, threshold=0.5, ratio=0.6, class_prior="keep", **kw)
+    built, report = generation.build_from_table(train, table, plan)
+    pd.testing.assert_frame_equal(built, direct)
+    assert report["class_prior"] == "keep"
+    shift_grid, _ = generation.tune(train, validation, oracle, **_grid_kw())
+    keep_grid, _ = generation.tune(train, validation, oracle, class_prior="keep", **_grid_kw())
+    assert (shift_grid["n_synthetic"] == keep_grid["n_synthetic"]).all()  # the same rows ...
+    assert not np.allclose(shift_grid["validation_auprc"].iloc[1:], keep_grid["validation_auprc"].iloc[1:])  # weighed
+    md = {**FAST["model_driven"], "variants": {"kept": {"class_prior": "keep"}}}
+    params = bm.BenchmarkParams.model_validate({**FAST, "model_driven": md})
+    assert params.model_driven.lane_generation("kept").class_prior == "keep"
+    assert params.model_driven.lane_generation("interpolate").class_prior == "shift"
+    with pytest.raises(ValidationError, match="unknown keys"):
+        bm.BenchmarkParams.model_validate({**FAST, "model_driven": {**md, "variants": {"x": {"seed": 3}}}})
+
+
+def test_the_lane_pipeline_says_it_builds_one_set_when_per_learner_is_set(noisy, caplog):
+    train, validation, oracle = noisy
+    params = _generation(False)
+    params["tuning"]["per_learner"] = True
+    with caplog.at_level("WARNING"):
+        _, choice = md_nodes.choose_setting(train, validation, oracle, params)
+    assert "one training set, chosen with generation.tuning.learner" in caplog.text
+    _, alone = training_sets.choose_generation(train, validation, oracle, _generation(False))
+    assert (choice["threshold"], choice["ratio"]) == (alone["threshold"], alone["ratio"])

@@ -11,6 +11,7 @@ import itertools
 import logging
 import time
 import warnings
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -54,12 +55,20 @@ class TuningParams(BaseModel):
     #: best for it (``allow_none``: none when no point beats its AUPRC on the unresampled train); a learner of
     #: another engine (H2O) takes ``learner``'s choice. false: ``learner`` chooses for every learner.
     per_learner: bool = False
+    #: with ``allow_none``: synthetic rows only when the chosen point beats the unresampled train in at least
+    #: this share of stratified bootstrap resamples of validation (paired: the same rows for both; 200
+    #: resamples), else none. ``None``: when its validation AUPRC is higher (any margin), as before
+    min_confidence: float | None = Field(None, gt=0.0, lt=1.0)
 
     @model_validator(mode="after")
     def _one_way_to_choose(self):
         if self.per_learner and self.more_learners:
             raise ValueError("per_learner chooses for each learner with that learner alone: more_learners (and "
                              "combine) would be unused; set one of them")
+        if self.min_confidence is not None and self.more_learners:
+            raise ValueError("min_confidence compares one learner's AUPRC; it does not combine with more_learners")
+        if self.min_confidence is not None and not self.allow_none:
+            raise ValueError("min_confidence decides when to choose no synthetic rows: set allow_none: true")
         return self
 
     @field_validator("more_learners")
@@ -351,22 +360,25 @@ def _score_grid(train: pd.DataFrame, validation: pd.DataFrame, oracle, *, thresh
     first = next(iter(scorers))
     several = len(scorers) > 1
     Xv, yv = learners.split_xy(validation)
+    predictions: dict[tuple[int, str], np.ndarray] = {}
 
     def scores(train_set: pd.DataFrame) -> dict[str, float]:
         out = {}
         for name, config in scorers.items():
             model, _ = learners.fit_learner(train_set, validation, config)
-            out[name] = metrics.auprc(yv, learners.predict_minority(model, Xv))
+            predictions[(len(rows), name)] = predicted = learners.predict_minority(model, Xv)
+            out[name] = metrics.auprc(yv, predicted)
         return out
 
     def columns(values: dict[str, float]) -> dict[str, float]:
         return {f"validation_auprc_{k}": v for k, v in values.items() if k != first} if several else {}
 
+    rows: list[dict] = []
     refs = scores(train)
     ref = refs[first]
-    rows = [{"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, **columns(refs),
+    rows.append({"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, **columns(refs),
              **({"validation_gain": 0.0} if gain else {}), "acceptance_rate": np.nan,
-             "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True}]
+             "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True})
     settings = list(itertools.product(thresholds, ratios))
     if isinstance(backend, str):  # numpy: the grid's settings re-score the same rows (Spark scores in executors)
         oracle = RememberedScores(learners.as_oracle(oracle, list(learners.split_xy(train)[0].columns)))
@@ -394,13 +406,38 @@ def _score_grid(train: pd.DataFrame, validation: pd.DataFrame, oracle, *, thresh
         raise GenerationError(
             "no (threshold, ratio) of the grid reached its target; errors: " + "; ".join(grid["error"].iloc[1:3])
         )
-    return grid, refs
+    return grid, refs, _Scored(np.asarray(yv), predictions)
+
+
+#: Stratified bootstrap resamples of validation behind ``tuning.min_confidence``.
+CONFIDENCE_RESAMPLES = 200
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """The validation labels and each grid row's validation scores by scorer (``(row, scorer) -> scores``)."""
+
+    y: np.ndarray
+    predictions: dict
+
+    def confidence(self, point: int, scorer: str, random_state: int = 0) -> float:
+        """The share of stratified bootstrap resamples of validation (:data:`CONFIDENCE_RESAMPLES`, paired: the
+        same rows for both) where grid row ``point``'s AUPRC with ``scorer`` is above the reference row's (0)."""
+        idx = metrics.bootstrap_indices(self.y, CONFIDENCE_RESAMPLES, random_state)
+        ours = metrics.bootstrap_replicates(self.y, self.predictions[(point, scorer)], idx)
+        ref = metrics.bootstrap_replicates(self.y, self.predictions[(0, scorer)], idx)
+        return float(np.mean(ours > ref))
 
 
 def _best_point(grid: pd.DataFrame, key: str) -> pd.Series:
     """The grid point with the largest ``key`` (ties: the smaller ratio, then the higher threshold)."""
     ok = grid[~grid["reference"] & grid["validation_auprc"].notna()]
     return ok.sort_values([key, "ratio", "threshold"], ascending=[False, True, False]).iloc[0]
+
+
+def _unsure(sure: float, min_confidence: float) -> str:
+    return (f"the best grid point beat it in {sure:.0%} of {CONFIDENCE_RESAMPLES} bootstrap resamples of validation, "
+            f"below tuning.min_confidence {min_confidence:.0%}")
 
 
 def _no_synthetic_rows(ref: float, best_auprc: float, beaten: str, **info) -> dict:
@@ -430,6 +467,7 @@ def tune(
     more_learners: dict[str, learners.LearnerConfig] | None = None,
     combine: str = "mean",
     class_prior: str = "shift",
+    min_confidence: float | None = None,
     **sampler_kwargs,
 ) -> tuple[pd.DataFrame, dict]:
     """Score every (threshold, ratio) by the validation AUPRC of a cheap learner.
@@ -454,14 +492,23 @@ def tune(
         gains = [values[k] - refs[k] for k in scorers]
         return float(np.mean(gains) if combine == "mean" else min(gains))
 
-    grid, refs = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=scorers,
-                             random_state=random_state, backend=backend, combine=combine, class_prior=class_prior,
-                             gain=gain_of if several else None, sampler_kwargs=sampler_kwargs)
+    if several and min_confidence is not None:
+        raise ValueError("min_confidence compares one learner's AUPRC; it does not combine with more_learners")
+    grid, refs, scored = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=scorers,
+                                     random_state=random_state, backend=backend, combine=combine,
+                                     class_prior=class_prior, gain=gain_of if several else None,
+                                     sampler_kwargs=sampler_kwargs)
     ref = refs["learner"]
     best = _best_point(grid, "validation_gain" if several else "validation_auprc")  # one learner: AUPRC orders as gain
     several_info = {"validation_gain": float(best["validation_gain"]), "combine": combine,
                     "tuning_learners": list(scorers)} if several else {}
     none = (float(best["validation_gain"]) <= 0.0) if several else ref >= float(best["validation_auprc"])
+    if allow_none and not none and min_confidence is not None:
+        sure = scored.confidence(int(best.name), "learner", random_state)
+        several_info["validation_confidence"] = sure
+        if sure < min_confidence:
+            return grid, _no_synthetic_rows(ref, float(best["validation_auprc"]), _unsure(sure, min_confidence),
+                                            **several_info)
     if allow_none and none:
         beaten = (f"the {combine} gain over the learners ({', '.join(scorers)}) of the best grid point is "
                   f"{float(best['validation_gain']):+.4f}" if several else
@@ -495,6 +542,7 @@ def tune_each(
     backend="numpy",
     allow_none: bool = False,
     class_prior: str = "shift",
+    min_confidence: float | None = None,
     **sampler_kwargs,
 ) -> tuple[pd.DataFrame, dict[str, dict]]:
     """The grid of :func:`tune` scored once by every learner of ``served``, and each learner's own choice.
@@ -507,7 +555,7 @@ def tune_each(
     if not served:
         raise ValueError("tune_each needs at least one learner to serve")
     names = list(served)
-    grid, refs = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=served,
+    grid, refs, scored = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=served,
                              random_state=random_state, backend=backend, class_prior=class_prior,
                              sampler_kwargs=sampler_kwargs)
     if len(names) > 1:  # every learner's column under its name; validation_auprc stays the first one's
@@ -518,6 +566,12 @@ def tune_each(
         key = f"validation_auprc_{name}" if len(names) > 1 else "validation_auprc"
         best, ref = _best_point(grid, key), refs[name]
         info = {"tuning_learner": name}
+        if allow_none and ref < float(best[key]) and min_confidence is not None:
+            info["validation_confidence"] = sure = scored.confidence(int(best.name), name, random_state)
+            if sure < min_confidence:
+                choices[name] = _no_synthetic_rows(ref, float(best[key]), f"{name}: " + _unsure(sure, min_confidence),
+                                                   **info)
+                continue
         if allow_none and ref >= float(best[key]):
             choices[name] = _no_synthetic_rows(ref, float(best[key]), f"{name}: AUPRC {ref:.4f} >= best grid point "
                                                f"{float(best[key]):.4f}", **info)
@@ -548,6 +602,7 @@ def choose_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: G
     grid, choices = tune_each(train, validation, oracle, thresholds=params.tuning.thresholds,
                               ratios=params.tuning.ratios, served=scorers, random_state=params.seed,
                               allow_none=params.tuning.allow_none, class_prior=params.class_prior,
+                              min_confidence=params.tuning.min_confidence,
                               backend=make_backend(params.backend, spark_partitions=params.spark_partitions),
                               **params.sampler)
     return grid, {name: choices[name if name in tunable else "learner"] for name in served}
@@ -562,4 +617,5 @@ def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: Genera
     return tune(train, validation, oracle, thresholds=params.tuning.thresholds, ratios=params.tuning.ratios,
                 learner=params.tuning.learner, random_state=params.seed, allow_none=params.tuning.allow_none,
                 more_learners=params.tuning.more_learners, combine=params.tuning.combine, class_prior=params.class_prior,
+                min_confidence=params.tuning.min_confidence,
                 backend=make_backend(params.backend, spark_partitions=params.spark_partitions), **params.sampler)
