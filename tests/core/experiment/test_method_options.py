@@ -407,3 +407,37 @@ def test_the_lane_pipeline_says_it_builds_one_set_when_per_learner_is_set(noisy,
     assert "one training set, chosen with generation.tuning.learner" in caplog.text
     _, alone = training_sets.choose_generation(train, validation, oracle, _generation(False))
     assert (choice["threshold"], choice["ratio"]) == (alone["threshold"], alone["ratio"])
+
+
+# --------------------------------------------------------------------------- synthetic rows only when validation is sure
+
+
+@pytest.mark.parametrize("level", [0.05, 0.6, 0.995])
+def test_min_confidence_keeps_the_point_only_when_bootstrap_resamples_agree(noisy, level):
+    train, validation, oracle = noisy
+    _, plain = generation.tune(train, validation, oracle, **_grid_kw(allow_none=True))
+    assert not generation.is_none(plain)  # this data: a point beats no oversampling on validation
+    _, sure = generation.tune(train, validation, oracle, min_confidence=level, **_grid_kw(allow_none=True))
+    share = sure["validation_confidence"]
+    assert 0.0 <= share <= 1.0
+    assert generation.is_none(sure) == (share < level)
+    if generation.is_none(sure):
+        assert "bootstrap resamples of validation" in sure["reason"] and f"{level:.0%}" in sure["reason"]
+    else:
+        assert (sure["threshold"], sure["ratio"]) == (plain["threshold"], plain["ratio"])
+    served = {"hgb": _config(HGB), "logistic": _config(LOGISTIC)}
+    kw = {k: v for k, v in _grid_kw(allow_none=True).items() if k != "learner"}
+    _, each = generation.tune_each(train, validation, oracle, served=served, min_confidence=level, **kw)
+    assert each["hgb"]["validation_confidence"] == pytest.approx(share)  # the same grid rows, the same resamples
+    for choice in each.values():
+        if "validation_confidence" in choice:
+            assert generation.is_none(choice) == (choice["validation_confidence"] < level)
+
+
+def test_min_confidence_is_checked():
+    base = _generation(True)
+    for bad, match in (({"min_confidence": 1.0}, "less than 1"), ({"min_confidence": 0.9, "allow_none": False},
+                                                                   "allow_none"),
+                       ({"min_confidence": 0.9, "more_learners": {"logistic": LOGISTIC}}, "more_learners")):
+        with pytest.raises(ValidationError, match=match):
+            generation.GenerationParams.model_validate({**base, "tuning": {**base["tuning"], **bad}})
