@@ -88,6 +88,16 @@ CANDIDATES.update({
     "adaptive_per_learner_conf90": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
                                     "tuning": {"allow_none": True, "per_learner": True, "min_confidence": 0.9}},
 })
+#: the seventh selection (stop 25, on fresh seeds 1002, 1003; rule fixed before it ran): the stop-24 default against
+#: the same where a learner of another kind than the tuning learner (logistic regression) takes the chosen
+#: synthetic rows only when validation with it confirms them (tuning.confirm); the lowest ``both`` wins, a tie
+#: goes to the stop-24 default
+CANDIDATES.update({
+    "adaptive_confirm75": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                           "tuning": {"allow_none": True, "confirm": 0.75}},
+    "adaptive_confirm90": {"sampler": {"candidates": "interpolate", "proposals": "adaptive"},
+                           "tuning": {"allow_none": True, "confirm": 0.9}},
+})
 #: the references of the ranking (with baseline and class_weighted, always lanes)
 REFERENCES = ("smote", "prowsyn", "polynom_fit_smote_star")
 

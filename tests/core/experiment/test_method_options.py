@@ -421,6 +421,7 @@ def test_min_confidence_keeps_the_point_only_when_bootstrap_resamples_agree(nois
     share = sure["validation_confidence"]
     assert 0.0 <= share <= 1.0
     assert generation.is_none(sure) == (share < level)
+    assert not sure["no_oversampling_better_on_validation"]  # the point scored higher, surely or not
     if generation.is_none(sure):
         assert "bootstrap resamples of validation" in sure["reason"] and f"{level:.0%}" in sure["reason"]
     else:

@@ -59,6 +59,11 @@ class TuningParams(BaseModel):
     #: this share of stratified bootstrap resamples of validation (paired: the same rows for both; 200
     #: resamples), else none. ``None``: when its validation AUPRC is higher (any margin), as before
     min_confidence: float | None = Field(None, gt=0.0, lt=1.0)
+    #: each scikit-learn learner the lane serves whose estimator is not ``learner``'s trains on the chosen
+    #: synthetic rows only when, fitted on them, it beats itself on the unresampled train in at least this share
+    #: of 200 paired bootstrap resamples of validation; else on the unresampled train. ``None``: every learner
+    #: trains on the chosen set. Like ``per_learner``, built by the repeated splits and the benchmark
+    confirm: float | None = Field(None, gt=0.0, lt=1.0)
 
     @model_validator(mode="after")
     def _one_way_to_choose(self):
@@ -67,6 +72,9 @@ class TuningParams(BaseModel):
                              "combine) would be unused; set one of them")
         if self.min_confidence is not None and self.more_learners:
             raise ValueError("min_confidence compares one learner's AUPRC; it does not combine with more_learners")
+        if self.confirm is not None and self.per_learner:
+            raise ValueError("confirm checks tuning.learner's choice with the other learners; per_learner lets each "
+                             "choose for itself: set one of them")
         if self.min_confidence is not None and not self.allow_none:
             raise ValueError("min_confidence decides when to choose no synthetic rows: set allow_none: true")
         return self
@@ -350,9 +358,10 @@ class RememberedScores:
 
 def _score_grid(train: pd.DataFrame, validation: pd.DataFrame, oracle, *, thresholds, ratios,
                 scorers: dict[str, learners.LearnerConfig], random_state: int, backend, gain=None, combine: str = "",
-                class_prior: str = "shift", sampler_kwargs: dict) -> tuple[pd.DataFrame, dict[str, float]]:
+                class_prior: str = "shift", sampler_kwargs: dict) -> tuple[pd.DataFrame, dict[str, float], _Scored]:
     """Every (threshold, ratio) generated once and scored by each of ``scorers`` on validation: the grid (a
-    ``no oversampling`` reference row first) and each scorer's AUPRC on the unresampled train.
+    ``no oversampling`` reference row first), each scorer's AUPRC on the unresampled train, and every row's
+    validation scores (:class:`_Scored`, for ``tuning.min_confidence``).
 
     Columns: ``validation_auprc`` (the first scorer's), ``validation_auprc_<name>`` (each other one's, when
     there are several), ``validation_gain`` (``gain(values, refs)``, when given), acceptance, synthetic rows, error.
@@ -377,8 +386,8 @@ def _score_grid(train: pd.DataFrame, validation: pd.DataFrame, oracle, *, thresh
     refs = scores(train)
     ref = refs[first]
     rows.append({"threshold": np.nan, "ratio": np.nan, "validation_auprc": ref, **columns(refs),
-             **({"validation_gain": 0.0} if gain else {}), "acceptance_rate": np.nan,
-             "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True})
+                 **({"validation_gain": 0.0} if gain else {}), "acceptance_rate": np.nan,
+                 "n_synthetic": 0, "seconds": 0.0, "error": "", "reference": True})
     settings = list(itertools.product(thresholds, ratios))
     if isinstance(backend, str):  # numpy: the grid's settings re-score the same rows (Spark scores in executors)
         oracle = RememberedScores(learners.as_oracle(oracle, list(learners.split_xy(train)[0].columns)))
@@ -440,13 +449,14 @@ def _unsure(sure: float, min_confidence: float) -> str:
             f"below tuning.min_confidence {min_confidence:.0%}")
 
 
-def _no_synthetic_rows(ref: float, best_auprc: float, beaten: str, **info) -> dict:
-    """The choice *no synthetic rows* (:func:`is_none`), ``beaten`` saying why."""
+def _no_synthetic_rows(ref: float, best_auprc: float, beaten: str, *, better: bool = True, **info) -> dict:
+    """The choice *no synthetic rows* (:func:`is_none`), ``beaten`` saying why; ``better``: no oversampling scored
+    at least the best point on validation (False: the point scored higher, not surely: ``min_confidence``)."""
     return {
         "threshold": None, "ratio": None, "oversample": False,
         "validation_auprc": float(ref), "validation_auprc_no_oversampling": float(ref),
         "validation_auprc_best_grid_point": float(best_auprc), **info,
-        "no_oversampling_better_on_validation": True,
+        "no_oversampling_better_on_validation": better,
         "reason": f"no (threshold, ratio) beat the unresampled training set on validation ({beaten}): "
                   "no synthetic rows",
         "chosen_on": "validation", "tuned": True,
@@ -508,7 +518,7 @@ def tune(
         several_info["validation_confidence"] = sure
         if sure < min_confidence:
             return grid, _no_synthetic_rows(ref, float(best["validation_auprc"]), _unsure(sure, min_confidence),
-                                            **several_info)
+                                            better=False, **several_info)
     if allow_none and none:
         beaten = (f"the {combine} gain over the learners ({', '.join(scorers)}) of the best grid point is "
                   f"{float(best['validation_gain']):+.4f}" if several else
@@ -556,8 +566,8 @@ def tune_each(
         raise ValueError("tune_each needs at least one learner to serve")
     names = list(served)
     grid, refs, scored = _score_grid(train, validation, oracle, thresholds=thresholds, ratios=ratios, scorers=served,
-                             random_state=random_state, backend=backend, class_prior=class_prior,
-                             sampler_kwargs=sampler_kwargs)
+                                     random_state=random_state, backend=backend, class_prior=class_prior,
+                                     sampler_kwargs=sampler_kwargs)
     if len(names) > 1:  # every learner's column under its name; validation_auprc stays the first one's
         grid.insert(grid.columns.get_loc("validation_auprc") + 1, f"validation_auprc_{names[0]}",
                     grid["validation_auprc"])
@@ -570,7 +580,7 @@ def tune_each(
             info["validation_confidence"] = sure = scored.confidence(int(best.name), name, random_state)
             if sure < min_confidence:
                 choices[name] = _no_synthetic_rows(ref, float(best[key]), f"{name}: " + _unsure(sure, min_confidence),
-                                                   **info)
+                                                   better=False, **info)
                 continue
         if allow_none and ref >= float(best[key]):
             choices[name] = _no_synthetic_rows(ref, float(best[key]), f"{name}: AUPRC {ref:.4f} >= best grid point "
@@ -596,7 +606,11 @@ def choose_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: G
     tunable = {k: v for k, v in served.items() if v.engine == "sklearn"}
     if not (params.tuning.enabled and params.tuning.per_learner and tunable):
         grid, choice = choose(train, validation, oracle, params)
-        return grid, {name: choice for name in served}
+        choices = {name: choice for name in served}
+        if params.tuning.confirm is not None and not is_none(choice) and not choice.get("failed"):
+            choices.update(confirm(train, validation, oracle, params, choice, {
+                k: v for k, v in tunable.items() if v.estimator != params.tuning.learner.estimator}))
+        return grid, choices
     others = [name for name in served if name not in tunable]
     scorers = {**tunable, **({"learner": params.tuning.learner} if others else {})}
     grid, choices = tune_each(train, validation, oracle, thresholds=params.tuning.thresholds,
@@ -606,6 +620,36 @@ def choose_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: G
                               backend=make_backend(params.backend, spark_partitions=params.spark_partitions),
                               **params.sampler)
     return grid, {name: choices[name if name in tunable else "learner"] for name in served}
+
+
+def confirm(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams, choice: dict,
+            checked: dict[str, learners.LearnerConfig]) -> dict[str, dict]:
+    """``tuning.confirm``: each learner of ``checked`` keeps ``choice`` (the same object) only when, fitted on the
+    chosen set, it beats itself fitted on the unresampled train in at least ``tuning.confirm`` of the paired
+    bootstrap resamples of validation (:data:`CONFIDENCE_RESAMPLES`); else its choice is no synthetic rows."""
+    if not checked:
+        return {}
+    chosen, _ = oversample(train, oracle, threshold=choice["threshold"], ratio=choice["ratio"],
+                           random_state=params.seed, backend=make_backend(params.backend,
+                                                                          spark_partitions=params.spark_partitions),
+                           class_prior=params.class_prior, **params.sampler)
+    Xv, yv = learners.split_xy(validation)
+    out = {}
+    for name, config in checked.items():
+        predictions = {}
+        for row, train_set in ((0, train), (1, chosen)):
+            model, _ = learners.fit_learner(train_set, validation, config)
+            predictions[(row, name)] = learners.predict_minority(model, Xv)
+        sure = _Scored(np.asarray(yv), predictions).confidence(1, name, params.seed)
+        if sure >= params.tuning.confirm:
+            out[name] = choice
+            continue
+        out[name] = _no_synthetic_rows(
+            metrics.auprc(yv, predictions[(0, name)]), metrics.auprc(yv, predictions[(1, name)]),
+            f"{name} did not confirm the chosen point: it beat {name} on the unresampled train in {sure:.0%} of "
+            f"{CONFIDENCE_RESAMPLES} bootstrap resamples of validation, below tuning.confirm "
+            f"{params.tuning.confirm:.0%}", better=False, tuning_learner=name, validation_confidence=sure)
+    return out
 
 
 def choose(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams) -> tuple[pd.DataFrame, dict]:

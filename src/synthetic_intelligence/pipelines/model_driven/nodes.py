@@ -30,8 +30,8 @@ def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
     """
     learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
     params = GenerationParams.model_validate(params)
-    if params.tuning.per_learner:
-        logger.warning("generation.tuning.per_learner: the lane pipeline builds one training set, chosen with "
+    if params.tuning.per_learner or params.tuning.confirm is not None:
+        logger.warning("generation.tuning.per_learner / confirm: the lane pipeline builds one training set, chosen with "
                        "generation.tuning.learner, for every learner; one set per learner is built by the repeated "
                        "splits (kedro run --pipeline repeats) and the benchmark")
     return training_sets.choose_generation(train, validation, oracle, params)
