@@ -85,6 +85,10 @@ def test_the_benchmarks_default_lane_is_the_model_driven_default_configuration()
     assert lane.sampler.get("proposals", "auto") == project["sampler"].get("proposals", "auto")
     assert lane.tuning.more_learners.keys() == project["tuning"].get("more_learners", {}).keys()
     assert lane.tuning.combine == project["tuning"].get("combine", "mean")
+    assert lane.tuning.per_learner == project["tuning"].get("per_learner", False)
+    assert lane.tuning.min_confidence == project["tuning"].get("min_confidence")
+    assert lane.tuning.confirm == project["tuning"].get("confirm")
+    assert lane.class_prior == project.get("class_prior", "shift")
     # the strategy lane stays the default before stop 23: uniform proposals, always oversampling
     old = bm.BenchmarkParams.model_validate(_params("base")).lane_params()["model_driven_interpolate"]
     assert old.sampler["proposals"] == "uniform" and not old.tuning.allow_none

@@ -442,3 +442,36 @@ def test_min_confidence_is_checked():
                        ({"min_confidence": 0.9, "more_learners": {"logistic": LOGISTIC}}, "more_learners")):
         with pytest.raises(ValidationError, match=match):
             generation.GenerationParams.model_validate({**base, "tuning": {**base["tuning"], **bad}})
+
+
+@pytest.mark.parametrize("level", [0.05, 0.995])
+def test_confirm_lets_another_kind_of_learner_decline_the_chosen_rows(noisy, level):
+    """tuning.confirm: the tuning learner's kind keeps the choice; logistic regression keeps it only when its
+    own bootstrap share on validation reaches the level, else trains on the unresampled train."""
+    from synthetic_intelligence.core.experiment import registry
+
+    train, validation, _ = noisy
+    params = {"seed": 2, "sampler": {"batch_size": 1024, "max_rounds": 10},
+              "tuning": {"thresholds": [0.25, 0.75], "ratios": [0.3, 0.6], "learner": HGB, "allow_none": True,
+                         "confirm": level}}
+    served = {"hgb": _config(HGB), "logistic": _config(LOGISTIC)}
+    fitted, _ = generation.learners.fit_learner(train, validation, _config(HGB))
+    plain_params = {**params, "tuning": {**params["tuning"], "confirm": None}}
+    _, plain = generation.choose(train, validation, fitted, generation.GenerationParams.model_validate(plain_params))
+    assert not generation.is_none(plain)
+    _, choices = generation.choose_each(train, validation, fitted, generation.GenerationParams.model_validate(params),
+                                        served)
+    assert (choices["hgb"]["threshold"], choices["hgb"]["ratio"]) == (plain["threshold"], plain["ratio"])
+    declined = generation.is_none(choices["logistic"])
+    assert declined == (level > 0.5)  # this table: logistic regression is not surely helped, nor surely harmed
+    if declined:
+        assert "logistic did not confirm the chosen point" in choices["logistic"]["reason"]
+        assert choices["logistic"]["validation_confidence"] < level
+    else:
+        assert choices["logistic"] is choices["hgb"]
+    sets = registry.build_training_sets(registry.Lane("model_driven", registry.MODEL_DRIVEN), train, validation,
+                                        params, oracle=fitted, served=served)
+    assert sets["hgb"][1]["n_synthetic"] > 0
+    assert sets["logistic"][1]["n_synthetic"] == (0 if declined else sets["hgb"][1]["n_synthetic"])
+    with pytest.raises(ValidationError, match="confirm"):
+        generation.GenerationParams.model_validate({**params, "tuning": {**params["tuning"], "per_learner": True}})
