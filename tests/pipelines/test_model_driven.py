@@ -229,3 +229,31 @@ def test_spark_backend_writes_versioned_parquet_from_spark_and_the_lane_reads_it
     again = tmp_path / "again.parquet"
     SparkDataset(filepath=str(again)).save(table)  # the same seed and partitioning: the same rows
     pd.testing.assert_frame_equal(accepted_rows(pd.read_parquet(again)), rows)
+
+
+@pytest.mark.parametrize("level", [0.01, 0.999])
+def test_confirm_in_the_lane_pipeline_fits_a_declining_learner_on_the_real_rows(tiny_world, oracle, level):
+    """generation.tuning.confirm in the lane pipeline: choose_setting checks the chosen point with each learner of
+    another estimator (logistic regression), the report lists who declined, and that learner's fit node trains
+    on the real rows of the lane's training set; the tuning learner's kind takes the synthetic rows."""
+    from synthetic_intelligence.pipelines.train_evaluate import nodes as te
+
+    logreg = {"config": {"engine": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression",
+                         "estimator_kwargs": {"max_iter": 300}}}
+    hgb = {"config": CHEAP}
+    params = {**PARAMS, "tuning": {**PARAMS["tuning"], "allow_none": True, "confirm": level}}
+    train, validation = tiny_world["train"], tiny_world["validation"]
+    grid, choice = gen_nodes.choose_setting(train, validation, oracle, params, spec__logreg=logreg, spec__hgb=hgb)
+    _, plain = gen_nodes.choose_setting(train, validation, oracle, PARAMS)
+    assert (choice["threshold"], choice["ratio"]) == (plain["threshold"], plain["ratio"])
+    assert set(choice["declined"]) == ({"logreg"} if level > 0.5 else set())  # hgb is the tuning learner's kind
+    train_set, report = generate(train, oracle, choice, params)
+    assert report["declined"] == choice["declined"] and report["n_synthetic"] > 0
+    _, _, info = te.fit_learner(train_set, validation, logreg, report, learner="logreg")
+    _, _, kept = te.fit_learner(train_set, validation, hgb, report, learner="hgb")
+    assert kept["train"]["synthetic_rows"] == report["n_synthetic"] and "declined" not in kept
+    if level > 0.5:
+        assert info["train"] == {**info["train"], "rows": len(train), "synthetic_rows": 0}
+        assert "did not confirm" in info["declined"]
+    else:
+        assert info["train"]["synthetic_rows"] == report["n_synthetic"]

@@ -40,11 +40,16 @@ def test_swimlane_nests_one_namespace_per_learner():
     assert {"smote.logreg.model", "smote.hgb.model", "smote.hgb.fit_info", "smote.hgb.scores"} <= b.all_outputs()
     by_name = {n.name: n for n in a.nodes}
     assert by_name["baseline.logreg.fit_learner"].namespace == "baseline.logreg"
-    assert by_name["baseline.logreg.fit_learner"].inputs == ["baseline.train_set", "validation", "learners.logreg.spec"]
+    assert by_name["baseline.logreg.fit_learner"].inputs == ["baseline.train_set", "validation", "learners.logreg.spec",
+                                                             "baseline.resample_report"]
     assert by_name["baseline.collect"].outputs == ["baseline.scores", "baseline.metrics"]
     # one template: every lane and learner runs the same node functions
-    assert [n.func for n in a.nodes] == [n.func for n in b.nodes]
-    assert {n.func for n in a.nodes if n.name.endswith(".fit_learner")} == {nodes.fit_learner}
+    def base(func):  # fit_learner is bound to its learner's name (functools.partial)
+        return getattr(func, "func", func)
+
+    assert [base(n.func) for n in a.nodes] == [base(n.func) for n in b.nodes]
+    assert {base(n.func) for n in a.nodes if n.name.endswith(".fit_learner")} == {nodes.fit_learner}
+    assert {n.func.keywords["learner"] for n in a.nodes if n.name.endswith(".fit_learner")} == {"logreg", "hgb"}
 
 
 def test_default_learners_are_static_structure():

@@ -608,8 +608,7 @@ def choose_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: G
         grid, choice = choose(train, validation, oracle, params)
         choices = {name: choice for name in served}
         if params.tuning.confirm is not None and not is_none(choice) and not choice.get("failed"):
-            choices.update(confirm(train, validation, oracle, params, choice, {
-                k: v for k, v in tunable.items() if v.estimator != params.tuning.learner.estimator}))
+            choices.update(confirm(train, validation, oracle, params, choice, confirmers(params, served)))
         return grid, choices
     others = [name for name in served if name not in tunable]
     scorers = {**tunable, **({"learner": params.tuning.learner} if others else {})}
@@ -620,6 +619,14 @@ def choose_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: G
                               backend=make_backend(params.backend, spark_partitions=params.spark_partitions),
                               **params.sampler)
     return grid, {name: choices[name if name in tunable else "learner"] for name in served}
+
+
+def confirmers(params: GenerationParams, served: dict[str, learners.LearnerConfig]) -> dict[str, learners.LearnerConfig]:
+    """The learners of ``served`` that confirm ``tuning.learner``'s choice (``tuning.confirm``): the scikit-learn
+    ones whose estimator is not ``tuning.learner``'s (none when ``tuning.confirm`` is not set)."""
+    if params.tuning.confirm is None:
+        return {}
+    return {k: v for k, v in served.items() if v.engine == "sklearn" and v.estimator != params.tuning.learner.estimator}
 
 
 def confirm(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams, choice: dict,

@@ -6,8 +6,10 @@ import logging
 
 import pandas as pd
 
+from synthetic_intelligence import lanes
 from synthetic_intelligence.core.experiment import generation, learners, training_sets
 from synthetic_intelligence.core.experiment.generation import GenerationParams
+from synthetic_intelligence.core.experiment.learners import LearnerConfig
 from synthetic_intelligence.core.experiment.resample import (
     TRAINING_SET_ERRORS,
     build_or_fail,
@@ -21,20 +23,33 @@ logger = logging.getLogger(__name__)
 _RERUN = "the oracle was trained on another table: run `kedro run --pipelines data_isolation,oracle` first"
 
 
-def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle,
-                   params: GenerationParams) -> tuple[pd.DataFrame, dict]:
+def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams,
+                   **specs) -> tuple[pd.DataFrame, dict]:
     """The (threshold, ratio) grid scored on validation (never a holdout), or the fixed setting.
 
-    When no grid point reaches its target on this data the choice is the failed-lane
+    ``specs`` (``spec__<learner>``: ``learners.<learner>.spec``): the learners the lane trains. With
+    ``generation.tuning.confirm`` each that confirms (:func:`~synthetic_intelligence.core.experiment.generation.confirmers`)
+    checks the chosen point on validation; the choice's ``declined`` names those that train on the real rows
+    (learner -> reason). When no grid point reaches its target on this data the choice is the failed-lane
     sentinel ``{"failed": True, "reason": ...}`` and :func:`generate` passes it on.
     """
     learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
     params = GenerationParams.model_validate(params)
-    if params.tuning.per_learner or params.tuning.confirm is not None:
-        logger.warning("generation.tuning.per_learner / confirm: the lane pipeline builds one training set, chosen with "
+    if params.tuning.per_learner:
+        logger.warning("generation.tuning.per_learner: the lane pipeline builds one training set, chosen with "
                        "generation.tuning.learner, for every learner; one set per learner is built by the repeated "
                        "splits (kedro run --pipeline repeats) and the benchmark")
-    return training_sets.choose_generation(train, validation, oracle, params)
+    grid, choice = training_sets.choose_generation(train, validation, oracle, params)
+    served = {names[0]: LearnerConfig.model_validate(given["spec"]["config"])
+              for names, given in lanes.fan_in(specs, ("spec",)).items()}
+    checked = generation.confirmers(params, served)
+    if checked and not is_failed(choice) and not generation.is_none(choice):
+        confirmed = generation.confirm(train, validation, oracle, params, choice, checked)
+        declined = {name: c["reason"] for name, c in confirmed.items() if generation.is_none(c)}
+        for name, reason in declined.items():
+            logger.info("%s trains on the real rows: %s", name, reason)
+        choice = {**choice, "declined": declined}
+    return grid, choice
 
 
 def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams) -> tuple[object, dict]:
@@ -66,7 +81,7 @@ def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams
         failed = {"failed": True, "reason": str(exc).strip() or type(exc).__name__, "error": type(exc).__name__,
                   "context": context}
         return _empty_table(train, params), failed
-    return table, {**plan, "context": context}
+    return table, {**plan, "context": context, "declined": dict(choice.get("declined") or {})}
 
 
 def _empty_table(train: pd.DataFrame, params: GenerationParams):
@@ -93,6 +108,6 @@ def build_train_set(train: pd.DataFrame, table: pd.DataFrame, plan: dict) -> tup
         logger.info("Generated %d synthetic rows from %d candidates (acceptance %.3f) in %.1f s (backend %s)",
                     report["n_synthetic"], report["n_candidates"], report["acceptance_rate"], report["seconds"],
                     report["backend"])
-        return train_set, {**report, "seed": context.get("seed")}
+        return train_set, {**report, "seed": context.get("seed"), "declined": dict(plan.get("declined") or {})}
 
     return build_or_fail(build, train, what="the oracle rejection sampler", **context)

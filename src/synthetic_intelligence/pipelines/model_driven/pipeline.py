@@ -9,14 +9,17 @@ from synthetic_intelligence import lanes
 from synthetic_intelligence.core.experiment import registry as experiment
 from synthetic_intelligence.core.schema import H2O_TAG, SPARK_TAG
 from synthetic_intelligence.pipelines.model_driven import nodes
-from synthetic_intelligence.pipelines.train_evaluate import swimlane
+from synthetic_intelligence.pipelines.train_evaluate import spec_dataset, swimlane
 
 
 def create_pipeline(learner_names: list[str] | None = None, **kwargs) -> Pipeline:
     """``learner_names``: the learners the lane fits (default :func:`synthetic_intelligence.lanes.learners`)."""
+    names = list(lanes.learners() if learner_names is None else learner_names)
+    specs = {lanes.input_key("spec", learner): spec_dataset(learner) for learner in names}  # tuning.confirm
     step = Pipeline(
         [
-            node(nodes.choose_setting, ["train", "validation", "oracle", "params:generation"],
+            node(nodes.choose_setting, {"train": "train", "validation": "validation", "oracle": "oracle",
+                                        "params": "params:generation", **specs},
                  ["generation_grid", "generation_choice"], name="choose_setting", tags=[H2O_TAG, SPARK_TAG]),
             # the accepted rows: written by spark.SparkDataset (backend spark) or pandas.ParquetDataset
             # (numpy) as "@spark", read back as pandas through transcoding (catalog_model_driven.yml)

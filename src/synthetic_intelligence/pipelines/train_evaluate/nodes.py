@@ -21,7 +21,7 @@ from synthetic_intelligence.core.experiment import learners, metrics
 from synthetic_intelligence.core.experiment.learners import LearnerConfig, NoModel
 from synthetic_intelligence.core.experiment.metrics import EvaluationParams
 from synthetic_intelligence.core.experiment.resample import is_failed, lane_provenance
-from synthetic_intelligence.core.schema import HOLDOUTS, PROVENANCE, SCORED_SETS, TARGET
+from synthetic_intelligence.core.schema import HOLDOUTS, PROVENANCE, SCORED_SETS, TARGET, WEIGHT
 
 logger = logging.getLogger(__name__)
 
@@ -40,18 +40,26 @@ def _train_facts(train_set: pd.DataFrame) -> dict:
     }
 
 
-def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, spec: dict):
+def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, spec: dict, resample_report: dict | None = None,
+                *, learner: str | None = None):
     """Fit the learner of ``spec`` (``learners.<learner>.spec``) on the lane's training set; provenance is
-    dropped here.  An empty training set (a failed lane) fits nothing: :class:`NoModel`."""
+    dropped here.  An empty training set (a failed lane) fits nothing: :class:`NoModel`.  A learner that the
+    lane's report lists as ``declined`` (``generation.tuning.confirm``: validation with it did not confirm the
+    synthetic rows) is fitted on the real rows only, which are the lane's ``train``; ``fit_info`` says why."""
     config = LearnerConfig.model_validate(spec["config"])
     described = {**learners.describe(config), "selection": spec.get("selection")}
+    declined = ((resample_report or {}).get("declined") or {}).get(learner) if learner else None
+    if declined and not train_set.empty:
+        real = ~train_set[PROVENANCE].to_numpy(dtype=bool)
+        train_set = train_set.loc[real].drop(columns=[WEIGHT], errors="ignore").reset_index(drop=True)
+        logger.info("%s trains on the %d real rows of the lane's training set: %s", learner, len(train_set), declined)
     if train_set.empty:
         info = {"failed": True, "engine": config.engine, "model_id": None, "fit_seconds": 0.0, "weighted": False,
                 "learner": described, "train": _train_facts(train_set)}
         return NoModel(), pd.DataFrame({"model_id": pd.Series(dtype=str)}), info
     model, info = learners.fit_learner(train_set, validation, config)
     leaderboard = info.pop("leaderboard", pd.DataFrame({"model_id": [info["model_id"]]}))
-    info.update(learner=described, train=_train_facts(train_set))
+    info.update(learner=described, train=_train_facts(train_set), **({"declined": declined} if declined else {}))
     logger.info("Fitted %s (%s) in %.1f s on %d rows", info["model_id"], config.engine, info["fit_seconds"],
                 len(train_set))
     return model, leaderboard, info

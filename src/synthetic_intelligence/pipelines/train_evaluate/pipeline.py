@@ -8,6 +8,8 @@ gathers them into ``<lane>.scores`` and ``<lane>.metrics``.
 
 from __future__ import annotations
 
+from functools import partial, update_wrapper
+
 from kedro.pipeline import Pipeline, node
 
 from synthetic_intelligence import lanes
@@ -24,16 +26,19 @@ def spec_dataset(learner: str) -> str:
 
 
 def learner_pipeline(learner: str) -> Pipeline:
-    """``train_set`` -> ``<learner>.model`` -> ``<learner>.scores`` -> ``<learner>.metrics`` (lane-relative)."""
+    """``train_set`` -> ``<learner>.model`` -> ``<learner>.scores`` -> ``<learner>.metrics`` (lane-relative).
+    The lane's ``resample_report`` says whether this learner trains on the real rows only (``declined``)."""
+    fit = update_wrapper(partial(nodes.fit_learner, learner=learner), nodes.fit_learner)
     return Pipeline(
         [
-            node(nodes.fit_learner, ["train_set", "validation", "spec"], ["model", "leaderboard", "fit_info"],
+            node(fit, ["train_set", "validation", "spec", "resample_report"], ["model", "leaderboard", "fit_info"],
                  name="fit_learner", tags=H2O_TAG),
             node(nodes.score_sets, ["model", *SCORED_SETS], "scores", name="score_sets", tags=H2O_TAG),
             node(nodes.evaluate, ["scores", "fit_info", "params:evaluation"], "metrics", name="evaluate"),
         ],
         namespace=learner,
-        inputs={"train_set": "train_set", "spec": spec_dataset(learner), **{name: name for name in SCORED_SETS}},
+        inputs={"train_set": "train_set", "resample_report": "resample_report", "spec": spec_dataset(learner),
+                **{name: name for name in SCORED_SETS}},
         parameters=SHARED_PARAMETERS,
     )
 
