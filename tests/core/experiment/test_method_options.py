@@ -475,3 +475,15 @@ def test_confirm_lets_another_kind_of_learner_decline_the_chosen_rows(noisy, lev
     assert sets["logistic"][1]["n_synthetic"] == (0 if declined else sets["hgb"][1]["n_synthetic"])
     with pytest.raises(ValidationError, match="confirm"):
         generation.GenerationParams.model_validate({**params, "tuning": {**params["tuning"], "per_learner": True}})
+
+
+def test_diagnostics_describe_the_synthetic_rows_once_when_a_learner_declined_them():
+    """A learner that declined the synthetic rows (confirm) trains on the real rows: nothing to diagnose, and the
+    lane's row keeps the label "" it has in splits where every learner shares one set."""
+    lane = object()
+    with_rows, without = (lane, None, {"n_synthetic": 5}), (lane, None, {"n_synthetic": 0})
+    sets = bm._diagnosed_sets({("md", "hgb"): with_rows, ("md", "logistic"): without, ("smote", ""): with_rows})
+    assert sets == [(("md", ""), with_rows), (("smote", ""), with_rows)]
+    both = bm._diagnosed_sets({("md", "hgb"): with_rows, ("md", "logistic"): with_rows})
+    assert [key for key, _ in both] == [("md", "hgb"), ("md", "logistic")]  # per_learner: two amounts
+    assert bm._diagnosed_sets({("md", "a"): without, ("md", "b"): without}) == [(("md", ""), without)]

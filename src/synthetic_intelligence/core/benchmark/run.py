@@ -377,7 +377,7 @@ def _diagnose(name: str, repeat: int, train: pd.DataFrame, validation: pd.DataFr
     oracle = oracles[0] if oracles else learners.fit_learner(
         train, validation, experiment.reseed_learner(params.model_driven.oracle, repeat))[0]
     out = []
-    for (lane_name, served), (lane, train_set, report) in built.items():
+    for (lane_name, served), (lane, train_set, report) in _diagnosed_sets(built):
         failed = is_failed(report)
         row = {"table": name, "repeat": repeat, "lane": lane_name, "learner": served, "kind": lane.kind,
                "sampler": str(report.get("sampler_used") or report.get("sampler") or ""),
@@ -387,6 +387,25 @@ def _diagnose(name: str, repeat: int, train: pd.DataFrame, validation: pd.DataFr
                                                       max_rows=params.diagnostics.max_rows,
                                                       near_copy=params.diagnostics.near_copy, seed=params.seed + repeat))
         out.append(row)
+    return out
+
+
+def _diagnosed_sets(built: dict) -> list[tuple[tuple[str, str], tuple]]:
+    """The sets a split's diagnostics describe: one per lane, labelled by no learner (``""``), unless the lane
+    built several sets with synthetic rows for its learners (``per_learner``: each labelled by its learners). A
+    set without synthetic rows beside one with them (a learner that declined them, ``tuning.confirm``, or chose
+    none) has nothing to diagnose; so a lane's rows keep one label from split to split."""
+    lanes: dict[str, list] = {}
+    for (lane_name, served), entry in built.items():
+        lanes.setdefault(lane_name, []).append((served, entry))
+    out = []
+    for lane_name, entries in lanes.items():
+        used = [(served, entry) for served, entry in entries
+                if is_failed(entry[2]) or int(entry[2].get("n_synthetic") or 0) > 0]
+        if len(used) > 1:
+            out += [((lane_name, served), entry) for served, entry in used]
+        else:
+            out.append(((lane_name, ""), (used or entries)[0][1]))
     return out
 
 
