@@ -95,8 +95,12 @@ def test_model_driven_lane_produces_synthetic_rows_at_one_percent(run):
     assert (synthetic[TARGET] == 1).all() and 0 < report["acceptance_rate"] <= 1
     lane = run["model_driven.metrics"].load()
     assert lane["status"] == "ok" and lane["provenance"]["n_synthetic"] == len(synthetic)
+    declined = report.get("declined") or {}  # generation.tuning.confirm: who trains on the real rows only
+    assert "hgb" not in declined  # the tuning learner's kind takes the chosen rows
+    for learner, fitted in lane["learners"].items():
+        assert fitted["train"]["synthetic_rows"] == (0 if learner in declined else len(synthetic))
+        assert ("declined" in fitted) == (learner in declined)
     metrics = lane["learners"]["logreg"]
-    assert metrics["train"]["synthetic_rows"] == len(synthetic)
     m = metrics[HOLDOUT_NEW_WORLD]
     assert m["auprc_ci_low"] <= m["auprc"] <= m["auprc_ci_high"] and m["n_rows"] == 2000
     assert np.isfinite(metrics["holdout_iid"]["auprc"])

@@ -95,7 +95,8 @@ def evaluate(scores: pd.DataFrame, fit_info: dict, evaluation: EvaluationParams)
     evaluation = EvaluationParams.model_validate(evaluation)
     out = {"threshold_source": "validation", "fit_seconds": float(fit_info["fit_seconds"]),
            "engine": fit_info["engine"], "model_id": fit_info["model_id"], "learner": fit_info.get("learner"),
-           "evaluation_seed": evaluation.seed, "train": fit_info["train"]}
+           "evaluation_seed": evaluation.seed, "train": fit_info["train"],
+           **({"declined": fit_info["declined"]} if fit_info.get("declined") else {})}
     if is_failed(fit_info) or scores.empty:
         return {**out, "failed": True, "threshold_source": None, "threshold": None}
     val = scores[scores["set"] == "validation"]
