@@ -33,10 +33,11 @@ from synthetic_intelligence.core.experiment.resample import (
     is_failed,
     resample,
 )
-from synthetic_intelligence.core.schema import TARGET
+from synthetic_intelligence.core.schema import PROVENANCE, TARGET, WEIGHT
 
 __all__ = ["raw", "class_weighted", "imblearn", "TunedSamplerParams", "imblearn_tuned", "imblearn_tuned_each",
-           "choose_generation", "choose_generation_each", "generate", "generate_each"]
+           "choose_generation", "choose_generation_confirmed", "choose_generation_each", "learner_train_set",
+           "generate", "generate_each"]
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +185,40 @@ def choose_generation(train: pd.DataFrame, validation: pd.DataFrame, oracle,
     params = GenerationParams.model_validate(params)
     grid, choices = _chosen(lambda: {"": generation.choose(train, validation, oracle, params)})
     return grid, choices[""]
+
+
+def choose_generation_confirmed(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams | dict,
+                                served: dict[str, LearnerConfig]) -> tuple[pd.DataFrame, dict]:
+    """:func:`choose_generation` for a lane that builds one training set for all its learners (the lane
+    pipeline): with ``generation.tuning.confirm`` each learner of ``served`` that confirms
+    (:func:`~synthetic_intelligence.core.experiment.generation.confirmers`) checks the chosen point on validation,
+    and the choice's ``declined`` (learner -> reason) names those that train on the real rows
+    (:func:`learner_train_set`). ``tuning.per_learner`` (several amounts) is not built here: it says so."""
+    params = GenerationParams.model_validate(params)
+    if params.tuning.per_learner:
+        logger.warning("generation.tuning.per_learner: the lane builds one training set, chosen with "
+                       "generation.tuning.learner, for every learner; one set per learner is built by the repeated "
+                       "splits (kedro run --pipeline repeats) and the benchmark")
+    grid, choice = choose_generation(train, validation, oracle, params)
+    checked = generation.confirmers(params, served)
+    if checked and not is_failed(choice) and not generation.is_none(choice):
+        confirmed = generation.confirm(train, validation, oracle, params, choice, checked)
+        declined = {name: c["reason"] for name, c in confirmed.items() if generation.is_none(c)}
+        for name, reason in declined.items():
+            logger.info("%s trains on the real rows: %s", name, reason)
+        choice = {**choice, "declined": declined}
+    return grid, choice
+
+
+def learner_train_set(train_set: pd.DataFrame, report: dict | None, learner: str | None) -> tuple[pd.DataFrame, str | None]:
+    """The rows ``learner`` is fitted on: ``train_set``, or its real rows (which are the lane's ``train``, without
+    weights) when the lane's report lists the learner as ``declined`` (:func:`choose_generation_confirmed`);
+    and the reason it declined (``None``: it did not)."""
+    declined = ((report or {}).get("declined") or {}).get(learner) if learner else None
+    if not declined or train_set.empty:
+        return train_set, None
+    real = ~train_set[PROVENANCE].to_numpy(dtype=bool)
+    return train_set.loc[real].drop(columns=[WEIGHT], errors="ignore").reset_index(drop=True), declined
 
 
 def choose_generation_each(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams | dict,

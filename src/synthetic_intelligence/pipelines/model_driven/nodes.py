@@ -25,31 +25,18 @@ _RERUN = "the oracle was trained on another table: run `kedro run --pipelines da
 
 def choose_setting(train: pd.DataFrame, validation: pd.DataFrame, oracle, params: GenerationParams,
                    **specs) -> tuple[pd.DataFrame, dict]:
-    """The (threshold, ratio) grid scored on validation (never a holdout), or the fixed setting.
+    """The (threshold, ratio) grid scored on validation (never a holdout), or the fixed setting
+    (:func:`~synthetic_intelligence.core.experiment.training_sets.choose_generation_confirmed`).
 
-    ``specs`` (``spec__<learner>``: ``learners.<learner>.spec``): the learners the lane trains. With
-    ``generation.tuning.confirm`` each that confirms (:func:`~synthetic_intelligence.core.experiment.generation.confirmers`)
-    checks the chosen point on validation; the choice's ``declined`` names those that train on the real rows
-    (learner -> reason). When no grid point reaches its target on this data the choice is the failed-lane
-    sentinel ``{"failed": True, "reason": ...}`` and :func:`generate` passes it on.
+    ``specs`` (``spec__<learner>``: ``learners.<learner>.spec``): the learners the lane trains; with
+    ``generation.tuning.confirm`` the choice's ``declined`` names those that train on the real rows. When no
+    grid point reaches its target on this data the choice is the failed-lane sentinel
+    ``{"failed": True, "reason": ...}`` and :func:`generate` passes it on.
     """
     learners.check_fits(oracle, "the oracle (06_models/oracle)", train, "train (03_primary/train)", hint=_RERUN)
-    params = GenerationParams.model_validate(params)
-    if params.tuning.per_learner:
-        logger.warning("generation.tuning.per_learner: the lane pipeline builds one training set, chosen with "
-                       "generation.tuning.learner, for every learner; one set per learner is built by the repeated "
-                       "splits (kedro run --pipeline repeats) and the benchmark")
-    grid, choice = training_sets.choose_generation(train, validation, oracle, params)
     served = {names[0]: LearnerConfig.model_validate(given["spec"]["config"])
               for names, given in lanes.fan_in(specs, ("spec",)).items()}
-    checked = generation.confirmers(params, served)
-    if checked and not is_failed(choice) and not generation.is_none(choice):
-        confirmed = generation.confirm(train, validation, oracle, params, choice, checked)
-        declined = {name: c["reason"] for name, c in confirmed.items() if generation.is_none(c)}
-        for name, reason in declined.items():
-            logger.info("%s trains on the real rows: %s", name, reason)
-        choice = {**choice, "declined": declined}
-    return grid, choice
+    return training_sets.choose_generation_confirmed(train, validation, oracle, params, served)
 
 
 def generate(train: pd.DataFrame, oracle, choice: dict, params: GenerationParams) -> tuple[object, dict]:

@@ -17,11 +17,11 @@ import logging
 import pandas as pd
 
 from synthetic_intelligence import lanes
-from synthetic_intelligence.core.experiment import learners, metrics
+from synthetic_intelligence.core.experiment import learners, metrics, training_sets
 from synthetic_intelligence.core.experiment.learners import LearnerConfig, NoModel
 from synthetic_intelligence.core.experiment.metrics import EvaluationParams
 from synthetic_intelligence.core.experiment.resample import is_failed, lane_provenance
-from synthetic_intelligence.core.schema import HOLDOUTS, PROVENANCE, SCORED_SETS, TARGET, WEIGHT
+from synthetic_intelligence.core.schema import HOLDOUTS, PROVENANCE, SCORED_SETS, TARGET
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,8 @@ def fit_learner(train_set: pd.DataFrame, validation: pd.DataFrame, spec: dict, r
     synthetic rows) is fitted on the real rows only, which are the lane's ``train``; ``fit_info`` says why."""
     config = LearnerConfig.model_validate(spec["config"])
     described = {**learners.describe(config), "selection": spec.get("selection")}
-    declined = ((resample_report or {}).get("declined") or {}).get(learner) if learner else None
-    if declined and not train_set.empty:
-        real = ~train_set[PROVENANCE].to_numpy(dtype=bool)
-        train_set = train_set.loc[real].drop(columns=[WEIGHT], errors="ignore").reset_index(drop=True)
+    train_set, declined = training_sets.learner_train_set(train_set, resample_report, learner)
+    if declined:
         logger.info("%s trains on the %d real rows of the lane's training set: %s", learner, len(train_set), declined)
     if train_set.empty:
         info = {"failed": True, "engine": config.engine, "model_id": None, "fit_seconds": 0.0, "weighted": False,
